@@ -1,0 +1,56 @@
+"""The dutylist command line: reads input, calls the core, chooses the output."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import importing
+
+
+class UserError(click.ClickException):
+    """A problem with the user's input: a message and exit code 2, never a traceback."""
+
+    exit_code = 2
+
+
+def format_option(function):
+    return click.option(
+        "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help="Output format.",
+    )(function)
+
+
+def repo_option(function):
+    return click.option(
+        "--repo", "repo", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+        help="Folder holding datapackage.json.",
+    )(function)
+
+
+@click.group()
+@click.version_option(package_name="dutylist")
+def cli():
+    """Validate and diff the editions of the 奇台镇 duty list data package."""
+
+
+@cli.command("import-source")
+@repo_option
+@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), help="Extracted text to import (default: the package's source).")
+@click.option("--write", is_flag=True, help="Write the three lists in data/ (never the curated registers or corrections).")
+@format_option
+def import_source(repo, source, write, output_format):
+    """Derive the three lists from the extracted source and list every anomaly met.
+
+    Example: dutylist import-source --write
+    """
+    try:
+        report = importing.run_import(repo, source, write)
+    except importing.ImportInputError as error:
+        raise UserError(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(importing.render_text(report))
+    sys.exit(0 if report["ok"] else 1)

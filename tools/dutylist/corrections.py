@@ -1,0 +1,75 @@
+"""Apply the correction records of ``data/corrections.csv`` to normalised field values.
+
+A record names an item and a field, the text as extracted (after the rules)
+and the corrected text. ``extracted`` must occur exactly once in the field's
+current value, or, when empty, the field must be empty. A record whose
+corrected text equals the extracted text changes nothing: it flags a value
+(unrecoverable, or an oddity of the official text kept as published).
+"""
+
+from dataclasses import dataclass
+
+KINDS = (
+    "wrong-character",
+    "line-wrap-space",
+    "truncated",
+    "garbled",
+    "missing",
+    "official-oddity",
+)
+STATUSES = ("corrected", "inferred", "unrecoverable", "kept-as-published")
+
+
+@dataclass
+class CorrectionProblem:
+    row: int
+    item_id: str
+    field: str
+    code: str
+    message: str
+
+
+def apply_corrections(items, records):
+    """Apply records (rows of corrections.csv, in order) to items keyed by id, in place.
+
+    Returns the list of records that could not be applied; each is a problem, never
+    a silent skip.
+    """
+    problems = []
+    for row, record in enumerate(records, start=2):
+        problem = _apply_one(items, record, row)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _apply_one(items, record, row):
+    item_id, field = record["item_id"], record["field"]
+    extracted, corrected = record["extracted"], record["corrected"]
+
+    def problem(code, message):
+        return CorrectionProblem(row, item_id, field, code, message)
+
+    item = items.get(item_id)
+    if item is None:
+        return problem("correction-unknown-item", f"no item has id {item_id!r}")
+    if field not in item or field in ("id", "seq", "page"):
+        return problem("correction-unknown-field", f"item {item_id} has no correctable field {field!r}")
+    value = item[field]
+    if not extracted:
+        if value:
+            return problem(
+                "correction-not-empty",
+                f"record fills an empty cell, but the field holds {value!r}",
+            )
+        item[field] = corrected
+        return None
+    found = value.count(extracted)
+    if found != 1:
+        return problem(
+            "correction-text-not-found" if not found else "correction-text-ambiguous",
+            f"{extracted!r} occurs {found} times in the field; it must occur exactly once "
+            "(quote more of the surrounding text)",
+        )
+    item[field] = value.replace(extracted, corrected, 1)
+    return None
