@@ -1,0 +1,21 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_FILES = ("datapackage.json", "data", "schemas", "sources")
+
+
+@pytest.fixture
+def package_copy(tmp_path):
+    """A copy of the real package in a temporary folder, free to break."""
+    target = tmp_path / "package"
+    target.mkdir()
+    for name in PACKAGE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
