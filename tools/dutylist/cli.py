@@ -54,3 +54,31 @@ def import_source(repo, source, write, output_format):
     else:
         click.echo(importing.render_text(report))
     sys.exit(0 if report["ok"] else 1)
+
+
+@cli.command("data-dictionary")
+@repo_option
+@click.option("--update", "readme", type=click.Path(dir_okay=False, path_type=Path),
+              help="Replace the generated section of this README instead of printing.")
+def data_dictionary(repo, readme):
+    """Print the data dictionary generated from the Table Schemas, as Markdown.
+
+    Example: dutylist data-dictionary --update README.md
+    """
+    from .dictionary import render_dictionary, replace_in_readme
+    from .edition import EditionError, FolderReader, load_edition
+    from .package import write_atomic
+
+    try:
+        dictionary = render_dictionary(load_edition(FolderReader(repo)))
+    except EditionError as error:
+        raise UserError(str(error)) from None
+    if not readme:
+        click.echo(dictionary, nl=False)
+        return
+    try:
+        updated = replace_in_readme(readme.read_text(encoding="utf-8"), dictionary)
+    except (OSError, ValueError) as error:
+        raise UserError(f"{readme}: {error}") from None
+    write_atomic(readme, updated)
+    click.echo(f"updated the data dictionary in {readme}")
