@@ -174,3 +174,23 @@ def test_python_dash_m_runs_the_command_line():
     )
     assert completed.returncode == 0, completed.stderr
     assert "rows: basic 85, coordinated 68, reclaimed 26" in completed.stdout
+
+
+def test_a_page_footer_that_disagrees_with_the_headers_is_reported(package_copy, tmp_path):
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text(SOURCE.read_text(encoding="utf-8").replace("第 11 页, 共 42 页", "第 12 页, 共 42 页"), encoding="utf-8")
+    result = run(["import-source", "--source", str(damaged)], package_copy)
+    assert result.exit_code == 1
+    assert "damaged.txt:124  page-mismatch  footer says page 12, headers counted 11" in result.output
+
+
+def test_cells_past_the_last_column_are_reported(package_copy, tmp_path):
+    text = SOURCE.read_text(encoding="utf-8")
+    row = "23\t党的建设\t负责本镇\"双拥\"工作"
+    assert row in text
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text(text.replace(row, row + "\t多余", 1), encoding="utf-8")
+    result = run(["import-source", "--source", str(damaged), "--format", "json"], package_copy)
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert report["source_problems"] == [{"line": 40, "code": "extra-cells", "message": "1 non-empty cell(s) past the last column"}]
