@@ -54,3 +54,25 @@ def import_source(repo, source, write, output_format):
     else:
         click.echo(importing.render_text(report))
     sys.exit(0 if report["ok"] else 1)
+
+
+@cli.command("validate")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--against", "against", metavar="REV", help="Also check against the edition at this git revision (ids never reused, version grew).")
+@format_option
+def validate(path, against, output_format):
+    """Check an edition end to end: descriptor, tables, duty-list rules; exit 1 on any error.
+
+    Example: dutylist validate --against HEAD~1
+    """
+    from . import validate as validation
+
+    try:
+        report = validation.validate_package(path, against)
+    except validation.PackageUnreadable as error:
+        raise UserError(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(validation.render_text(report))
+    sys.exit(int(not report["valid"]))
