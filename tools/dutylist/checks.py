@@ -105,6 +105,8 @@ def _frictionless_resources(package):
 def _table_finding(package, resource, error):
     descriptor = error.to_descriptor()
     field, row = descriptor.get("fieldName") or None, descriptor.get("rowNumber")
+    if row is None and descriptor.get("rowNumbers"):
+        row = descriptor["rowNumbers"][0]  # a header (label) error
     text = descriptor.get("cell", descriptor.get("label"))
     if error.type == "foreign-key" and field is None:
         field = ",".join(descriptor.get("fieldNames") or []) or None

@@ -8,6 +8,8 @@ Row numbers count CSV records with the header as row 1, as frictionless does
 (a cell holding line breaks makes a record longer than one line).
 """
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,10 +152,15 @@ def _csv_text(package, reader, name, path):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as error:
-            row = len(read_csv_text(data[: error.start].decode("utf-8", "replace"))) + 1
+            row = _record_number(data[: error.start].decode("utf-8"))
             problem = finding("encoding-not-utf8", file=path, resource=name, row=row, byte=error.start)
     package.load_findings.append(problem)
     return None
+
+
+def _record_number(text_before):
+    """The CSV record (header = 1) in which the text that follows text_before starts."""
+    return len(list(csv.reader(io.StringIO(text_before + "x", newline=""))))
 
 
 def _items(package, resource, list_name):
