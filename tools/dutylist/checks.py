@@ -13,7 +13,7 @@ from .findings import TABLE_FIXES, WARNING, Finding, finding
 from .package import DESCRIPTOR, LIST_RESOURCES
 from .rules import LIST_DELIMITER, STEP_DELIMITER
 
-PROFILE = Path(__file__).resolve().parents[2] / "schemas" / "profiles" / "datapackage-2.0-subset.json"
+PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
