@@ -353,3 +353,19 @@ def test_text_output_of_a_broken_package_matches_the_golden_file(package_copy):
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(result.output, encoding="utf-8")
     assert result.output == golden.read_text(encoding="utf-8")
+
+
+# --- the pre-commit hook -------------------------------------------------------------------------------
+
+def test_the_pre_commit_hook_runs_validate_and_fails_a_broken_package(package_copy):
+    import shlex
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hook = next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "dutylist-validate")
+    command = shlex.split(hook["entry"])
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    assert subprocess.run(command, cwd=package_copy, env=environment, capture_output=True).returncode == 0
+    _set("basic-duties", "652325100-0002", category="党建")(package_copy)
+    assert subprocess.run(command, cwd=package_copy, env=environment, capture_output=True).returncode == 1

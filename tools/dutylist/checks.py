@@ -126,7 +126,7 @@ def _table_finding(package, resource, error):
 @check
 def check_seq(package):
     for list_name, resource in LIST_RESOURCES.items():
-        items = sorted((i for i in package.items if i["list"] == list_name), key=lambda i: i["seq"])
+        items = sorted((i for i in package.items if i["list"] == list_name and isinstance(i.get("seq"), int)), key=lambda i: i["seq"])
         seqs = {i["seq"] for i in items}
         count = len(items)
         for missing in sorted(set(range(1, max(seqs, default=0) + 1)) - seqs):

@@ -43,11 +43,10 @@ class Package:
     def corrections(self):
         return self.rows.get("corrections", [])
 
-    def resource_index(self, name):
-        for index, resource in enumerate(self.descriptor.get("resources") or []):
-            if isinstance(resource, dict) and resource.get("name") == name:
-                return index
-        return None
+    def resources(self):
+        """The descriptor's resource objects (whatever else the profile check reports)."""
+        resources = self.descriptor.get("resources")
+        return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
 
 
 def package_root(path):
@@ -85,9 +84,10 @@ def load_package(root):
     except edition.EditionError as error:
         raise PackageUnreadable(f"{root / DESCRIPTOR}: {error.message}") from None
     package = Package(root=root, descriptor=descriptor)
-    resources = [r for r in descriptor.get("resources") or [] if isinstance(r, dict)]
-    for index, resource in enumerate(resources):
-        _load_resource(package, reader, index, resource)
+    resources = package.resources()
+    for index, resource in enumerate(descriptor["resources"] if resources else []):
+        if isinstance(resource, dict):
+            _load_resource(package, reader, index, resource)
     for name in REQUIRED_RESOURCES:
         if not any(r.get("name") == name and isinstance(r.get("path"), str) for r in resources):
             package.load_findings.append(finding("resource-missing", file=DESCRIPTOR, field="resources", name=name))
@@ -189,8 +189,8 @@ def load_earlier_edition(root, revision):
 
 def sort_findings(found, package):
     order = {DESCRIPTOR: 0}
-    for index, resource in enumerate(package.descriptor.get("resources") or [], start=1):
-        if isinstance(resource, dict) and isinstance(resource.get("path"), str):
+    for index, resource in enumerate(package.resources(), start=1):
+        if isinstance(resource.get("path"), str):
             order.setdefault(resource["path"], index)
     return sorted(found, key=lambda f: (order.get(f.file, len(order)), f.file or "", f.row or 0))
 
