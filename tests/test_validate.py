@@ -157,10 +157,30 @@ def test_each_check_reports_its_code(package_copy, code):
     assert (file, row, field) in located
 
 
-def test_glued_letter_and_step_numbering_in_a_flagged_field_are_warnings(package_copy):
-    report = report_of(package_copy)
+def test_step_numbering_in_a_field_flagged_unrecoverable_is_a_warning():
+    report = report_of(ROOT)
     numbering = [f for f in findings(report, "step-numbering") if f["row"] == 5]
     assert [f["level"] for f in numbering] == ["warning"]  # 652325100-0089 starts at step 2, flagged truncated
+
+
+def test_glued_letter_in_text_flagged_unrecoverable_is_a_warning(package_copy):
+    garbled, damaged = "见组共同协同听允", "见组共D同协同听允"
+
+    def flag(rows):
+        record = next(r for r in rows if r["item_id"] == "652325100-0096" and r["extracted"] == garbled)
+        record.update(extracted=damaged, corrected=damaged)
+
+    def damage(rows):
+        row = row_of(rows, "652325100-0096")
+        row["county_duties"] = row["county_duties"].replace(garbled, damaged)
+
+    edit_rows(package_copy, "corrections", flag)
+    edit_rows(package_copy, "coordinated-duties", damage)
+    report = report_of(package_copy)
+    assert report["valid"]
+    assert [(f["level"], f["text"]) for f in findings(report, "glued-latin-or-digit")] == [("warning", "共D同协")]
+    edit_rows(package_copy, "corrections", lambda rows: rows.remove(next(r for r in rows if r["extracted"] == damaged)))
+    assert [f["level"] for f in findings(report_of(package_copy), "glued-latin-or-digit")] == ["error"]
 
 
 def test_legitimate_latin_tokens_are_not_glued_damage():
