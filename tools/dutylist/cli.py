@@ -82,3 +82,25 @@ def data_dictionary(repo, readme):
         raise UserError(f"{readme}: {error}") from None
     write_atomic(readme, updated)
     click.echo(f"updated the data dictionary in {readme}")
+
+
+@cli.command("validate")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--against", "against", metavar="REV", help="Also check against the edition at this git revision (ids never reused, version grew).")
+@format_option
+def validate(path, against, output_format):
+    """Check an edition end to end: descriptor, tables, duty-list rules; exit 1 on any error.
+
+    Example: dutylist validate --against HEAD~1
+    """
+    from . import validate as validation
+
+    try:
+        report = validation.validate_package(path, against)
+    except validation.PackageUnreadable as error:
+        raise UserError(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(validation.render_text(report))
+    sys.exit(int(not report["valid"]))

@@ -1,0 +1,324 @@
+"""The checks of ``dutylist validate``: small functions, each yielding the findings of one rule.
+
+Each takes the loaded ``validate.Package`` (plain data) and yields ``Finding``s;
+``CHECKS`` runs them in order. ``check_against`` compares with an earlier edition.
+"""
+
+import difflib
+import re
+from pathlib import Path
+
+from .anomalies import step_problems
+from .findings import TABLE_FIXES, WARNING, Finding, finding
+from .package import DESCRIPTOR, LIST_RESOURCES
+from .rules import LIST_DELIMITER, STEP_DELIMITER
+
+PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+CJK = r"[\u3400-\u9fff]"
+SPACE_BETWEEN_CJK = re.compile(rf"{CJK}[ \t\u3000]+{CJK}")
+GLUED_PATTERNS = (
+    # a single letter or digit opening a cell or a step, stuck to the next character: 1强, D强, T展
+    (re.compile(rf"^[A-Za-z0-9](?={CJK})"), "a Latin letter or digit glued to the start of a Chinese word"),
+    # a Latin letter written for a step number: I.县安
+    (re.compile(rf"^[A-Za-z]\.(?={CJK})"), "a Latin letter where a step number belongs"),
+    # a lone Latin letter inside a Chinese word: 加D强 (C、D级 and APP are tokens, not damage)
+    (re.compile(rf"(?<={CJK})[A-Za-z](?={CJK})"), "a lone Latin letter inside a Chinese word"),
+)
+PUNCTUATION_PAIRS = (("，", ","), ("；", ";"), ("：", ":"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
+TEXT_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling")
+STEP_FIELDS = ("county_duties", "town_duties", "handling")
+REQUIRED_TEXT_FIELDS = ("category", "name")
+CORRECTABLE_FIELDS = TEXT_FIELDS
+FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
+SAME_ITEM_RATIO = 0.5
+
+CHECKS = []
+
+
+def check(function):
+    CHECKS.append(function)
+    return function
+
+
+# --- the descriptor ----------------------------------------------------------------------------
+
+@check
+def check_descriptor_profile(package):
+    import jsonschema
+
+    profile = _json(PROFILE)
+    for error in sorted(jsonschema.Draft7Validator(profile).iter_errors(package.descriptor), key=lambda e: list(e.path)):
+        yield finding("descriptor-profile", file=DESCRIPTOR, field=_json_path(error.path) or None, detail=error.message)
+
+
+@check
+def check_version(package):
+    version = package.descriptor.get("version")
+    if not isinstance(version, str) or not SEMVER.match(version):
+        yield finding("version-not-semver", file=DESCRIPTOR, field="version", text=str(version))
+
+
+@check
+def check_edition(package):
+    value = package.descriptor.get("edition")
+    if value is None:
+        yield finding("edition-missing", file=DESCRIPTOR, field="edition")
+    elif not isinstance(value, str) or not EDITION.match(value):
+        yield finding("edition-invalid", file=DESCRIPTOR, field="edition", text=str(value))
+
+
+# --- the tables (frictionless) -------------------------------------------------------------------
+
+@check
+def check_tables(package):
+    """Types, required, unique, patterns, enums, primary and foreign keys, header and row shape."""
+    from frictionless import FrictionlessException, Package
+
+    descriptor = {"resources": _frictionless_resources(package)}
+    try:
+        report = Package(descriptor, basepath=str(package.root)).validate()
+    except FrictionlessException as exception:
+        yield _table_finding(package, None, exception.error)
+        return
+    for task in report.tasks:
+        unique_rows = {e.row_number for e in task.errors if e.type == "unique-error"}
+        for error in task.errors:
+            if error.type == "primary-key" and error.row_number in unique_rows:
+                continue  # the unique-error on the same row says it already
+            yield _table_finding(package, task.name, error)
+
+
+def _frictionless_resources(package):
+    """Readable resources with their schema inline; foreign keys into unreadable resources are left out."""
+    resources = []
+    for name, path in package.files.items():
+        schema = dict(package.schemas.get(name) or {"fields": []})
+        keys = [key for key in schema.get("foreignKeys", []) if key.get("reference", {}).get("resource") in package.files]
+        schema["foreignKeys"] = keys
+        resources.append({"name": name, "path": path, "format": "csv", "encoding": "utf-8", "schema": schema})
+    return resources
+
+
+def _table_finding(package, resource, error):
+    descriptor = error.to_descriptor()
+    field, row = descriptor.get("fieldName") or None, descriptor.get("rowNumber")
+    if row is None and descriptor.get("rowNumbers"):
+        row = descriptor["rowNumbers"][0]  # a header (label) error
+    text = descriptor.get("cell", descriptor.get("label"))
+    if error.type == "foreign-key" and field is None:
+        field = ",".join(descriptor.get("fieldNames") or []) or None
+        text = ",".join(str(cell) for cell in descriptor.get("fieldCells") or []) or None
+    file = package.files.get(resource, DESCRIPTOR)
+    if error.type == "foreign-key" and field == "category":
+        return finding("unknown-category", file=file, resource=resource, row=row, field=field, text=text)
+    return Finding(
+        code=f"table-{error.type}", level="error", message=descriptor.get("message") or error.title,
+        file=file, resource=resource, row=row, field=field, text=str(text) if text not in (None, "") else None,
+        fix=TABLE_FIXES.get(error.type),
+    )
+
+
+# --- the duty-list rules -------------------------------------------------------------------------
+
+@check
+def check_seq(package):
+    for list_name, resource in LIST_RESOURCES.items():
+        items = sorted((i for i in package.items if i["list"] == list_name and isinstance(i.get("seq"), int)), key=lambda i: i["seq"])
+        seqs = {i["seq"] for i in items}
+        count = len(items)
+        for missing in sorted(set(range(1, max(seqs, default=0) + 1)) - seqs):
+            after = next(i for i in items if i["seq"] > missing)
+            yield finding(
+                "seq-gap", file=after["_file"], resource=resource, row=after["_row"], field="seq",
+                text=str(after["seq"]), list=list_name, missing=missing, count=count,
+            )
+
+
+@check
+def check_id_in_two_lists(package):
+    first = {}
+    for item in package.items:
+        other = first.setdefault(item["id"], item)
+        if other["list"] != item["list"]:
+            yield finding(
+                "id-in-two-lists", file=item["_file"], resource=LIST_RESOURCES[item["list"]], row=item["_row"],
+                field="id", text=item["id"], other_list=other["list"], other_seq=other["seq"],
+                other_file=other["_file"], other_row=other["_row"],
+            )
+
+
+@check
+def check_departments(package):
+    if "departments" not in package.files:
+        return
+    known = package.names("departments")
+    for item in package.items:
+        for department in item.get("departments", []):
+            if department not in known:
+                yield _item_finding("unknown-department", item, "departments", department)
+
+
+@check
+def check_step_numbering(package):
+    flagged = _flagged_fields(package, ("unrecoverable",))
+    for item in package.items:
+        for field in STEP_FIELDS:
+            if item.get(field):
+                level = WARNING if (item["id"], field) in flagged else None
+                for problem in step_problems(STEP_DELIMITER.join(item[field])):
+                    yield _item_finding("step-numbering", item, field, None, level=level, detail=problem)
+
+
+@check
+def check_space_between_chinese(package):
+    for item, field, text in _text_units(package):
+        for match in SPACE_BETWEEN_CJK.finditer(text):
+            yield _item_finding("space-between-chinese", item, field, match.group(), level=_flag_level(package, item, field, match.group()))
+
+
+@check
+def check_glued_latin_or_digit(package):
+    for item, field, text in _text_units(package):
+        for pattern, detail in GLUED_PATTERNS:
+            for match in pattern.finditer(text):
+                fragment = text[max(match.start() - 1, 0): match.end() + 2]
+                level = _flag_level(package, item, field, fragment)
+                yield _item_finding("glued-latin-or-digit", item, field, fragment, level=level, detail=detail)
+
+
+@check
+def check_punctuation_width(package):
+    units = list(_text_units(package))
+    for full, half in PUNCTUATION_PAIRS:
+        counts = {mark: sum(text.count(mark) for _, _, text in units) for mark in (full, half)}
+        if not (counts[full] and counts[half]):
+            continue
+        usual = full if counts[full] > counts[half] else half
+        odd = half if usual == full else full
+        for item, field, text in units:
+            at = text.find(odd)
+            if at >= 0:
+                yield _item_finding(
+                    "mixed-punctuation-width", item, field, text[max(at - 10, 0): at + 10],
+                    char=odd, usual=usual, usual_count=counts[usual], count=counts[odd],
+                )
+
+
+@check
+def check_empty_required_cells(package):
+    flagged = _flagged_fields(package, ("unrecoverable",))
+    for item in package.items:
+        for field in REQUIRED_TEXT_FIELDS:
+            if field in item and not item[field] and (item["id"], field) not in flagged:
+                yield _item_finding("empty-required-cell", item, field, None)
+
+
+@check
+def check_corrections(package):
+    """Every record points at an existing item and field, and its corrected text is what the data holds."""
+    items = {}
+    for item in package.items:
+        items.setdefault(item["id"], item)
+    path = package.files.get("corrections")
+    for row, record in package.corrections():
+        item_id, field, corrected = record.get("item_id", ""), record.get("field", ""), record.get("corrected", "")
+        where = {"file": path, "resource": "corrections", "row": row}
+        item = items.get(item_id)
+        if item is None:
+            yield finding("correction-unknown-item", field="item_id", text=item_id, **where)
+            continue
+        if field not in CORRECTABLE_FIELDS or field not in item:
+            yield finding("correction-unknown-field", field="field", text=field, item_id=item_id, list=item["list"], **where)
+            continue
+        value = _field_text(item, field)
+        if (corrected and corrected not in value) or (not corrected and not record.get("extracted") and value):
+            yield finding("correction-not-applied", field="corrected", text=corrected, item_id=item_id, item_field=field, **where)
+        status = record.get("status")
+        if status in FLAGGING_STATUSES:
+            code = "flagged-unrecoverable" if status == "unrecoverable" else "kept-as-published"
+            yield _item_finding(
+                code, item, field, record.get("extracted") or None,
+                item_id=item_id, kind=record.get("kind"), evidence=record.get("evidence"),
+            )
+
+
+# --- against an earlier edition ------------------------------------------------------------------
+
+def check_against(package, earlier, label):
+    yield from _check_ids_not_reused(package, earlier, label)
+    yield from _check_version_increased(package, earlier, label)
+
+
+def _check_ids_not_reused(package, earlier, label):
+    for item in package.items:
+        old = earlier["items"].get(item["id"])
+        if not old or not old.get("name") or not item.get("name"):
+            continue
+        ratio = difflib.SequenceMatcher(None, old["name"], item["name"]).ratio()
+        if ratio < SAME_ITEM_RATIO:
+            yield _item_finding("id-reused", item, "id", item["name"], item_id=item["id"], old_name=old["name"], against=label, ratio=ratio)
+
+
+def _check_version_increased(package, earlier, label):
+    new, old = package.descriptor.get("version"), earlier["descriptor"].get("version")
+    if _semver(new) and _semver(old) and _semver(new) <= _semver(old):
+        yield finding("version-not-increased", file=DESCRIPTOR, field="version", text=new, old_version=old, against=label)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _item_finding(code, item, field, text, level=None, **params):
+    return finding(
+        code, file=item["_file"], resource=LIST_RESOURCES[item["list"]], row=item["_row"], field=field,
+        text=text, level=level, **params,
+    )
+
+
+def _text_units(package):
+    """(item, field, text) for every cell, department and step line of the three lists."""
+    for item in package.items:
+        for field in TEXT_FIELDS:
+            value = item.get(field)
+            for text in value if isinstance(value, list) else [value]:
+                if text:
+                    yield item, field, text
+
+
+def _field_text(item, field):
+    value = item[field]
+    if field in STEP_FIELDS:
+        return STEP_DELIMITER.join(value)
+    if isinstance(value, list):
+        return LIST_DELIMITER.join(value)
+    return value
+
+
+def _flagged_fields(package, statuses):
+    return {(r.get("item_id"), r.get("field")) for _, r in package.corrections() if r.get("status") in statuses}
+
+
+def _flag_level(package, item, field, fragment):
+    """Warning when a correction record flags this text (unrecoverable, or kept as published); else the default."""
+    for _, record in package.corrections():
+        if (record.get("item_id"), record.get("field")) == (item["id"], field) and record.get("status") in FLAGGING_STATUSES:
+            if fragment.strip() and fragment.strip() in record.get("corrected", ""):
+                return WARNING
+    return None
+
+
+def _semver(version):
+    match = SEMVER.match(version) if isinstance(version, str) else None
+    return tuple(int(part) for part in match.groups()) if match else None
+
+
+def _json_path(path):
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+
+
+def _json(path):
+    import json
+
+    return json.loads(Path(path).read_text(encoding="utf-8"))

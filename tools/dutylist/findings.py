@@ -1,0 +1,85 @@
+"""What ``dutylist validate`` reports: findings with a stable kebab-case code, a level and a message from a template."""
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+# code: (level, message template, fix template or None)
+CODES = {
+    # the descriptor
+    "descriptor-profile": (ERROR, "not valid against the Data Package 2.0 profile: {detail}", None),
+    "version-not-semver": (ERROR, "version {text!r} is not a semantic version MAJOR.MINOR.PATCH", "write it as, for example, 1.0.0"),
+    "edition-missing": (ERROR, "the descriptor has no edition", 'add "edition": "YYYY-MM", the month the list was published'),
+    "edition-invalid": (ERROR, "edition {text!r} is not a month YYYY-MM", "write it as, for example, 2025-07"),
+    "resource-missing": (ERROR, "the descriptor has no resource named {name!r} with a path", "restore the resource; every edition has the three lists and the registers"),
+    "resource-path-unsafe": (ERROR, "resource {name}: path {text!r} {problem}", "give a path relative to datapackage.json, inside the package (data/...)"),
+    "schema-file-missing": (ERROR, "resource {name}: {problem}", "point schema at a Table Schema file schemas/<name>.json that exists"),
+    # reading the files
+    "file-missing": (ERROR, "no such file: resource {name} names it as its path", "restore the file, or fix the resource's path"),
+    "encoding-bom": (ERROR, "the file starts with a byte-order mark (BOM)", "save it as UTF-8 without BOM"),
+    "encoding-not-utf8": (ERROR, "the file is not UTF-8 (byte {byte} cannot be decoded; it may be GBK)", "save it as UTF-8"),
+    "empty-file": (ERROR, "the file is empty; a resource needs at least its header row", "restore the header row and the data"),
+    # the duty-list rules
+    "seq-gap": (ERROR, "{list} list: seq {missing} is missing; seq runs 1..N without gaps", "renumber the list so that seq runs 1..{count}"),
+    "id-in-two-lists": (ERROR, "id {text} is also {other_list} item {other_seq} ({other_file} row {other_row}); an item is in one list only", "keep the item in one list, or give the new item a new id"),
+    "unknown-category": (ERROR, "category {text!r} is not a name in data/categories.csv", "use a category of the register, or add it to data/categories.csv"),
+    "unknown-department": (ERROR, "department {text!r} is not a name in data/departments.csv", "use the register's full name, or add the body to data/departments.csv"),
+    "step-numbering": (ERROR, "{detail}", "number the steps 1., 2., 3. ... one per line, or flag the damage in data/corrections.csv"),
+    "space-between-chinese": (ERROR, "a space between Chinese characters: {text!r}", "remove the space (a line-wrap left-over)"),
+    "glued-latin-or-digit": (ERROR, "{detail}: {text!r}", "correct the extraction damage and record it in data/corrections.csv (or record it as kept-as-published if it is the official text)"),
+    "mixed-punctuation-width": (ERROR, "{char!r} where the rest of the package writes {usual!r} ({usual_count} times against {count})", "write {usual!r} as the rest of the package does"),
+    "empty-required-cell": (ERROR, "{field} is empty and no correction record flags it as unrecoverable", "fill it in, or add an unrecoverable record to data/corrections.csv saying why it cannot be"),
+    "correction-unknown-item": (ERROR, "the correction record points at item {text!r}, which is in no list", "fix item_id, or remove the record"),
+    "correction-unknown-field": (ERROR, "the correction record points at field {text!r}, which item {item_id} ({list} list) does not have", "fix field, or remove the record"),
+    "correction-not-applied": (ERROR, "the corrected text {text!r} is not what {item_id} {item_field} holds", "apply the correction to the data, or fix the record's corrected text"),
+    "flagged-unrecoverable": (WARNING, "{item_id} {field} is flagged unrecoverable ({kind}): {evidence}", None),
+    "kept-as-published": (WARNING, "{item_id} {field} is an oddity of the official text, kept as published: {evidence}", None),
+    # against an earlier edition
+    "id-reused": (ERROR, "id {item_id} was {old_name!r} in {against}; it now names a different item (name similarity {ratio:.2f})", "give the new item a new id; an id is never reused"),
+    "version-not-increased": (ERROR, "version {text} is not greater than {old_version}, the version in {against}", "raise the version (semver) for every new edition"),
+}
+
+TABLE_FIXES = {
+    "type-error": "write a value of the field's type (see its schema)",
+    "constraint-error": "write a value that meets the field's constraint (see its schema)",
+    "unique-error": "every value in this field must be unique; ids are never shared",
+    "primary-key": "every row needs its own primary key value",
+    "foreign-key": "use a value of the referenced register",
+    "missing-cell": "give the row as many cells as the header has columns",
+    "extra-cell": "remove the extra cell, or quote a cell that holds a comma",
+    "missing-label": "restore the column in the header (see the resource's schema)",
+    "extra-label": "remove the column, or add it to the resource's schema",
+    "incorrect-label": "name the column as the schema does",
+    "blank-row": "remove the blank row",
+}
+
+
+@dataclass
+class Finding:
+    code: str
+    level: str
+    message: str
+    file: str = None
+    resource: str = None
+    row: int = None
+    field: str = None
+    text: str = None
+    fix: str = None
+
+    def to_dict(self):
+        return asdict(self)
+
+    def location(self):
+        return ":".join(str(part) for part in (self.file, self.row, self.field) if part is not None)
+
+
+def finding(code, file=None, resource=None, row=None, field=None, text=None, level=None, **params):
+    """A finding whose message and fix come from the code's templates."""
+    default_level, template, fix = CODES[code]
+    values = {"text": text, "field": field, **params}
+    return Finding(
+        code=code, level=level or default_level, message=template.format(**values),
+        file=file, resource=resource, row=row, field=field, text=text,
+        fix=fix.format(**values) if fix else None,
+    )
