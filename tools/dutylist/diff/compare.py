@@ -41,7 +41,7 @@ def compare(old, new):
         "items": items,
         "renumbered": renumbered_summary(renumbered),
         "likely": likely_reidentifications(items),
-        "registers": {name: row_changes(old["registers"].get(name, {}), new["registers"].get(name, {}))
+        "registers": {name: row_changes(stripped_register(old, name), stripped_register(new, name))
                       for name in ("categories", "departments")},
         "corrections": correction_changes(old.get("corrections", []), new.get("corrections", [])),
         "schema": schema_changes(old.get("schemas", {}), new.get("schemas", {})),
@@ -127,7 +127,7 @@ def record(item):
 def field_changes(old, new):
     changes = []
     for field in ITEM_FIELDS:
-        old_value, new_value = old.get(field), new.get(field)
+        old_value, new_value = _plain(old.get(field)), _plain(new.get(field))
         if old_value != new_value:
             changes.append(field_change(field, old_value, new_value))
     return changes
@@ -171,6 +171,21 @@ def likely_reidentifications(items):
     return resemblances(removed, added)
 
 
+def stripped_register(edition, name):
+    """Register rows keyed by name, with whitespace at cell ends (not a real change) removed."""
+    rows = (_stripped(row) for row in edition["registers"].get(name, {}).values())
+    return {row.get("name", ""): row for row in rows}
+
+
+def _stripped(row):
+    return {key: _plain(value) for key, value in row.items() if key is not None}
+
+
+def _plain(value):
+    """A cell without what is not a real change: whitespace at its ends and the line-ending style."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
+
+
 def row_changes(old_rows, new_rows):
     """Register rows keyed by name: added, removed, and changed with each differing column."""
     changed = []
@@ -188,7 +203,8 @@ def row_changes(old_rows, new_rows):
 
 
 def correction_changes(old_rows, new_rows):
-    old_set, new_set = {_frozen(row) for row in old_rows}, {_frozen(row) for row in new_rows}
+    old_set = {_frozen(_stripped(row)) for row in old_rows}
+    new_set = {_frozen(_stripped(row)) for row in new_rows}
     return {
         "added": [dict(row) for row in sorted(new_set - old_set)],
         "removed": [dict(row) for row in sorted(old_set - new_set)],
