@@ -84,7 +84,7 @@ def diff(old, new, repo, output_format, output, by, exit_code):
     except SideError as error:
         raise UserError(str(error)) from None
     report = compare(old_edition, new_edition)
-    text = render_diff(report, output_format or default_diff_format(output), by)
+    text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
     if output:
         from .package import write_atomic
 
@@ -100,7 +100,7 @@ def default_diff_format(output):
     return "text" if sys.stdout.isatty() else "markdown"
 
 
-def render_diff(report, output_format, by):
+def render_diff(report, output_format, by, colour=False):
     if output_format == "json":
         return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     if output_format == "markdown":
@@ -113,4 +113,4 @@ def render_diff(report, output_format, by):
         return render_html.render(report, by)
     from .diff import render_text
 
-    return render_text.render(report, by, colour=sys.stdout.isatty())
+    return render_text.render(report, by, colour=colour)

@@ -73,16 +73,26 @@ def notes(old, new):
 
 
 def item_changes(old_items, new_items):
+    """One pass over the ids in file order (so that runs of 序号 come nearly sorted); changes sorted by id."""
     changes, renumbered = [], []
-    for item_id in sorted(old_items.keys() | new_items.keys()):
+    for item_id in [*old_items, *(item_id for item_id in new_items if item_id not in old_items)]:
         old, new = old_items.get(item_id), new_items.get(item_id)
+        if old is not None and new is not None and _same_but_seq(old, new):
+            if old["seq"] != new["seq"]:
+                renumbered.append((old["list"], old["seq"], new["seq"]))
+            continue
         fields = field_changes(old, new) if old and new else []
         kind = change_kind(old, new, fields)
         if kind:
             changes.append(item_change(item_id, kind, old, new, fields))
         elif old["seq"] != new["seq"]:
             renumbered.append((old["list"], old["seq"], new["seq"]))
+    changes.sort(key=lambda change: change["id"])
     return changes, renumbered
+
+
+def _same_but_seq(old, new):
+    return old == new or (old.keys() == new.keys() and {**old, "seq": new["seq"]} == new)
 
 
 def change_kind(old, new, fields):
