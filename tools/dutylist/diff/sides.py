@@ -43,16 +43,24 @@ def reader_for(repo_folder, spec, role):
         reader = GitReader(repo, version_commit(repo, spec, role))
         reader.label = f"{spec} ({reader.revision[:7]})"
         return reader
-    if Path(spec).is_dir():
-        if not (Path(spec) / DESCRIPTOR).is_file():
-            raise SideError(f"{role} {spec}: this folder holds no {DESCRIPTOR}; give the folder of a package")
+    if (Path(spec) / DESCRIPTOR).is_file():
         return FolderReader(spec)
+    if Path(spec).is_dir() and not is_revision(repo_folder, spec):
+        raise SideError(f"{role} {spec}: this folder holds no {DESCRIPTOR}; give the folder of a package")
     repo = open_repo(repo_folder, role)
     try:
         return GitReader(repo, spec)
     except EditionError:
         raise SideError(f"{role} {spec!r} is not a revision of {repo_folder} (a commit, tag, branch or HEAD~N), "
                         f"a version like 1.0.0, or a folder holding a package") from None
+
+
+def is_revision(repo_folder, spec):
+    try:
+        GitReader(open_repo(repo_folder, "?"), spec)
+    except (SideError, EditionError):
+        return False
+    return True
 
 
 def load(reader, role):
