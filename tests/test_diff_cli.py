@@ -227,3 +227,23 @@ def test_the_text_report_marks_insertions_and_deletions(repo):
     output = run(repo, "base", "--format", "text").stdout
     assert "进万家{+、进社区+}活动" in output
     assert "增 {+奇台县消防救援大队+}" in output
+
+
+def test_schema_changes_are_classified_for_the_version_policy(repo):
+    def rework(schema):
+        fields = {field["name"]: field for field in schema["fields"]}
+        fields["page"]["type"] = "string"
+        del fields["page"]["constraints"]["maximum"]
+        fields["seq"]["constraints"]["minimum"] = 0
+        fields["category"]["constraints"] = {"enum": ["党的建设", "民生服务"]}
+        schema["fields"] = [field for field in schema["fields"] if field["name"] != "name"]
+        schema["fields"].append({"name": "note", "type": "string"})
+    repo.edit_json("schemas/reclaimed-duties.json", rework)
+    repo.commit("Rework the reclaimed schema")
+    changes = {(change["field"], change["change"], change["key"]) for change in report(repo, "base", "HEAD")["schema"]}
+    assert changes == {
+        ("page", "retyped", "type"), ("page", "constraint-loosened", "maximum"), ("seq", "constraint-loosened", "minimum"),
+        ("category", "constraint-tightened", "enum"), ("name", "field-removed", None), ("note", "field-added", None),
+    }
+    assert report(repo, "base", "HEAD")["summary"]["bump"] == "major"
+    assert report(repo, "HEAD", "base")["summary"]["bump"] == "major"
