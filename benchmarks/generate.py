@@ -11,12 +11,10 @@ Example: python benchmarks/generate.py --items 100000 --out /tmp/bench-100k
 """
 
 import argparse
-import json
 import random
 import shutil
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
