@@ -104,3 +104,63 @@ def validate(path, against, output_format):
     else:
         click.echo(validation.render_text(report))
     sys.exit(int(not report["valid"]))
+
+
+DIFF_FORMATS = ("text", "markdown", "json", "html")
+FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}
+
+
+@cli.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@repo_option
+@click.option("--format", "output_format", type=click.Choice(DIFF_FORMATS),
+              help="Output format (default: from -o's suffix, else text on a terminal and markdown otherwise).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file (atomically).")
+@click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
+def diff(old, new, repo, output_format, output, by, exit_code):
+    """Report what changed between two editions (revision, version like 1.0.0, or folder).
+
+    NEW defaults to the working tree, OLD to the previous version in history.
+
+    Example: dutylist diff 1.0.0 HEAD --format markdown -o changelog/1.1.0.md
+    """
+    from .diff.compare import compare
+    from .diff.sides import SideError, editions
+
+    try:
+        old_edition, new_edition = editions(repo, old, new)
+    except SideError as error:
+        raise UserError(str(error)) from None
+    report = compare(old_edition, new_edition)
+    text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
+    if output:
+        from .package import write_atomic
+
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if exit_code and not report["summary"]["identical"] else 0)
+
+
+def default_diff_format(output):
+    if output is not None:
+        return FORMAT_OF_SUFFIX.get(output.suffix.lower(), "text")
+    return "text" if sys.stdout.isatty() else "markdown"
+
+
+def render_diff(report, output_format, by, colour=False):
+    if output_format == "json":
+        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if output_format == "markdown":
+        from .diff import render_markdown
+
+        return render_markdown.render(report, by)
+    if output_format == "html":
+        from .diff import render_html
+
+        return render_html.render(report, by)
+    from .diff import render_text
+
+    return render_text.render(report, by, colour=colour)

@@ -1,0 +1,50 @@
+"""The HTML report is one standalone page that a real browser renders with its insertions and deletions highlighted."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from diff_repo import PackageRepo
+from dutylist.cli import cli
+from test_diff_cli import EDITS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def page(tmp_path):
+    repo = PackageRepo(tmp_path / "repo")
+    repo.commit("Publish the July 2025 edition", tag="base")
+    for kind in ("changed", "reclaimed"):
+        EDITS[kind][0](repo)
+    repo.set_version("1.1.0")
+    repo.commit("A new edition")
+    target = tmp_path / "report" / "diff.html"
+    result = CliRunner().invoke(cli, ["diff", "base", "HEAD", "--repo", str(repo.root), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def test_the_page_needs_no_network(page):
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)=|https?://|<script|@import", html)
+    assert "<ins>、进社区</ins>" in html and "<del>25</del>" in html
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium; .ci/run installs it)")
+def test_headless_chromium_renders_the_highlighted_changes(page, tmp_path):
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert "<title>履职事项清单变更报告 1.0.0 → 1.1.0</title>" in dom
+    assert "<ins>、进社区</ins>" in dom
+    assert "<ins>奇台县消防救援大队</ins>" in dom
+    assert re.search(r"<del>对问卷进行归纳、整理。</del>", dom)
+    assert "ins { background: #ccffd8" in dom

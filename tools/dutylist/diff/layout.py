@@ -1,0 +1,276 @@
+"""The change report as a document (headings, paragraphs, nested lists, tables) built from compare()'s dict only.
+
+Each renderer (text, markdown, html) turns these blocks into its format. Inline content is a list
+of fragments ``(style, text)`` with style one of text, strong, code, ins, del.
+
+Blocks: ``("heading", level, fragments)``, ``("paragraph", fragments)``, ``("note", fragments)``,
+``("list", [(fragments, [children…]), …])``, ``("table", [header fragments…], [[cell fragments…], …])``.
+"""
+
+from ..package import LIST_LABELS, LISTS
+
+KIND_ORDER = ("reclaimed", "returned", "added", "removed", "moved", "changed")
+KIND_LABELS = {
+    "reclaimed": "上级部门收回 Reclaimed",
+    "returned": "交还乡镇 Returned",
+    "added": "新增 Added",
+    "removed": "删除 Removed",
+    "moved": "调整清单 Moved",
+    "changed": "修改 Changed",
+    "renumbered": "序号调整 Renumbered",
+}
+FIELD_LABELS = {
+    "category": "事项类别", "name": "事项名称", "departments": "对应上级部门", "county_duties": "上级部门职责",
+    "town_duties": "乡镇配合职责", "handling": "工作方式", "page": "页码",
+}
+RECLAIMED_DEPARTMENTS = "承接部门"
+STEP_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
+NO_DEPARTMENT = "无对应部门 (basic list, no department)"
+
+
+def text(value):
+    return ("text", "" if value is None else str(value))
+
+
+def document(report, by=None):
+    blocks = header(report) + summary(report)
+    if report["summary"]["identical"]:
+        return blocks
+    if by == "department":
+        blocks += department_sections(report)
+    else:
+        blocks += kind_sections(report)
+    return blocks + renumbered(report) + likely(report) + registers(report) + corrections(report) + schema(report) + descriptor(report)
+
+
+def header(report):
+    blocks = [("heading", 1, [text("履职事项清单变更报告 Change report")])]
+    for role, name in (("from", "旧版 From"), ("to", "新版 To")):
+        blocks.append(("paragraph", [("strong", name + ": ")] + side_fragments(report[role])))
+    for note in report["notes"]:
+        blocks.append(("note", [text("注 Note: " + note)]))
+    return blocks
+
+
+def side_fragments(side):
+    parts = [text(" · ".join(str(value) for value in (side["version"], side["edition"]) if value) or "—")]
+    parts.append(text(" · "))
+    parts.append(("code", side["revision"][:12] if side["revision"] else side["label"]))
+    return parts
+
+
+def summary(report):
+    counts = report["summary"]
+    blocks = [("heading", 2, [text("摘要 Summary")])]
+    if counts["identical"]:
+        return blocks + [("paragraph", [("strong", "无变更 No differences.")])]
+    rows = [[[text(KIND_LABELS[kind])], [text(counts[kind])]] for kind in (*KIND_ORDER, "renumbered")]
+    for key, label in (("registers", "登记表 Registers"), ("corrections", "更正记录 Corrections"),
+                       ("schema", "表结构 Schema"), ("descriptor", "描述文件 Descriptor")):
+        rows.append([[text(label)], [text(counts[key])]])
+    blocks.append(("table", [[text("变更 Change")], [text("数量 Count")]], rows))
+    list_rows = [[[text(f"{LIST_LABELS[name]} ({name})")], [text(counts["lists"][name]["before"])], [text(counts["lists"][name]["after"])]]
+                 for name in LISTS]
+    blocks.append(("table", [[text("清单 List")], [text("变更前 Before")], [text("变更后 After")]], list_rows))
+    blocks.append(("paragraph", bump_fragments(counts)))
+    reasons = [([text(f"{reason['bump']}: {reason['reason']}")], []) for reason in counts["bump_reasons"]]
+    if reasons:
+        blocks.append(("list", reasons))
+    return blocks
+
+
+def bump_fragments(counts):
+    fragments = [("strong", f"版本建议 Version bump: {counts['bump']}")]
+    declared = counts["declared_bump"]
+    if declared is not None:
+        order = ("none", "patch", "minor", "major")
+        verdict = "✓" if order.index(declared) >= order.index(counts["bump"]) else "⚠ lower than the changes call for"
+        fragments.append(text(f" (声明 declared: {declared} {verdict})"))
+    return fragments
+
+
+def kind_sections(report):
+    blocks = []
+    for kind in KIND_ORDER:
+        items = [item for item in report["items"] if item["change"] == kind]
+        if items:
+            blocks.append(("heading", 2, [text(f"{KIND_LABELS[kind]} ({len(items)})")]))
+            for item in items:
+                blocks += item_blocks(item)
+    return blocks
+
+
+def department_sections(report):
+    items = {item["id"]: item for item in report["items"]}
+    blocks = [("heading", 2, [text("按部门 By department")])]
+    for group in report["by_department"]:
+        blocks.append(("heading", 3, [text(f"{group['department'] or NO_DEPARTMENT} ({len(group['ids'])})")]))
+        for item_id in group["ids"]:
+            blocks += item_blocks(items[item_id], level=4, with_kind=True)
+    return blocks
+
+
+def item_blocks(item, level=3, with_kind=False):
+    title = [("code", item["id"]), text(" " + (item["name"] or "(无名称 no name)"))]
+    if with_kind:
+        title = [text(f"[{KIND_LABELS[item['change']]}] ")] + title
+    blocks = [("heading", level, title), ("paragraph", place_fragments(item))]
+    entries = [field_entry(change, (item["to"] or item["from"])["list"]) for change in item["fields"]]
+    if "record" in item:
+        entries = record_entries(item["record"], (item["to"] or item["from"])["list"], "ins" if item["change"] == "added" else "del")
+    if entries:
+        blocks.append(("list", entries))
+    return blocks
+
+
+def place_fragments(item):
+    old, new = item["from"], item["to"]
+    fragments = []
+    if old and new and old["list"] == new["list"]:
+        seq = f"{old['seq']}" if old["seq"] == new["seq"] else f"{old['seq']} → {new['seq']}"
+        fragments.append(text(f"{LIST_LABELS[new['list']]} 第 {seq} 项"))
+    else:
+        if old:
+            fragments.append(text(f"{LIST_LABELS[old['list']]} 第 {old['seq']} 项"))
+        if old and new:
+            fragments.append(text(" → "))
+        if new:
+            fragments.append(text(f"{LIST_LABELS[new['list']]} 第 {new['seq']} 项"))
+    if item.get("reclaimed_by"):
+        fragments.append(text(f" · {RECLAIMED_DEPARTMENTS}: {'、'.join(item['reclaimed_by'])}"))
+    return fragments
+
+
+def field_label(field, list_name):
+    if field == "departments" and list_name == "reclaimed":
+        return RECLAIMED_DEPARTMENTS
+    return FIELD_LABELS.get(field, field)
+
+
+def field_entry(change, list_name):
+    label = [("strong", field_label(change["field"], list_name) + ": ")]
+    kind = change.get("kind")
+    if kind == "text":
+        return label + inline_fragments(change["inline"]), []
+    if kind == "set":
+        return label + set_fragments(change), []
+    if kind == "steps":
+        return label, [step_entry(step) for step in change["steps"]]
+    return label + [("del", str(change["old"])), text(" → "), ("ins", str(change["new"]))], []
+
+
+def inline_fragments(ops):
+    styles = {"equal": "text", "insert": "ins", "delete": "del"}
+    return [(styles[op], value) for op, value in ops]
+
+
+def set_fragments(change):
+    fragments = []
+    if change["added"]:
+        fragments += [text("增 "), ("ins", "、".join(change["added"]))]
+    if change["removed"]:
+        fragments += [text("; " if fragments else ""), text("删 "), ("del", "、".join(change["removed"]))]
+    if not fragments:
+        fragments = [text("顺序调整 order: "), ("del", "、".join(change["old"] or [])), text(" → "), ("ins", "、".join(change["new"] or []))]
+    return fragments
+
+
+def step_entry(step):
+    kind = step["step"]
+    if kind == "added":
+        return [text(f"{STEP_LABELS[kind]}第 {step['new_index']} 步: "), ("ins", step["new"])], []
+    if kind == "removed":
+        return [text(f"{STEP_LABELS[kind]}原第 {step['old_index']} 步: "), ("del", step["old"])], []
+    where = f"第 {step['new_index']} 步" + ("" if step["old_index"] == step["new_index"] else f" (原第 {step['old_index']} 步)")
+    return [text(f"{STEP_LABELS[kind]}{where}: ")] + inline_fragments(step["inline"]), []
+
+
+def record_entries(record, list_name, style):
+    entries = []
+    for field, value in record.items():
+        label = [("strong", field_label(field, list_name) + ": ")]
+        if field in ("county_duties", "town_duties", "handling"):
+            entries.append((label, [([(style, step)], []) for step in value]))
+        elif isinstance(value, list):
+            entries.append((label + [(style, "、".join(value))], []))
+        else:
+            entries.append((label + [(style, str(value))], []))
+    return entries
+
+
+def renumbered(report):
+    runs = report["renumbered"]["runs"]
+    if not runs:
+        return []
+    entries = [([text(f"{LIST_LABELS[run['list']]} 第 {span(run['old_first'], run['old_last'])} 项 → "
+                      f"第 {span(run['new_first'], run['new_last'])} 项 ({run['shift']:+d}), {run['count']} 项")], [])
+               for run in runs]
+    return [("heading", 2, [text(f"{KIND_LABELS['renumbered']} ({report['renumbered']['count']})")]),
+            ("paragraph", [text("这些事项只有序号变化，未列为修改。 Only their 序号 changed; not listed as changes.")]),
+            ("list", entries)]
+
+
+def span(first, last):
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def likely(report):
+    names = {item["id"]: item["name"] for item in report["items"]}
+    found = report["likely"]
+    entries = [([("code", entry["removed"]), text(f" {names.get(entry['removed'], '')} → "), ("code", entry["added"]),
+                 text(f" {names.get(entry['added'], '')} (相似度 similarity {entry['similarity']:.2f})")], [])
+               for entry in found["renames"]]
+    for kind, whole, parts, label in (("splits", "removed", "added", "拆分 split into"), ("merges", "added", "removed", "合并自 merged from")):
+        for entry in found[kind]:
+            children = [([("code", part), text(f" {names.get(part, '')} ({share:.2f})")], []) for part, share in zip(entry[parts], entry["containment"])]
+            entries.append(([("code", entry[whole]), text(f" {names.get(entry[whole], '')} — {label}:")], children))
+    if not entries:
+        return []
+    return [("heading", 2, [text("可能是同一事项 Likely the same duty under a new id")]), ("list", entries)]
+
+
+def registers(report):
+    blocks = []
+    for register, label in (("categories", "事项类别 Categories"), ("departments", "部门 Departments")):
+        changes = report["registers"][register]
+        entries = [([text("新增 added: "), ("ins", row.get("name", ""))], []) for row in changes["added"]]
+        entries += [([text("删除 removed: "), ("del", row.get("name", ""))], []) for row in changes["removed"]]
+        entries += [([text("修改 changed: "), ("strong", change["name"])], [field_entry(field, "") for field in change["fields"]])
+                    for change in changes["changed"]]
+        if entries:
+            blocks += [("heading", 2, [text(f"登记表 {label}")]), ("list", entries)]
+    return blocks
+
+
+def corrections(report):
+    changes = report["corrections"]
+    entries = [([text(f"{label}: "), ("code", row.get("item_id", "")), text(f" {row.get('field', '')} "), (style, row.get("corrected", "")),
+                 text(f" ({row.get('kind', '')}, {row.get('status', '')})")], [])
+               for key, label, style in (("added", "新增 added", "ins"), ("removed", "删除 removed", "del")) for row in changes[key]]
+    return [("heading", 2, [text("更正记录 Corrections")]), ("list", entries)] if entries else []
+
+
+def schema(report):
+    entries = []
+    for change in report["schema"]:
+        where = change["resource"] + (f".{change['field']}" if change["field"] else "")
+        fragments = [("strong", change["change"]), text(": "), ("code", where)]
+        if change["key"]:
+            fragments += [text(f" {change['key']}: "), ("del", _json(change["old"])), text(" → "), ("ins", _json(change["new"]))]
+        entries.append((fragments, []))
+    return [("heading", 2, [text("表结构 Schema")]), ("list", entries)] if entries else []
+
+
+def descriptor(report):
+    changes = report["descriptor"]
+    entries = [([("strong", change["field"] + ": "), ("del", _json(change["old"])), text(" → "), ("ins", _json(change["new"]))], [])
+               for change in changes["changed"]]
+    entries += [([text("新增资源 resource added: "), ("ins", name)], []) for name in changes["resources_added"]]
+    entries += [([text("删除资源 resource removed: "), ("del", name)], []) for name in changes["resources_removed"]]
+    return [("heading", 2, [text("描述文件 Descriptor")]), ("list", entries)] if entries else []
+
+
+def _json(value):
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,56 @@
+"""The change report as one standalone HTML page: inline CSS, no script, no network; <ins>/<del> highlight characters."""
+
+import html
+
+from .layout import document
+
+STYLE = """
+body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.6; color: #1f2328; }
+h1, h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
+h3, h4 { margin-bottom: .2rem; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .7rem; }
+td:not(:first-child), th:not(:first-child) { text-align: right; }
+code { background: #f6f8fa; padding: .1rem .3rem; border-radius: 4px; }
+ins { background: #ccffd8; text-decoration: none; }
+del { background: #ffd7d5; text-decoration: line-through; }
+blockquote { border-left: 4px solid #d0d7de; margin: 0; padding-left: 1rem; color: #57606a; }
+"""
+
+
+def render(report, by=None):
+    body = "\n".join(block(entry) for entry in document(report, by))
+    title = html.escape(f"履职事项清单变更报告 {report['from']['version'] or '—'} → {report['to']['version'] or '—'}")
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+            f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def block(entry):
+    kind = entry[0]
+    if kind == "heading":
+        return f"<h{entry[1]}>{inline(entry[2])}</h{entry[1]}>"
+    if kind == "paragraph":
+        return f"<p>{inline(entry[1])}</p>"
+    if kind == "note":
+        return f"<blockquote>{inline(entry[1])}</blockquote>"
+    if kind == "list":
+        return list_html(entry[1])
+    if kind == "table":
+        header = "".join(f"<th>{inline(cell)}</th>" for cell in entry[1])
+        rows = "".join("<tr>" + "".join(f"<td>{inline(cell)}</td>" for cell in row) + "</tr>" for row in entry[2])
+        return f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
+    raise ValueError(kind)
+
+
+def list_html(entries):
+    items = "".join(f"<li>{inline(fragments)}{list_html(children) if children else ''}</li>" for fragments, children in entries)
+    return f"<ul>{items}</ul>"
+
+
+def inline(fragments):
+    tags = {"ins": "ins", "del": "del", "code": "code", "strong": "strong"}
+    parts = []
+    for style, value in fragments:
+        escaped = html.escape(value).replace("\n", "<br>")
+        parts.append(f"<{tags[style]}>{escaped}</{tags[style]}>" if style in tags and value else escaped)
+    return "".join(parts)
