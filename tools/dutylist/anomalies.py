@@ -3,12 +3,18 @@
 import re
 from dataclasses import asdict, dataclass
 
-from .rules import STEP_DELIMITER, STEP_FIELDS
+from .rules import LIST_DELIMITER, LIST_FIELDS, STEP_DELIMITER, STEP_FIELDS
 
 CJK = r"[\u3400-\u9fff]"
-SPACE_BETWEEN_CJK = re.compile(rf"{CJK}\s+{CJK}")
-LATIN_GLUED = re.compile(rf"{CJK}[A-Za-z]+|[A-Za-z]+\.?{CJK}")
-DIGIT_GLUED_AT_START = re.compile(rf"^[0-9]+{CJK}")
+SPACE_BETWEEN_CJK = re.compile(rf"{CJK}[ \t\u3000]+{CJK}")
+GLUED_PATTERNS = (
+    # a single letter or digit opening a cell or a step, stuck to the next character: 1强, D强, T展
+    (re.compile(rf"^[A-Za-z0-9](?={CJK})"), "a Latin letter or digit glued to the start of a Chinese word"),
+    # a Latin letter written for a step number: I.县安
+    (re.compile(rf"^[A-Za-z]\.(?={CJK})"), "a Latin letter where a step number belongs"),
+    # a lone Latin letter inside a Chinese word: 加D强 (C、D级 and APP are tokens, not damage)
+    (re.compile(rf"(?<={CJK})[A-Za-z](?={CJK})"), "a lone Latin letter inside a Chinese word"),
+)
 STEP_NUMBER = re.compile(r"^(\d+)\.")
 
 MESSAGES = {
@@ -50,17 +56,24 @@ def find_anomalies(raw, item_id, values, known_categories):
     for field, text in raw.cells.items():
         found.extend(anomaly(field, "space-between-chinese", m.group()) for m in SPACE_BETWEEN_CJK.finditer(text))
     for field, text in values.items():
-        found.extend(anomaly(field, "glued-latin-or-digit", text) for text in glued_fragments(text))
+        found.extend(anomaly(field, "glued-latin-or-digit", text) for text in glued_fragments(field, text))
         if field in STEP_FIELDS and text:
             found.extend(anomaly(field, "step-numbering", message) for message in step_problems(text))
     return found
 
 
-def glued_fragments(text):
-    fragments = [m.group() for m in LATIN_GLUED.finditer(text)]
-    for line in text.split(STEP_DELIMITER):
-        fragments.extend(m.group() for m in DIGIT_GLUED_AT_START.finditer(line))
-    return fragments
+def glued_fragments(field, text):
+    """Each letter or digit glued into Chinese text, with the character after it ('1强', 'I.县')."""
+    return [unit[match.start(): match.end() + 1] for unit in text_units(field, text)
+            for pattern, _ in GLUED_PATTERNS for match in pattern.finditer(unit)]
+
+
+def text_units(field, text):
+    """Where a cell, a step or a department name starts: the lines of a field, the entries of a list."""
+    lines = text.split(STEP_DELIMITER)
+    if field in LIST_FIELDS:
+        return [entry for line in lines for entry in line.split(LIST_DELIMITER) if entry]
+    return [line for line in lines if line]
 
 
 def step_problems(text):

@@ -8,7 +8,7 @@ import difflib
 import re
 from pathlib import Path
 
-from .anomalies import step_problems
+from .anomalies import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
 from .findings import TABLE_FIXES, WARNING, Finding, finding
 from .package import DESCRIPTOR, LIST_RESOURCES
 from .rules import LIST_DELIMITER, STEP_DELIMITER
@@ -17,16 +17,6 @@ PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-CJK = r"[\u3400-\u9fff]"
-SPACE_BETWEEN_CJK = re.compile(rf"{CJK}[ \t\u3000]+{CJK}")
-GLUED_PATTERNS = (
-    # a single letter or digit opening a cell or a step, stuck to the next character: 1强, D强, T展
-    (re.compile(rf"^[A-Za-z0-9](?={CJK})"), "a Latin letter or digit glued to the start of a Chinese word"),
-    # a Latin letter written for a step number: I.县安
-    (re.compile(rf"^[A-Za-z]\.(?={CJK})"), "a Latin letter where a step number belongs"),
-    # a lone Latin letter inside a Chinese word: 加D强 (C、D级 and APP are tokens, not damage)
-    (re.compile(rf"(?<={CJK})[A-Za-z](?={CJK})"), "a lone Latin letter inside a Chinese word"),
-)
 PUNCTUATION_PAIRS = (("，", ","), ("；", ";"), ("：", ":"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
 TEXT_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling")
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
