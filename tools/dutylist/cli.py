@@ -29,6 +29,14 @@ def repo_option(function):
     )(function)
 
 
+def echo_report(report, output_format, render_text):
+    """Print a report: JSON is the report itself, text is its rendering."""
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(report))
+
+
 @click.group()
 @click.version_option(package_name="dutylist")
 def cli():
@@ -49,10 +57,7 @@ def import_source(repo, source, write, output_format):
         report = importing.run_import(repo, source, write)
     except importing.ImportInputError as error:
         raise UserError(str(error)) from None
-    if output_format == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        click.echo(importing.render_text(report))
+    echo_report(report, output_format, importing.render_text)
     sys.exit(0 if report["ok"] else 1)
 
 
@@ -99,10 +104,7 @@ def validate(path, against, output_format):
         report = validation.validate_package(path, against)
     except validation.PackageUnreadable as error:
         raise UserError(str(error)) from None
-    if output_format == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        click.echo(validation.render_text(report))
+    echo_report(report, output_format, validation.render_text)
     sys.exit(int(not report["valid"]))
 
 

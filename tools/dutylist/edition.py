@@ -18,7 +18,7 @@ import json
 import posixpath
 from pathlib import Path
 
-from .package import DESCRIPTOR, LIST_OF_RESOURCE, LIST_RESOURCES, read_csv_text
+from .package import DESCRIPTOR, LIST_OF_RESOURCE, read_csv_text
 from .rules import LIST_DELIMITER, STEP_DELIMITER
 
 LIST_VALUE_FIELDS = ("departments",)
@@ -193,7 +193,3 @@ def _read_json(reader, path):
         return json.loads(read_text(reader, path))
     except json.JSONDecodeError as error:
         raise EditionError(path, f"is not valid JSON: {error.msg} at line {error.lineno}") from None
-
-
-def list_resource(list_name):
-    return LIST_RESOURCES[list_name]
