@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from dutylist.edition import FolderReader, load_edition  # noqa: E402
-from dutylist.package import LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text  # noqa: E402
+from dutylist.core.edition import FolderReader, load_edition  # noqa: E402
+from dutylist.core.package import LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text  # noqa: E402
 
 ALL_FIELDS = ("id", "list", "seq", "category", "name", "departments", "county_duties", "town_duties", "handling", "page")
 SHARES = {"changed": 0.01, "removed": 0.003, "added": 0.003, "moved": 0.002, "reclaimed": 0.002, "returned": 0.001}

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from dutylist.package import csv_text, read_csv_text
+from dutylist.core.package import csv_text, read_csv_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "diff"

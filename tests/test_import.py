@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from dutylist.cli import cli
-from dutylist.importer import import_source
-from dutylist.package import read_csv_text
+from dutylist.importing.derive import import_source
+from dutylist.core.package import read_csv_text
 
 from conftest import ROOT
 

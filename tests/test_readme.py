@@ -4,8 +4,8 @@ from click.testing import CliRunner
 
 from dutylist.cli import cli
 from dutylist.dictionary import render_dictionary, replace_in_readme
-from dutylist.edition import FolderReader, load_edition
-from dutylist.rules import RULES
+from dutylist.core.edition import FolderReader, load_edition
+from dutylist.importing.rules import RULES
 
 from conftest import ROOT
 

@@ -1,6 +1,6 @@
 """Each normalisation rule, on text taken from the source."""
 
-from dutylist.rules import join_wrapped_lines, normalise_cells, one_step_per_line, split_departments, split_handover
+from dutylist.importing.rules import join_wrapped_lines, normalise_cells, one_step_per_line, split_departments, split_handover
 
 
 def test_join_wrapped_lines_removes_spaces_left_by_line_wraps():

@@ -2,7 +2,7 @@
 
 import json
 
-from dutylist.package import csv_text, read_csv_text
+from dutylist.core.package import csv_text, read_csv_text
 
 
 def edit_rows(package, resource, change):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from . import importing
 
 
 class UserError(click.ClickException):
@@ -53,11 +52,13 @@ def import_source(repo, source, write, output_format):
 
     Example: dutylist import-source --write
     """
+    from .importing import job
+
     try:
-        report = importing.run_import(repo, source, write)
-    except importing.ImportInputError as error:
+        report = job.run_import(repo, source, write)
+    except job.ImportInputError as error:
         raise UserError(str(error)) from None
-    echo_report(report, output_format, importing.render_text)
+    echo_report(report, output_format, job.render_text)
     sys.exit(0 if report["ok"] else 1)
 
 
@@ -71,8 +72,8 @@ def data_dictionary(repo, readme):
     Example: dutylist data-dictionary --update README.md
     """
     from .dictionary import render_dictionary, replace_in_readme
-    from .edition import EditionError, FolderReader, load_edition
-    from .package import write_atomic
+    from .core.edition import EditionError, FolderReader, load_edition
+    from .core.package import write_atomic
 
     try:
         dictionary = render_dictionary(load_edition(FolderReader(repo)))
@@ -98,7 +99,7 @@ def validate(path, against, output_format):
 
     Example: dutylist validate --against HEAD~1
     """
-    from . import validate as validation
+    from .validate import run as validation
 
     try:
         report = validation.validate_package(path, against)
@@ -138,7 +139,7 @@ def diff(old, new, repo, output_format, output, by, exit_code):
     report = compare(old_edition, new_edition)
     text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
     if output:
-        from .package import write_atomic
+        from .core.package import write_atomic
 
         write_atomic(output, text)
     else:

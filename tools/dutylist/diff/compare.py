@@ -6,7 +6,7 @@ Items are matched by id, never by 序号. The shape is described by ``schemas/di
 
 from collections import defaultdict
 
-from ..package import LISTS
+from ..core.package import LISTS
 from .inline import inline_ops, step_changes
 from .resemblance import resemblances
 from .schemas import schema_changes

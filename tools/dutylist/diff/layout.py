@@ -7,7 +7,7 @@ Blocks: ``("heading", level, fragments)``, ``("paragraph", fragments)``, ``("not
 ``("list", [(fragments, [children…]), …])``, ``("table", [header fragments…], [[cell fragments…], …])``.
 """
 
-from ..package import LIST_LABELS, LISTS
+from ..core.package import LIST_LABELS, LISTS
 
 KIND_ORDER = ("reclaimed", "returned", "added", "removed", "moved", "changed")
 KIND_LABELS = {

@@ -10,8 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from ..edition import EditionError, FolderReader, GitReader, load_edition
-from ..package import DESCRIPTOR
+from ..core.edition import EditionError, FolderReader, GitReader, load_edition
+from ..core.package import DESCRIPTOR
 from .compare import empty_edition
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")

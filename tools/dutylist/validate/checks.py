@@ -8,10 +8,9 @@ import difflib
 import re
 from pathlib import Path
 
-from .anomalies import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
+from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
+from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, STEP_DELIMITER
 from .findings import TABLE_FIXES, WARNING, Finding, finding
-from .package import DESCRIPTOR, LIST_RESOURCES
-from .rules import LIST_DELIMITER, STEP_DELIMITER
 
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
 

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 from .anomalies import find_anomalies
 from .corrections import apply_corrections
-from .package import ID_PREFIX, LIST_FIELDS, LISTS
+from ..core.package import ID_PREFIX, LIST_FIELDS, LISTS
+from .parse import parse_source
 from .rules import normalise_cells
-from .source import parse_source
 
 
 @dataclass

@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, edition
+from ..core import edition
+from ..core.package import DESCRIPTOR, LIST_OF_RESOURCE, read_csv_text
+from . import checks
 from .findings import ERROR, WARNING, finding
-from .package import DESCRIPTOR, LIST_OF_RESOURCE, read_csv_text
 
 REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
 

@@ -18,8 +18,7 @@ import json
 import posixpath
 from pathlib import Path
 
-from .package import DESCRIPTOR, LIST_OF_RESOURCE, read_csv_text
-from .rules import LIST_DELIMITER, STEP_DELIMITER
+from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
 
 LIST_VALUE_FIELDS = ("departments",)
 STEP_VALUE_FIELDS = ("county_duties", "town_duties", "handling")

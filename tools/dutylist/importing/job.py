@@ -4,10 +4,10 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .importer import import_source
-from .package import (
+from ..core.package import (
     CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text, data_path, read_csv_text, write_atomic,
 )
+from .derive import import_source
 
 
 class ImportInputError(Exception):

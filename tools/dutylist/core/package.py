@@ -29,6 +29,8 @@ LIST_FIELDS = {
 }
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
 ID_PREFIX = "652325100-"
+LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)
+STEP_DELIMITER = "\n"  # between the numbered steps of a step field
 
 
 def data_path(resource):

@@ -9,10 +9,10 @@ department lists joined by 、, numbered steps one per line.
 import re
 from dataclasses import dataclass
 
+from ..core.package import LIST_DELIMITER, STEP_DELIMITER
+
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 LIST_FIELDS = ("departments",)
-LIST_DELIMITER = "、"
-STEP_DELIMITER = "\n"
 
 STEP_START = re.compile(r"\s+(?=\d+\.)")
 WHITESPACE_RUN = re.compile(r"\s+")
