@@ -219,7 +219,7 @@ def test_unrecoverable_and_kept_as_published_records_are_warnings():
     unrecoverable = findings(report, "flagged-unrecoverable")
     kept = findings(report, "kept-as-published")
     assert unrecoverable and all(f["level"] == "warning" for f in unrecoverable)
-    assert {(f["file"], f["field"]) for f in kept} == {("data/coordinated-duties.csv", "county_duties")}
+    assert {(f["file"], f["field"]) for f in kept} == {("data/coordinated-duties.csv", "county_duties"), ("data/reclaimed-duties.csv", "handling")}
 
 
 def test_an_empty_name_flagged_unrecoverable_is_a_warning_not_an_error(package_copy):
