@@ -1,5 +1,8 @@
 """Each normalisation rule, on text taken from the source."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dutylist.importing.rules import (
     RULES,
     full_width_punctuation,
@@ -106,3 +109,12 @@ def test_the_handover_is_split_before_its_colon_is_made_full_width():
 def test_the_punctuation_rule_runs_right_after_split_handover():
     codes = [rule.code for rule in RULES]
     assert codes.index("full-width-punctuation") == codes.index("split-handover") + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='中文a1 ,;:()"、。，（）', max_size=40))
+def test_full_width_punctuation_changes_only_the_five_marks_and_is_stable(text):
+    restored = full_width_punctuation(text)
+    assert len(restored) == len(text)
+    assert all(old == new or (old, new) in {(",", "，"), (";", "；"), (":", "："), ("(", "（"), (")", "）")} for old, new in zip(text, restored))
+    assert full_width_punctuation(restored) == restored

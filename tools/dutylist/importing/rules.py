@@ -89,27 +89,31 @@ def split_handover(text):
 
 
 def full_width_punctuation(text):
-    """The text with every ASCII , ; : ( ) that stands in Chinese text made full-width."""
-    chinese = {at: _in_chinese(text, at) for at, char in enumerate(text) if char in FULL_WIDTH}
+    """The text with every ASCII , ; : ( ) that stands in Chinese text made full-width.
+
+    Linear in the length of the text: the nearest context character on each side and
+    the number of Chinese characters before each position are found in one pass each.
+    """
+    before, after = _context(text, range(len(text))), _context(text, reversed(range(len(text))))
+    chinese = {at: not before[at].isascii() or not after[at].isascii() for at, char in enumerate(text) if char in FULL_WIDTH}
+    han_before = [0]
+    for char in text:
+        han_before.append(han_before[-1] + bool(HAN.match(char)))
     for opening, closing in _parenthesis_pairs(text):
-        both = chinese[opening] or chinese[closing] or bool(HAN.search(text, opening, closing))
+        both = chinese[opening] or chinese[closing] or han_before[closing] > han_before[opening]
         chinese[opening] = chinese[closing] = both
     return "".join(FULL_WIDTH[char] if chinese.get(at) else char for at, char in enumerate(text))
 
 
-def _in_chinese(text, at):
-    return _is_chinese(_neighbour(text, at, -1)) or _is_chinese(_neighbour(text, at, +1))
-
-
-def _neighbour(text, at, step):
-    at += step
-    while 0 <= at < len(text) and (text[at] in CONTEXT_SKIP or text[at].isspace()):
-        at += step
-    return text[at] if 0 <= at < len(text) else ""
-
-
-def _is_chinese(char):
-    return bool(char) and not char.isascii()
+def _context(text, positions):
+    """For each position, the nearest character that comes before it in the order of positions and
+    is not passed over (spaces, straight quotes, the marks themselves); '' where there is none."""
+    found, nearest = {}, ""
+    for at in positions:
+        found[at] = nearest
+        if not (text[at] in CONTEXT_SKIP or text[at].isspace()):
+            nearest = text[at]
+    return found
 
 
 def _parenthesis_pairs(text):
