@@ -42,8 +42,9 @@ RULES = (
         "full-width-punctuation",
         "An ASCII , ; : ( ) that stands in Chinese text becomes the full-width mark the PDF printed "
         "(，；：（）): the extraction folded exactly these marks to ASCII (NFKC), as the space after "
-        "every handover colon of the reclaimed list ('奇台县民政局: ') shows. A mark is in Chinese text when the nearest character on either side, "
-        "passing over spaces, straight quotes and other such marks, is neither ASCII nor absent; a pair "
+        "every handover colon of the reclaimed list ('奇台县民政局: ') shows. A mark is in Chinese "
+        "text when the nearest character on either side, passing over spaces, straight quotes and "
+        "other such marks, is neither ASCII nor absent; a pair "
         "of parentheses goes together, full-width when either bracket is or when it encloses Chinese. "
         "Marks among Latin letters and digits ('1,000', '8:00') stay ASCII; straight quotes are kept.",
     ),
