@@ -29,7 +29,8 @@ class Entry:
     commit: str  # full hash of the content, "" for the working tree
     date: str  # release date YYYY-MM-DD, "" for the working tree
     edition: dict = field(repr=False)
-    report: dict = field(default=None, repr=False)
+    report: dict = field(default=None, repr=False)  # compare(the version before, this one)
+    changes: dict = field(default=None, repr=False)  # the report's item changes by id
 
     @property
     def is_working_tree(self):
@@ -78,6 +79,7 @@ def collect(repo_folder):
     for index, entry in enumerate(found):
         older = found[index + 1].edition if index + 1 < len(found) else empty_edition()
         entry.report = compare(older, entry.edition)
+        entry.changes = {change["id"]: change for change in entry.report["items"]}
     return History(found, repo is not None)
 
 

@@ -124,7 +124,7 @@ def index_article(item):
     departments = item.get("departments", [])
     label = field_label("departments", item["list"])
     parts = [
-        f'<article class="item" data-list="{item["list"]}" data-category="{esc(item.get("category", ""))}" '
+        f'<article class="item" data-id="{esc(item["id"])}" data-list="{esc(item["list"])}" data-category="{esc(item.get("category", ""))}" '
         f'data-departments="{esc("、".join(departments))}">',
         f'<h3><span class="seq">{esc(item["seq"])}.</span> {link(item_href(item["id"], ""), item_name(item))}</h3>',
         f'<p class="meta">{esc(item.get("category") or "(无类别 no category)")} · <code>{esc(item["id"])}</code></p>',
@@ -146,8 +146,7 @@ def item_page(history, item_id, newest_entry, item, known_ids):
     if current is not None:
         status = f"现行 In the current edition: {LIST_LABELS[current['list']]} 第 {current['seq']} 项"
     else:
-        gone = next((entry for entry in history.entries if any(
-            change["id"] == item_id and change["change"] == "removed" for change in entry.report["items"])), None)
+        gone = next((entry for entry in history.entries if entry.changes.get(item_id, {}).get("change") == "removed"), None)
         status = f"已删除 Removed in {gone.title if gone else '—'}; shown as in {newest_entry.title}"
     fields = item_fields_html(item)
     corrections = corrections_html([row for row in newest_entry.edition["corrections"] if row.get("item_id") == item_id])
@@ -179,7 +178,7 @@ def corrections_html(rows):
         return "<p>无更正记录。 No correction records: the values are as extracted, after the documented rules.</p>"
     body = "".join(
         f"<tr><td>{esc(row.get('field'))}</td><td>{esc(STATUS_LABELS.get(row.get('status'), row.get('status')))}</td>"
-        f"<td>{esc(row.get('kind'))}</td><td>{inline_ops_html(inline_ops(row.get('extracted') or '', row.get('corrected') or ''))}</td>"
+        f"<td>{esc(row.get('kind'))}</td><td>{correction_change_html(row)}</td>"
         f"<td>{esc(row.get('evidence'))}</td></tr>"
         for row in rows
     )
@@ -187,12 +186,19 @@ def corrections_html(rows):
             f"<th>提取 → 更正 Extracted → corrected</th><th>依据 Evidence</th></tr></thead><tbody>{body}</tbody></table></div>")
 
 
+def correction_change_html(row):
+    extracted, corrected = row.get("extracted") or "", row.get("corrected") or ""
+    if not extracted and not corrected:
+        return "(空 empty)"
+    return inline_ops_html(inline_ops(extracted, corrected))
+
+
 def item_history_html(history, item_id, known_ids):
     entries = []
     linker = id_linker(known_ids)
     for index in range(len(history.entries) - 1, -1, -1):  # oldest first
         entry = history.entries[index]
-        change = next((change for change in entry.report["items"] if change["id"] == item_id), None)
+        change = entry.changes.get(item_id)
         older = history.entries[index + 1].edition["items"].get(item_id) if index + 1 < len(history.entries) else None
         newer = entry.edition["items"].get(item_id)
         if change is not None:
@@ -237,7 +243,7 @@ def department_changes(history):
     """{department: [(entry, [item change, ...]), ...]} newest version first."""
     found = defaultdict(list)
     for entry in history.entries:
-        changes = {change["id"]: change for change in entry.report["items"]}
+        changes = entry.changes
         for group in entry.report["by_department"]:
             if group["department"]:
                 found[group["department"]].append((entry, [changes[item_id] for item_id in group["ids"]]))
