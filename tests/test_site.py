@@ -164,4 +164,4 @@ def test_the_readme_command_builds_the_real_repository(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     index = (tmp_path / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert index.count('<article class="item"') == 179
-    assert "<h2>上级部门收回事项清单 " in index
+    assert "<h2>3. 上级部门收回事项清单 " in index

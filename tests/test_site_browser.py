@@ -70,7 +70,7 @@ def test_the_index_shows_every_item_of_the_current_edition(built, page):
     page.goto((out / "index.html").as_uri())
     assert sorted(visible_ids(page)) == sorted(edition["items"])
     assert page.locator("#count").inner_text() == f"共 {len(edition['items'])} 项"
-    assert page.locator("#list-reclaimed h2").inner_text() == "上级部门收回事项清单 (27 项)"
+    assert page.locator("#list-reclaimed h2").inner_text() == "3. 上级部门收回事项清单 (27 项)"
 
 
 def test_typing_a_department_filters_to_the_items_naming_it_and_the_count_follows(built, page):

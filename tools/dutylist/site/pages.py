@@ -15,6 +15,7 @@ from .markup import esc, inline_ops_html, link, page, steps_html
 from .slugs import department_slug, item_slug
 
 NO_NAME = "(无名称 no name)"
+OFFICIAL_TITLE = "奇台县奇台镇履职事项清单"  # the title of the published document; its three lists are numbered 1-3 there
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 LIST_SHORT = {"basic": "基本", "coordinated": "配合", "reclaimed": "收回"}
 STATUS_LABELS = {"corrected": "已更正 corrected", "inferred": "推定 inferred", "unrecoverable": "无法恢复 unrecoverable",
@@ -93,18 +94,18 @@ def index_page(history):
     categories = sorted({item.get("category", "") for item in items.values()} - {""})
     departments = sorted({name for item in items.values() for name in item.get("departments", [])})
     sections = []
-    for list_name in LISTS:
+    for number, list_name in enumerate(LISTS, start=1):
         articles = "\n".join(index_article(item) for item in by_list[list_name])
         total = len(by_list[list_name])
         sections.append(
             f'<section class="list" id="list-{list_name}" data-list="{list_name}">\n'
-            f'<h2>{esc(LIST_LABELS[list_name])} <span class="count" data-total="{total}">({total} 项)</span></h2>\n'
+            f'<h2>{number}. {esc(LIST_LABELS[list_name])} <span class="count" data-total="{total}">({total} 项)</span></h2>\n'
             f'<p class="none" hidden>没有符合条件的事项。 No item matches.</p>\n{articles}\n</section>'
         )
     options = lambda values: "".join(f'<option value="{esc(value)}">{esc(value)}</option>' for value in values)  # noqa: E731
     list_options = "".join(f'<option value="{name}">{esc(LIST_LABELS[name])}</option>' for name in LISTS)
     body = (
-        f"<h1>奇台镇履职事项清单 <small>{esc(current.title)}</small></h1>\n"
+        f"<h1>{OFFICIAL_TITLE} <small>{esc(current.title)}</small></h1>\n"
         f'<p class="meta">{esc(version_meta(current))} · 共 {len(items)} 项 items: '
         + " · ".join(f"{esc(LIST_LABELS[name])} {len(by_list[name])}" for name in LISTS) + "</p>\n"
         '<form id="filters" class="filters" role="search" hidden>\n'
@@ -225,7 +226,7 @@ def version_page(entry, known_ids):
 
 def versions_index_page(history):
     rows = "".join(
-        f"<tr><td>{link(entry.slug + '.html', entry.title)}</td><td>{esc(entry.edition_name)}</td><td>{esc(entry.date or '—')}</td>"
+        f"<tr><td>{link(entry.slug + '.html', entry.title)}</td><td>{esc(entry.edition_name)}</td><td class=\"nowrap\">{esc(entry.date or '—')}</td>"
         f"<td>{esc(entry.report['summary']['bump'])}</td><td>{esc(kind_counts(entry.report))}</td></tr>"
         for entry in history.entries
     )
