@@ -85,7 +85,7 @@ def test_every_link_is_relative_and_leads_to_a_file_of_the_site(site):
             assert not re.match(r"[a-z]+:|//|/", target), f"{page}: {target} is not relative"
             if target.startswith("#"):
                 continue
-            assert (page.parent / target.split("#")[0]).resolve().is_file(), f"{page}: {target}"
+            assert (page.parent / re.split(r"[?#]", target)[0]).resolve().is_file(), f"{page}: {target}"
     assert not re.search(r"https?:|url\(|@import", (site / "assets" / "site.css").read_text(encoding="utf-8"))
 
 

@@ -98,6 +98,16 @@ def test_the_department_filter_keeps_only_the_items_naming_it(built, page):
     assert sorted(visible_ids(page)) == expected and RECLAIMED in expected
 
 
+def test_a_department_page_opens_the_list_filtered_by_it(built, page):
+    out, edition = built
+    page.goto((out / "departments" / "index.html").as_uri())
+    page.get_by_role("link", name=DEPARTMENT, exact=True).click()
+    page.get_by_role("link", name="在现行清单中筛选 Filter the current list by this department").click()
+    expected = sorted(item_id for item_id, item in edition["items"].items() if DEPARTMENT in item.get("departments", []))
+    assert sorted(visible_ids(page)) == expected
+    assert page.locator("#f-department").input_value() == DEPARTMENT
+
+
 def test_an_item_page_shows_its_history_with_the_highlighted_change(built, page):
     out, _ = built
     page.goto((out / "items" / f"{REWORDED}.html").as_uri())

@@ -168,8 +168,9 @@ def site(repo, output):
     except OSError as error:
         raise UserError(f"{output}: cannot write the site: {error.strerror or error}") from None
     history = "" if summary["in_git"] else " (not a git repository: the working tree only)"
+    versions = len(summary["versions"])
     click.echo(f"wrote {summary['files']} files to {summary['output']}: {summary['items']} items, "
-               f"{len(summary['versions'])} versions ({', '.join(summary['versions'])}){history}, "
+               f"{versions} version{'s' if versions != 1 else ''} ({', '.join(summary['versions'])}){history}, "
                f"{summary['departments']} departments")
     click.echo(f"open {output / 'index.html'}")
 

@@ -6,6 +6,7 @@ reads or writes files. Version pages and item histories use the change report's 
 """
 
 from collections import defaultdict
+from urllib.parse import quote
 
 from ..core.package import LIST_LABELS, LISTS
 from ..diff.inline import inline_ops
@@ -271,6 +272,8 @@ def department_page(history, name, changes, known_ids):
         per_version.append(f"<h3>{link(version_href(entry), entry.title)} <small>{esc(version_meta(entry))}</small></h3>\n{blocks}")
     body = (
         f"<h1>{esc(name)}</h1>\n{register}\n"
+        f'<p>{link("../index.html?department=" + quote(name), "在现行清单中筛选 Filter the current list by this department")}'
+        "(需要 JavaScript; needs JavaScript)</p>\n"
         f"<h2>配合履职事项 Duties shared with the town ({len(shared)})</h2>\n{item_list_html(shared)}\n"
         f"<h2>承接的收回事项 Reclaimed duties it took over ({len(taken)})</h2>\n{item_list_html(taken)}\n"
         f"<h2>各版本变更 Changes that concerned it, per version ({len(changes)})</h2>\n"

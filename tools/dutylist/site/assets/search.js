@@ -34,6 +34,16 @@
     count.textContent = shown === items.length ? "共 " + items.length + " 项" : "显示 " + shown + " / " + items.length + " 项";
   }
 
+  // a link such as index.html?department=奇台县民政局 opens the list already filtered
+  var params = new URLSearchParams(window.location.search);
+  query.value = params.get("q") || "";
+  [[listFilter, "list"], [categoryFilter, "category"], [departmentFilter, "department"]].forEach(function (pair) {
+    var wanted = params.get(pair[1]);
+    if (wanted && Array.prototype.some.call(pair[0].options, function (option) { return option.value === wanted; })) {
+      pair[0].value = wanted;
+    }
+  });
+
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
