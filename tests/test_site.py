@@ -165,3 +165,22 @@ def test_the_readme_command_builds_the_real_repository(tmp_path, monkeypatch):
     index = (tmp_path / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert index.count('<article class="item"') == 179
     assert "<h2>3. 上级部门收回事项清单 " in index
+
+
+def test_a_department_keeps_its_page_when_the_register_is_reordered_and_grows(package_copy, tmp_path):
+    def department_pages(out):
+        return sorted(path.name for path in (out / "departments").glob("dept-*.html"))
+
+    def build_folder(name):
+        return CliRunner().invoke(cli, ["site", "--repo", str(package_copy), "-o", str(tmp_path / name)])
+
+    assert build_folder("before").exit_code == 0
+    register = package_copy / "data" / "departments.csv"
+    header, *rows = register.read_text(encoding="utf-8").splitlines(keepends=True)
+    register.write_text(header + "奇台县新设局,,county,A new bureau,\n" + "".join(reversed(rows)), encoding="utf-8")
+    assert build_folder("after").exit_code == 0
+    before, after = department_pages(tmp_path / "before"), department_pages(tmp_path / "after")
+    assert set(before) < set(after) and len(after) == len(before) + 1
+    name = f"{department_slug('奇台县民政局')}.html"
+    assert name in before
+    assert (tmp_path / "before" / "departments" / name).read_bytes() == (tmp_path / "after" / "departments" / name).read_bytes()

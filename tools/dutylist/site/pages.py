@@ -103,7 +103,6 @@ def index_page(history):
             f'<h2>{number}. {esc(LIST_LABELS[list_name])} <span class="count" data-total="{total}">({total} 项)</span></h2>\n'
             f'<p class="none" hidden>没有符合条件的事项。 No item matches.</p>\n{articles}\n</section>'
         )
-    options = lambda values: "".join(f'<option value="{esc(value)}">{esc(value)}</option>' for value in values)  # noqa: E731
     list_options = "".join(f'<option value="{name}">{esc(LIST_LABELS[name])}</option>' for name in LISTS)
     body = (
         f"<h1>{OFFICIAL_TITLE} <small>{esc(current.title)}</small></h1>\n"
@@ -120,6 +119,10 @@ def index_page(history):
         + "\n".join(sections)
     )
     return page(current.title, body, 0, current="index.html", script=True)
+
+
+def options(values):
+    return "".join(f'<option value="{esc(value)}">{esc(value)}</option>' for value in values)
 
 
 def index_article(item):
