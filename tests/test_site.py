@@ -18,7 +18,7 @@ def make_history(root):
     """1.0.0 (the real package), then 1.1.0: an item reworded, one reclaimed, one added."""
     repo = PackageRepo(root)
     repo.commit("Publish the July 2025 edition", tag="base")
-    repo.update("basic-duties", REWORDED, name="组织开展基层理论宣讲,深化习近平新时代中国特色社会主义思想进万家、进社区活动")
+    repo.update("basic-duties", REWORDED, name="组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家、进社区活动")
     taken = repo.take("coordinated-duties", RECLAIMED)
     repo.append("reclaimed-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments=taken["departments"],
                 handling="由县住房和城乡建设局负责城市体检工作。", page="42")
