@@ -157,3 +157,14 @@ def test_a_change_committed_without_a_release_is_named_and_released_by_the_comma
 def test_check_outside_a_git_repository_exits_2(package_copy):
     result = CliRunner().invoke(cli, ["changelog", "--check", "--repo", str(package_copy)])
     assert result.exit_code == 2 and "not a git repository" in result.output and "Traceback" not in result.output
+
+
+def test_an_unreadable_changelog_is_named_and_never_overwritten(repo):
+    index = repo.root / "changelog" / "CHANGELOG.md"
+    index.write_bytes(index.read_text(encoding="utf-8").encode("utf-16"))
+    before = index.read_bytes()
+    code, document = check(repo)
+    assert code == 1 and [(p["code"], p["file"]) for p in document["problems"]] == [("unreadable", "changelog/CHANGELOG.md")]
+    result = dutylist(repo, "changelog")
+    assert result.exit_code == 2 and "changelog/CHANGELOG.md cannot be read" in result.output and "Traceback" not in result.output
+    assert index.read_bytes() == before

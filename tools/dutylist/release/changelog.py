@@ -59,7 +59,7 @@ class Entry:
 class Problem:
     """One way in which changelog/ does not match the history."""
 
-    code: str  # missing, stale, not-a-version, section-missing, section-stale, section-not-a-version, unreleased-change
+    code: str  # missing, unreadable, stale, not-a-version, section-missing, section-stale, section-not-a-version, unreleased-change
     file: str
     message: str
 
@@ -306,18 +306,32 @@ def sections(text):
 
 
 def read(folder, name):
+    """The text of changelog/<name>, None when there is no such file; ReleaseError when it cannot be read."""
     path = folder / CHANGELOG_FOLDER / name
-    try:
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-    except (OSError, UnicodeDecodeError):
+    if not path.is_file():
         return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReleaseError(f"{CHANGELOG_FOLDER}/{name} cannot be read ({error}); it must be UTF-8 text. "
+                           f"Save your release notes elsewhere, delete it and run `dutylist changelog`") from None
 
 
-def expected_files(folder):
-    """What changelog/ should hold for the history of the repository at folder, with the release notes it has."""
+def expected_files(folder, lenient=False):
+    """What changelog/ should hold for the history of the repository at folder, with the release notes it has.
+
+    Raises ReleaseError when CHANGELOG.md exists but cannot be read (its release notes would be lost),
+    unless ``lenient`` (for --check, which reports it).
+    """
     repo = open_repo(folder)
     entries, working = versions_with_working_tree(repo, folder)
-    return generate(entries, existing_notes(read(folder, INDEX))), entries, working
+    try:
+        notes = existing_notes(read(folder, INDEX))
+    except ReleaseError:
+        if not lenient:
+            raise
+        notes = {}
+    return generate(entries, notes), entries, working
 
 
 def unreleased_change(entries, working):
@@ -338,11 +352,15 @@ def unreleased_change(entries, working):
 
 def check(folder):
     """Every Problem of changelog/ against the history (the JSON output of ``dutylist changelog --check``)."""
-    files, entries, working = expected_files(folder)
+    files, entries, working = expected_files(folder, lenient=True)
     problems = []
     for name, text in sorted(files.items(), key=lambda pair: (pair[0] == INDEX, _version_key(pair[0]))):
-        actual = read(folder, name)
         where = f"{CHANGELOG_FOLDER}/{name}"
+        try:
+            actual = read(folder, name)
+        except ReleaseError as error:
+            problems.append(Problem("unreadable", where, str(error)))
+            continue
         if actual is None:
             problems.append(Problem("missing", where, f"{where} is missing; run `dutylist changelog`"))
         elif name == INDEX:
@@ -389,8 +407,16 @@ def _version_key(name):
 
 
 def changed_files(folder, files):
-    """{path: text} of the files in changelog/ whose text differs from files'."""
-    return {folder / CHANGELOG_FOLDER / name: text for name, text in files.items() if read(folder, name) != text}
+    """{path: text} of the files in changelog/ whose text differs from files' (a file that cannot be read is rewritten)."""
+    changed = {}
+    for name, text in files.items():
+        try:
+            same = read(folder, name) == text
+        except ReleaseError:
+            same = False
+        if not same:
+            changed[folder / CHANGELOG_FOLDER / name] = text
+    return changed
 
 
 def render_check(report):
