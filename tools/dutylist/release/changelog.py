@@ -40,8 +40,9 @@ One section per version of the data package, newest first, generated from the gi
 `dutylist changelog`. Do not edit this folder by hand, except between the release-notes markers of a
 section: what is written there is kept when the file is regenerated. Each version's full report is
 beside this file: `<version>.md` (the changes by kind, then by county department) and
-`<version>.json` (the same change set as data: the output of `dutylist diff OLD NEW --format json`).
-`dutylist changelog --check`, run by CI, fails when this folder does not match the history.
+`<version>.json` (the same change set as data: the output of `dutylist diff OLD NEW --format json`,
+with each side named by its version instead of a commit). `dutylist changelog --check`, run by CI,
+fails when this folder does not match the history.
 """
 
 
