@@ -168,3 +168,15 @@ def test_an_unreadable_changelog_is_named_and_never_overwritten(repo):
     result = dutylist(repo, "changelog")
     assert result.exit_code == 2 and "changelog/CHANGELOG.md cannot be read" in result.output and "Traceback" not in result.output
     assert index.read_bytes() == before
+
+
+def test_a_tag_names_the_commit_of_its_version(repo):
+    edit_minor_again(repo)
+    repo.commit("A new item, committed without a release")
+    assert [p["code"] for p in check(repo)[1]["problems"]] == ["unreleased-change"]
+    repo.git("tag", "v2.0.0")  # the maintainer declares that this commit is 2.0.0
+    code, document = check(repo)
+    assert code == 1 and [(p["code"], p["file"]) for p in document["problems"]] == [
+        ("stale", "changelog/2.0.0.json"), ("stale", "changelog/2.0.0.md"), ("section-stale", "changelog/CHANGELOG.md")]
+    editions = json.loads(dutylist(repo, "editions", "--format", "json").stdout)["versions"]
+    assert editions[0]["version"] == "2.0.0" and editions[0]["commit"] == repo.git("rev-parse", "HEAD")

@@ -367,8 +367,8 @@ def check(folder):
         elif name == INDEX:
             problems += index_problems(where, text, actual)
         elif actual != text:
-            problems.append(Problem("stale", where, f"{where} does not match the history (edited by hand, or the history "
-                                                     f"changed); run `dutylist changelog`"))
+            problems.append(Problem("stale", where, f"{where} does not match the history (edited by hand, written by another "
+                                                     f"version of dutylist, or the history rewritten); run `dutylist changelog`"))
     versions = {entry.version for entry in entries}
     for path in sorted((folder / CHANGELOG_FOLDER).glob("*")) if (folder / CHANGELOG_FOLDER).is_dir() else []:
         match = VERSION_FILE.match(path.name)
