@@ -199,26 +199,13 @@ def changelog(repo, check, output_format):
     from .release.editions import ReleaseError
 
     try:
-        if check:
-            report = generated.check(repo)
-            echo_report(report, output_format, generated.render_check)
-            sys.exit(0 if report["ok"] else 1)
-        files, entries, working = generated.expected_files(repo)
-        writes = generated.changed_files(repo, files)
+        report = generated.check(repo) if check else generated.update(repo)
     except ReleaseError as error:
         raise UserError(str(error)) from None
-    from .core.package import write_files_atomic
-
-    write_files_atomic(writes)
-    unreleased = generated.unreleased_change(entries, working)
-    report = {"written": sorted(str(path.relative_to(repo)) for path in writes),
-              "versions": [entry.version for entry in reversed(entries)],
-              "unreleased_change": unreleased.message if unreleased else None}
-    echo_report(report, output_format, lambda report: "\n".join(
-        [f"wrote {name}" for name in report["written"]]
-        + [f"changelog/ is up to date (versions {', '.join(report['versions']) or 'none'})" if not report["written"]
-           else f"changelog/ now matches the history (versions {', '.join(report['versions'])})"]
-        + ([f"note: {report['unreleased_change']}"] if report["unreleased_change"] else [])))
+    except OSError as error:
+        raise UserError(f"could not write changelog/ ({error}); nothing was changed") from None
+    echo_report(report, output_format, generated.render_check if check else generated.render_update)
+    sys.exit(0 if not check or report["ok"] else 1)
 
 
 @cli.command("release")

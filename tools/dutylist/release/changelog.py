@@ -426,3 +426,26 @@ def render_check(report):
     lines.append(f"changelog/ matches the history (versions {versions})" if report["ok"]
                  else f"changelog/ does not match the history: {len(report['problems'])} problem(s)")
     return "\n".join(lines)
+
+
+def update(folder):
+    """Write the files of changelog/ that differ from the history, as one atomic set; returns what was done."""
+    from ..core.package import write_files_atomic
+
+    files, entries, working = expected_files(folder)
+    writes = changed_files(folder, files)
+    write_files_atomic(writes)
+    unreleased = unreleased_change(entries, working)
+    return {"written": sorted(path.relative_to(folder).as_posix() for path in writes),
+            "versions": [entry.version for entry in reversed(entries)],
+            "unreleased_change": unreleased.message if unreleased else None}
+
+
+def render_update(report):
+    versions = ", ".join(report["versions"]) or "none"
+    lines = [f"wrote {name}" for name in report["written"]]
+    lines.append(f"changelog/ now matches the history (versions {versions})" if report["written"]
+                 else f"changelog/ is up to date (versions {versions})")
+    if report["unreleased_change"]:
+        lines.append(f"note: {report['unreleased_change']}")
+    return "\n".join(lines)
