@@ -96,6 +96,10 @@ def test_release_notes_written_by_hand_are_kept(repo):
     edit_minor_again(repo)
     release(repo, epoch=1806537600)
     assert notes + marker in index.read_text(encoding="utf-8")
+    index.write_bytes(index.read_bytes().replace(b"\n", b"\r\n"))  # an editor (or git's autocrlf) that writes CRLF
+    assert check(repo)[0] == 0  # line endings are not a difference
+    (repo.root / "changelog" / "2.1.0.md").unlink()
+    assert dutylist(repo, "changelog").exit_code == 0 and notes + marker in index.read_text(encoding="utf-8")
 
 
 def edit_minor_again(repo):

@@ -293,7 +293,9 @@ def escape(value):
 # --- what is on disk --------------------------------------------------------------------------------
 
 def existing_notes(text):
-    return {match.group(1): match.group(2) for match in NOTES.finditer(text or "")}
+    """{version: the text between its release-notes markers}; an editor's CRLF line endings become LF."""
+    text = (text or "").replace("\r\n", "\n")
+    return {match.group(1): match.group(2) for match in NOTES.finditer(text)}
 
 
 def sections(text):
@@ -307,7 +309,8 @@ def sections(text):
 
 
 def read(folder, name):
-    """The text of changelog/<name>, None when there is no such file; ReleaseError when it cannot be read."""
+    """The text of changelog/<name> (CRLF read as LF, as git's autocrlf may write it), None when there is no
+    such file; ReleaseError when it cannot be read."""
     path = folder / CHANGELOG_FOLDER / name
     if not path.is_file():
         return None
