@@ -194,13 +194,17 @@ def test_defaults_compare_the_working_tree_with_the_previous_version_without_tou
     assert repo.git("status", "--porcelain") == before
 
 
-def test_a_version_resolves_to_its_newest_commit(repo):
+def test_a_version_resolves_to_the_commit_that_released_it_or_to_its_tag(repo):
     repo.set_version("1.1.0")
-    repo.commit("1.1.0")
+    released = repo.commit("1.1.0")
     change_items(repo)
-    repo.commit("Still 1.1.0: a fix")
+    repo.commit("Still 1.1.0: a fix committed without a release")
     repo.set_version("1.2.0")
     repo.commit("1.2.0")
+    document = report(repo, "1.1.0", "1.2.0")
+    assert document["from"]["revision"] == released
+    assert len(document["items"]) == 3 and document["summary"]["bump"] == "patch"
+    repo.git("tag", "v1.1.0", "HEAD~1")
     document = report(repo, "1.1.0", "1.2.0")
     assert document["from"]["revision"] == repo.git("rev-parse", "HEAD~1")
     assert document["items"] == [] and document["summary"]["bump"] == "none"

@@ -195,3 +195,67 @@ def render_diff(report, output_format, by, colour=False):
     from .diff import render_text
 
     return render_text.render(report, by, colour=colour)
+
+
+@cli.command("editions")
+@repo_option
+@format_option
+def editions(repo, output_format):
+    """List every version in the history of the current branch: edition, date, commit, counts, validity.
+
+    Example: dutylist editions --format json
+    """
+    from .release.editions import ReleaseError, list_editions, render_text
+
+    try:
+        report = list_editions(repo)
+    except ReleaseError as error:
+        raise UserError(str(error)) from None
+    echo_report(report, output_format, render_text)
+
+
+@cli.command("changelog")
+@repo_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file of changelog/ that does not match the history.")
+@format_option
+def changelog(repo, check, output_format):
+    """Write changelog/ from the versions in git history: a report per version and CHANGELOG.md.
+
+    Example: dutylist changelog --check
+    """
+    from .release import changelog as generated
+    from .release.editions import ReleaseError
+
+    try:
+        report = generated.check(repo) if check else generated.update(repo)
+    except ReleaseError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"could not write changelog/ ({error}); nothing was changed") from None
+    echo_report(report, output_format, generated.render_check if check else generated.render_update)
+    sys.exit(0 if not check or report["ok"] else 1)
+
+
+@cli.command("release")
+@click.argument("bump", type=click.Choice(["auto", "major", "minor", "patch"]), default="auto")
+@repo_option
+@click.option("--dry-run", is_flag=True, help="Show what the release would do; write nothing.")
+@format_option
+def release(bump, repo, dry_run, output_format):
+    """Prepare the next version: bump the version, validate, regenerate the changelog (you commit it).
+
+    BUMP defaults to auto: the bump the changes since the previous version call for.
+
+    Example: dutylist release auto --dry-run
+    """
+    from .release import making
+
+    try:
+        plan = making.plan_release(repo, bump)
+        if not dry_run:
+            making.apply(plan)
+    except making.ReleaseError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"could not write the release ({error}); nothing was changed") from None
+    echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run))

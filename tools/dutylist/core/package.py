@@ -62,3 +62,46 @@ def write_atomic(path, text):
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_files_atomic(files):
+    """Write {path: text} as one change: every file is first written to a temporary sibling, then all are
+    renamed into place; if anything fails, the files already replaced get their old content back (or are
+    removed if they are new), the temporary files are removed, and the error is raised."""
+    files = {Path(path): text for path, text in files.items()}
+    temporaries, backups, replaced = {}, {}, []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temporaries[path] = temporary
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            backups[path] = path.read_bytes() if path.is_file() else None
+            os.chmod(temporary, path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_umask())
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
+            replaced.append(path)
+    except BaseException:
+        for path in reversed(replaced):
+            _restore(path, backups[path])
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _restore(path, content):
+    try:
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            with open(path, "wb") as stream:
+                stream.write(content)
+    except OSError:
+        pass  # the original error is the one to report
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

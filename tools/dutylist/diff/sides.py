@@ -6,7 +6,6 @@ package has only ever had one version. Git objects are read directly: the workin
 never touched.
 """
 
-import json
 import re
 from pathlib import Path
 
@@ -83,53 +82,25 @@ def open_repo(repo_folder, role):
                         f"or --repo the repository's folder") from None
 
 
-def versions(repo, start="HEAD"):
-    """(commit, version) for every commit that touches datapackage.json, newest first."""
-    import git
-
-    try:
-        commits = list(repo.iter_commits(start, paths=DESCRIPTOR))
-    except (git.GitCommandError, ValueError):
-        return
-    for commit in commits:
-        yield commit, declared_version(commit)
-
-
-def declared_version(commit):
-    try:
-        return json.loads(commit.tree[DESCRIPTOR].data_stream.read()).get("version")
-    except (KeyError, ValueError, AttributeError):
-        return None
-
-
-def newest_commit(repo, start, wanted):
-    """The newest commit at or before start whose declared version satisfies wanted, or None.
-
-    Only commits touching datapackage.json change the version, so the answer is start itself or the
-    parent of the commit that moved the version away from a wanted one.
-    """
-    newer = None
-    for commit, declared in versions(repo, start):
-        if declared is not None and wanted(declared):
-            return repo.commit(start) if newer is None else newer.parents[0]
-        newer = commit
-    return None
-
-
 def version_commit(repo, version, role):
-    commit = newest_commit(repo, "HEAD", lambda declared: declared == version)
+    from ..release.history import version_commit as commit_of_version
+
+    commit = commit_of_version(repo, version)
     if commit is None:
         raise SideError(f"{role}: no commit of this repository declares version {version} in {DESCRIPTOR}")
-    return commit.hexsha
+    return commit
 
 
 def previous_version(repo_folder, new_reader, new):
+    """The newest version in NEW's history (HEAD's for a folder) other than the one NEW declares."""
+    from ..release.history import list_versions
+
     repo = open_repo(repo_folder, "OLD")
     start = getattr(new_reader, "revision", None) or "HEAD"
     version = new["descriptor"].get("version")
-    commit = newest_commit(repo, start, lambda declared: declared != version)
-    if commit is None:
+    previous = next((entry for entry in list_versions(repo, start) if entry.version != version), None)
+    if previous is None:
         return empty_edition()
-    reader = GitReader(repo, commit.hexsha)
-    reader.label = f"{declared_version(commit)} ({commit.hexsha[:7]})"
+    reader = GitReader(repo, previous.commit)
+    reader.label = f"{previous.version} ({previous.commit[:7]})"
     return load(reader, "OLD")

@@ -62,13 +62,15 @@ def package_root(path):
     raise PackageUnreadable(f"{path}: not a data package (no {DESCRIPTOR} there); give a package folder or its {DESCRIPTOR}")
 
 
-def validate_package(path, against=None):
+def validate_package(path, against=None, earlier=None):
+    """``earlier``: the edition named ``against``, when the caller has already loaded it (from a version in history)."""
     package = load_package(package_root(path))
     found = list(package.load_findings)
     for check in checks.CHECKS:
         found.extend(check(package))
     if against:
-        found.extend(checks.check_against(package, load_earlier_edition(package.root, against), against))
+        earlier = earlier if earlier is not None else load_earlier_edition(package.root, against)
+        found.extend(checks.check_against(package, earlier, against))
     found = sort_findings(found, package)
     errors = [f.to_dict() for f in found if f.level == ERROR]
     return {
