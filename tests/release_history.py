@@ -36,10 +36,10 @@ def edit_minor(repo):
     repo.append("reclaimed-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments=taken["departments"],
                 handling="由县住房和城乡建设局负责城市体检工作。", page="42")
     repo.append("basic-duties", id="652325100-0180", category="民生服务", name="开展老年人防范电信网络诈骗宣传教育", page="10")
-    repo.update("basic-duties", "652325100-0003", name="组织开展基层理论宣讲,深化习近平新时代中国特色社会主义思想进万家、进社区活动")
+    repo.update("basic-duties", "652325100-0003", name="组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家、进社区活动")
     taken = repo.take("basic-duties", "652325100-0085")
     repo.append("coordinated-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments="奇台县人民政府办公室",
-                county_duties="1.统筹全县政务服务热线事项转办;\n2.督促办理反馈。", town_duties="做好转办事项的办理反馈工作。", page="36")
+                county_duties="1.统筹全县政务服务热线事项转办；\n2.督促办理反馈。", town_duties="做好转办事项的办理反馈工作。", page="36")
 
 
 def edit_patch(repo):

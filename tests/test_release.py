@@ -1,5 +1,6 @@
 """dutylist release and dutylist editions on real git repositories: bumps, refusals, dry runs, atomic writes."""
 
+import re
 import json
 import os
 
@@ -33,7 +34,7 @@ def test_auto_takes_the_bump_the_changes_call_for_and_sets_version_and_created(r
     descriptor = json.loads((repo.root / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["version"] == "1.1.0" and descriptor["created"] == "2026-12-06T00:00:00Z"
     assert result.output.splitlines()[:2] == ["release 1.1.0: a minor release after 1.0.0, because:", "  - minor: items reclaimed: 1"]
-    assert "valid against version 1.0.0 (0 errors, 63 warnings)" in result.output
+    assert re.search(r"valid against version 1\.0\.0 \(0 errors, \d+ warnings\)", result.output), result.output
     assert 'now review and commit it: git add datapackage.json data schemas changelog && git commit -m "Release 1.1.0"' in result.output
     assert (repo.root / "changelog" / "1.1.0.md").is_file() and "## 1.1.0 · edition 2025-07 · 2026-12-06" in \
         (repo.root / "changelog" / "CHANGELOG.md").read_text(encoding="utf-8")
