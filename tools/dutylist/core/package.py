@@ -28,9 +28,18 @@ LIST_FIELDS = {
     "reclaimed": ("id", "seq", "category", "name", "departments", "handling", "page"),
 }
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
-ID_PREFIX = "652325100-"
+ID_PREFIX = "652325100-"  # the prefix of the 2025-07 package; code that reads a package uses id_prefix(descriptor)
 LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)
 STEP_DELIMITER = "\n"  # between the numbered steps of a step field
+
+
+def id_prefix(descriptor):
+    """The prefix of every id of a package: its town's division code and a hyphen (``652325100-``)."""
+    town = descriptor.get("town") if isinstance(descriptor, dict) else None
+    code = town.get("division_code") if isinstance(town, dict) else None
+    if not isinstance(code, str) or not code.isdigit():
+        raise ValueError("datapackage.json has no town.division_code (the town's division code, digits only)")
+    return f"{code}-"
 
 
 def data_path(resource):
@@ -51,12 +60,12 @@ def csv_text(fieldnames, rows):
 
 
 def write_atomic(path, text):
-    """Write text to path so that a reader sees the old file or the new one, never half of one."""
+    """Write text (or bytes, kept as they are) to path so that a reader sees the old file or the new one, never half of one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with (os.fdopen(handle, "wb") if isinstance(text, bytes) else os.fdopen(handle, "w", encoding="utf-8", newline="")) as stream:
             stream.write(text)
         os.replace(temporary, path)
     except BaseException:
