@@ -89,6 +89,8 @@ def carry_over(items, records):
                                              f"no row of the new edition links to {record['item_id']}"))
             continue
         problem = _apply_one(items, record, row)
+        if problem and problem.code == "correction-text-not-found":
+            problem.message = f"{record['extracted']!r} is no longer in the field: the new text differs there"
         if problem:
             dropped.append(problem)
         else:

@@ -72,7 +72,7 @@ def run_import(repo, source=None, write=False, edition=None):
         raise ImportInputError(f"{error}; nothing was written") from None
     report = _report(repo, source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result)
     if new_edition:
-        report["new_anomalies"] = _new_anomalies(repo, descriptor, package_edition, prefix, town, result.anomalies)
+        report["new_anomalies"] = _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, result.anomalies)
     else:
         report["differences"] = [] if write else _differences(repo, result.rows)
     blocked = bool(result.source_problems or (result.correction_problems and not new_edition))
@@ -108,7 +108,7 @@ def _report(repo, source, edition, package_edition, descriptor, new_edition, lin
             "recorded": len(links),
             "counts": counts,
             "likely": [{**named(link), "score": link.score, "previous_list": link.previous_list or None,
-                        "previous_seq": link.previous_seq, "previous_name": previous.get(link.id, {}).get("name")}
+                        "previous_seq": link.previous_seq, "previous_name": previous.get(link.id, {}).get("name") if new_edition else None}
                        for link in linking.links if link.how == "likely"],
             "new": [named(link) for link in linking.links if link.how == "new" and (new_edition or (link.list, link.seq) not in links)],
             "retired": [{"id": item_id, "list": previous[item_id]["list"], "seq": int(previous[item_id]["seq"]),
@@ -205,12 +205,12 @@ def _current_items(repo, strict=True):
     return items
 
 
-def _new_anomalies(repo, descriptor, package_edition, prefix, town, anomalies):
+def _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, anomalies):
     """The anomalies of a new edition that the package's own edition does not show (same item, field, code and text)."""
     try:
         source = repo / _descriptor_source(descriptor, package_edition)
         current = import_source(
-            _read(source, "source"), _read_csv(repo / data_path("corrections"), CORRECTION_FIELDS), (), town=town,
+            _read(source, "source"), _read_csv(repo / data_path("corrections"), CORRECTION_FIELDS), categories, town=town,
             prefix=prefix, links=_read_links(repo, links_path(package_edition), prefix), used_ids=lambda: ids_ever_used(repo, prefix),
         )
         known = {(a.item_id, a.field, a.code, a.text) for a in current.anomalies}

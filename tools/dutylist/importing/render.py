@@ -13,7 +13,7 @@ def render_text(report):
     lines = _summary(report)
     lines.append("")
     lines.extend(_details(report))
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines).rstrip()
 
 
 def _summary(report):
@@ -77,10 +77,8 @@ def _details(report):
         ("cells where data/ differs from the source", [
             f"{d['file']}:{d['row']}:{d['field']}  differs-from-source  {d['id']}: data/ holds {d['held']!r}, "
             f"the source gives {d['derived']!r}" for d in report["differences"]]),
-        (f"likely links, to review in {links['file']} (write another id and 'manual', or clear the id and write 'new')", [
-            f"{_place(link)} → {link['id']}  score {link['score']}\n      now: {link['name']}\n      was: "
-            f"{_place({'list': link['previous_list'], 'seq': link['previous_seq']}) if link['previous_list'] else '?'}  "
-            f"{link['previous_name'] if link['previous_name'] is not None else '?'}" for link in links["likely"]]),
+        (f"likely links, to review in {links['file']} (write another id and 'manual', or clear the id and write 'new')",
+         [_likely(link) for link in links["likely"]]),
         ("new ids", [f"{_place(link)} → {link['id']}  {link['name']}" for link in links["new"]]),
         ("retired ids (no row links to them)", [f"{item['id']}  was {_place(item)}  {item['name']}" for item in links["retired"]]),
         ("correction records that no longer apply", [
@@ -98,6 +96,14 @@ def _details(report):
         if len(entries) > DETAILS_SHOWN:
             lines.append(f"  … and {len(entries) - DETAILS_SHOWN} more (--format json lists them all)")
     return lines
+
+
+def _likely(link):
+    was = [_place({"list": link["previous_list"], "seq": link["previous_seq"]})] if link["previous_list"] else []
+    if link["previous_name"] is not None:
+        was.append(link["previous_name"])
+    return (f"{_place(link)} → {link['id']}  score {link['score']}\n      now: {link['name']}"
+            + (f"\n      was: {'  '.join(was)}" if was else ""))
 
 
 def _place(item):
