@@ -237,3 +237,12 @@ def test_a_links_file_that_cannot_be_honoured_is_refused_naming_its_row(package_
     result = dutylist(package_copy, "import-source", "--write")
     assert result.exit_code == 2
     assert "sources/2025-07.links.csv:3:id  652325100-0001 is already the id of basic 1" in result.output
+
+
+def test_the_new_source_is_kept_byte_for_byte_even_with_windows_line_endings(repo):
+    data = next_edition_text().replace("\n", "\r\n").encode("utf-8")
+    repo.next_source.write_bytes(data)
+    result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--write")
+    assert result.exit_code == 0, result.output
+    assert (repo.root / KEPT_SOURCE).read_bytes() == data
+    assert dutylist(repo, "import-source").exit_code == 0

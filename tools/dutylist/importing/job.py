@@ -133,11 +133,13 @@ def _files_to_write(repo, source, edition, descriptor, new_edition, links_file, 
     links = links_text(result.linking.links)
     if new_edition:
         data = Path(source).read_bytes()
+        # the text decoded as it is (no newline translation): UTF-8 written back gives these very bytes
+        text = data.decode("utf-8")
         name = descriptor.get("name") if isinstance(descriptor.get("name"), str) else "duty-list"
         kept_source = f"sources/{name}-{edition}.extracted.txt"
         if (repo / kept_source).exists() and (repo / kept_source).read_bytes() != data:
             raise ImportInputError(f"{repo / kept_source} already holds another text; move it away or import that one")
-        files.append((kept_source, data))
+        files.append((kept_source, text))
     if new_edition or _current_text(repo / links_file) != links:
         files.append((links_file, links))
     if new_edition and report["corrections"]["dropped"]:
