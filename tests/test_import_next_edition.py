@@ -246,3 +246,39 @@ def test_the_new_source_is_kept_byte_for_byte_even_with_windows_line_endings(rep
     assert result.exit_code == 0, result.output
     assert (repo.root / KEPT_SOURCE).read_bytes() == data
     assert dutylist(repo, "import-source").exit_code == 0
+
+
+def readme_steps():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## When a new edition is published", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_steps_for_a_new_edition_run_as_printed(repo, monkeypatch):
+    import shlex
+    import subprocess
+
+    from diff_repo import GIT_ENV
+
+    (repo.root.parent / "qitai-2026-01.txt").write_text(next_edition_text(), encoding="utf-8")
+    monkeypatch.chdir(repo.root)
+    steps = readme_steps()
+    assert [step.split()[:2] for step in steps] == [
+        ["git", "switch"], ["dutylist", "import-source"], ["dutylist", "import-source"], ["dutylist", "import-source"],
+        ["dutylist", "validate"], ["dutylist", "import-source"], ["dutylist", "diff"], ["git", "add"], ["git", "commit"]]
+    for number, step in enumerate(steps):
+        args = shlex.split(step)
+        if args[0] == "git":
+            subprocess.run(args, cwd=repo.root, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
+            continue
+        if number == 3:  # the maintainer records the new damage the report listed, then writes again
+            corrections = repo.root / "data" / "corrections.csv"
+            with open(corrections, "a", encoding="utf-8", newline="") as stream:
+                stream.write('652325100-0107,county_duties,见T年度,见习年度,wrong-character,corrected,'
+                             '"a Latin letter for a character; 就业见习 is the phrase of the same cell and of this item\'s name"\n')
+        result = CliRunner().invoke(cli, args[1:])
+        assert "Traceback" not in result.output
+        assert result.exit_code == 0, (step, result.output)
+    assert repo.git("status", "--porcelain") == ""
+    assert json.loads(repo.git("show", "HEAD:datapackage.json"))["edition"] == EDITION
