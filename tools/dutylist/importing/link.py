@@ -92,23 +92,56 @@ def _with_previous(link, previous):
 
 def _link_exact(rows, open_rows, previous, corrections_by_id, taken, chosen):
     by_identity = defaultdict(list)
+    irreversible = []  # items whose records cannot be undone: tried against every row
     for item_id, item in previous.items():
-        if identity(item) is not None:
-            by_identity[identity(item)].append(item_id)
-    corrected_items = [item_id for item_id in previous if corrections_by_id.get(item_id)]
+        keys = {identity(item)}
+        if corrections_by_id.get(item_id):
+            undone = _as_extracted(item, corrections_by_id[item_id])
+            if undone is None:
+                irreversible.append(item_id)
+            keys.add(identity(undone) if undone else None)
+        for key in keys - {None}:
+            by_identity[key].append(item_id)
     for index in open_rows:
         row = rows[index]
-        candidates = set(by_identity.get(identity(row), ())) if identity(row) is not None else set()
-        for item_id in corrected_items:
-            corrected = _corrected(row, item_id, corrections_by_id[item_id])
-            if corrected is not None and identity(corrected) is not None and identity(corrected) == identity(previous[item_id]):
-                candidates.add(item_id)
+        found = set(by_identity.get(identity(row), ())) if identity(row) is not None else set()
+        candidates = {item_id for item_id in found | set(irreversible) if _same_item(row, item_id, previous, corrections_by_id)}
         candidates -= taken
         if candidates:
             best = min(candidates, key=lambda item_id: (previous[item_id]["list"] != row["list"],
                                                         abs(int(previous[item_id]["seq"]) - int(row["seq"])), item_id))
             taken.add(best)
             chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), best, "exact"), previous)
+
+
+def _same_item(row, item_id, previous, corrections_by_id):
+    """The row is this item: the same identity as it stands, or once the item's records that apply are applied."""
+    if identity(row) is not None and identity(row) == identity(previous[item_id]):
+        return True
+    records = corrections_by_id.get(item_id)
+    corrected = _corrected(row, item_id, records) if records else None
+    return corrected is not None and identity(corrected) is not None and identity(corrected) == identity(previous[item_id])
+
+
+def _as_extracted(item, records):
+    """The item's name and other text as extracted: its correction records undone, last first.
+
+    None when a record cannot be undone for certain (its corrected text is not once in the field).
+    """
+    values = {"list": item["list"], **{name: item[name] for name in ("name", *CONTENT_FIELDS) if name in item}}
+    for record in reversed(records):
+        field, extracted, corrected = record["field"], record["extracted"], record["corrected"]
+        if field not in values or field == "list":
+            continue
+        if not extracted:  # the cell was empty; the record filled or flagged it
+            if values[field] != corrected:
+                return None
+            values[field] = ""
+        elif corrected and values[field].count(corrected) == 1:
+            values[field] = values[field].replace(corrected, extracted, 1)
+        else:
+            return None
+    return values
 
 
 def _corrected(row, item_id, records):
