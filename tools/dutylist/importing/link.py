@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..diff.inline import matched_characters
-from ..diff.resemblance import CANDIDATES_PER_ITEM, RENAME_SIMILARITY
+from ..diff.resemblance import CANDIDATES_PER_ITEM, COMMON_BIGRAM, RENAME_SIMILARITY
 from .corrections import apply_corrections
 from .links import Link, LinksError
 
@@ -179,7 +179,9 @@ def _link_likely(rows, open_rows, previous, taken, chosen):
         kind, text = _text(rows[index])
         if not text:
             continue
-        shared = Counter(item_id for bigram in _bigrams(text) for item_id in index_of.get((kind, bigram), ()))
+        postings = (index_of.get((kind, bigram), ()) for bigram in _bigrams(text))
+        # as diff's likely renames: a bigram shared by very many names says nothing, and would make this quadratic
+        shared = Counter(item_id for posting in postings if len(posting) <= COMMON_BIGRAM for item_id in posting)
         for item_id, _ in sorted(shared.items(), key=lambda entry: (-entry[1], entry[0]))[:CANDIDATES_PER_ITEM]:
             other = remaining[item_id][1]
             score = 2 * matched_characters(text, other) / (len(text) + len(other))
