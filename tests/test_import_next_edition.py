@@ -282,3 +282,23 @@ def test_the_readme_steps_for_a_new_edition_run_as_printed(repo, monkeypatch):
         assert result.exit_code == 0, (step, result.output)
     assert repo.git("status", "--porcelain") == ""
     assert json.loads(repo.git("show", "HEAD:datapackage.json"))["edition"] == EDITION
+
+
+def new_ids(repo):
+    result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [link["id"] for link in json.loads(result.output)["links"]["new"]]
+
+
+def test_an_id_used_only_on_another_branch_is_never_issued_again(repo):
+    repo.git("switch", "-q", "-c", "experiment")
+    repo.append("basic-duties", id="652325100-0190", category="党的建设", name="只在另一分支上的事项", page="10")
+    repo.commit("an item on another branch")
+    repo.git("switch", "-q", "main")
+    assert new_ids(repo) == ["652325100-0191"]
+
+
+def test_an_id_named_only_in_a_links_file_is_never_issued_again(repo):
+    (repo.root / "sources" / "2025-01.links.csv").write_text(
+        "list,seq,id,how,score,previous_list,previous_seq\nbasic,1,652325100-0200,new,,,\n", encoding="utf-8")
+    assert new_ids(repo) == ["652325100-0201"]
