@@ -70,7 +70,7 @@ def run_import(repo, source=None, write=False, edition=None):
         raise ImportInputError(f"{source}:{error.line}  {error.code}  {error.message}; nothing was written") from None
     except LinksError as error:
         raise ImportInputError(f"{error}; nothing was written") from None
-    report = _report(repo, source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result)
+    report = _report(source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result)
     if new_edition:
         report["new_anomalies"] = _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, result.anomalies)
     else:
@@ -86,7 +86,7 @@ def run_import(repo, source=None, write=False, edition=None):
     return report
 
 
-def _report(repo, source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result):
+def _report(source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result):
     linking = result.linking
     items = {row["id"]: {**row, "list": list_name} for list_name, rows in result.rows.items() for row in rows}
     counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new", "manual")}

@@ -88,7 +88,7 @@ def parse_source(text, town=None):
             if page == 0:
                 raise SourceRefused(number, "row-before-header", "a numbered row before the first table header (序号 …)")
             row = _raw_row(current_list, page, number, line)
-            _check_seq(parsed, seen, row)
+            _check_seq(seen, row)
             parsed.rows.append(row)
         elif stripped and current_list is not None:
             raise SourceRefused(number, "unknown-line", f"neither a list title, a table header, a page footer nor a "
@@ -142,7 +142,7 @@ def _check_lists(parsed):
             raise SourceRefused(parsed.titles[list_name][0], "list-empty", f"the {label} has no numbered rows")
 
 
-def _check_seq(parsed, seen, row):
+def _check_seq(seen, row):
     label = LIST_LABELS[row.list]
     if (row.list, row.seq) in seen:
         raise SourceRefused(row.line, "duplicate-seq",
