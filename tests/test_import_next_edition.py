@@ -308,3 +308,13 @@ def test_an_id_named_only_in_a_links_file_is_never_issued_again(repo):
     (repo.root / "sources" / "2025-01.links.csv").write_text(
         "list,seq,id,how,score,previous_list,previous_seq\nbasic,1,652325100-0200,new,,,\n", encoding="utf-8")
     assert new_ids(repo) == ["652325100-0201"]
+
+
+@pytest.mark.parametrize("path", ["../outside.txt", "/etc/passwd", "https://example.org/source.txt"])
+def test_a_source_path_outside_the_package_is_refused(package_copy, path):
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["sources"][0]["path"] = path
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    result = dutylist(package_copy, "import-source")
+    assert result.exit_code == 2
+    assert f"the source path {path!r}" in result.output

@@ -19,6 +19,7 @@ from ..core.package import (
     CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text, data_path, id_prefix, read_csv_text,
     write_atomic,
 )
+from ..core.edition import unsafe_path_problem
 from .derive import import_source
 from .links import LinksError, links_path, links_text, read_links
 from .parse import SourceRefused
@@ -26,6 +27,7 @@ from .render import render_text  # noqa: F401  (the CLI prints job.render_text(r
 from .used_ids import ids_ever_used
 
 EDITION = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # a Data Package name: safe inside a file name
 
 
 class ImportInputError(Exception):
@@ -135,7 +137,8 @@ def _files_to_write(repo, source, edition, descriptor, new_edition, links_file, 
         data = Path(source).read_bytes()
         # the text decoded as it is (no newline translation): UTF-8 written back gives these very bytes
         text = data.decode("utf-8")
-        name = descriptor.get("name") if isinstance(descriptor.get("name"), str) else "duty-list"
+        name = descriptor.get("name")
+        name = name if isinstance(name, str) and PACKAGE_NAME.match(name) else "duty-list"
         kept_source = f"sources/{name}-{edition}.extracted.txt"
         if (repo / kept_source).exists() and (repo / kept_source).read_bytes() != data:
             raise ImportInputError(f"{repo / kept_source} already holds another text; move it away or import that one")
@@ -234,12 +237,14 @@ def _descriptor(repo):
 def _descriptor_source(descriptor, edition):
     """The path of the source of ``edition``: the entry of ``sources`` whose edition (or date) it is, else the first."""
     entries = [entry for entry in descriptor.get("sources") or [] if isinstance(entry, dict) and isinstance(entry.get("path"), str)]
-    for entry in entries:
-        if edition and edition in (entry.get("edition"), entry.get("date")):
-            return entry["path"]
-    if entries:
-        return entries[0]["path"]
-    raise ImportInputError(f"{DESCRIPTOR}: no sources[].path for edition {edition}; give the source as PATH")
+    chosen = next((entry for entry in entries if edition and edition in (entry.get("edition"), entry.get("date"))),
+                  entries[0] if entries else None)
+    if chosen is None:
+        raise ImportInputError(f"{DESCRIPTOR}: no sources[].path for edition {edition}; give the source as PATH")
+    problem = unsafe_path_problem(chosen["path"])
+    if problem:
+        raise ImportInputError(f"{DESCRIPTOR}: the source path {chosen['path']!r} {problem}")
+    return chosen["path"]
 
 
 def _read(path, what):
