@@ -318,3 +318,22 @@ def test_a_source_path_outside_the_package_is_refused(package_copy, path):
     result = dutylist(package_copy, "import-source")
     assert result.exit_code == 2
     assert f"the source path {path!r}" in result.output
+
+
+def test_every_json_report_matches_its_schema(repo, package_copy):
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "import-report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    path = package_copy / "data" / "basic-duties.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("组织开展基层理论宣讲", "组织开展基层理论宣传"), encoding="utf-8")
+    reports = [
+        dutylist(ROOT, "import-source", "--format", "json"),
+        dutylist(package_copy, "import-source", "--format", "json"),
+        dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--format", "json"),
+        dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--format", "json", "--write"),
+        dutylist(repo, "import-source", "--format", "json"),
+    ]
+    assert [report.exit_code for report in reports] == [0, 1, 0, 0, 0]
+    for report in reports:
+        jsonschema.validate(json.loads(report.output), schema)
