@@ -337,3 +337,11 @@ def test_every_json_report_matches_its_schema(repo, package_copy):
     assert [report.exit_code for report in reports] == [0, 1, 0, 0, 0]
     for report in reports:
         jsonschema.validate(json.loads(report.output), schema)
+
+
+def test_a_new_edition_is_not_linked_to_data_that_cannot_be_read(repo):
+    repo.update("coordinated-duties", "652325100-0090", seq="五")
+    result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--write")
+    assert result.exit_code == 2
+    assert "data/coordinated-duties.csv:6  seq '五' is not a whole number" in result.output
+

@@ -204,10 +204,24 @@ def _current_items(repo, strict=True):
             if strict:
                 raise
             continue
-        for row in rows:
-            if row.get("id") and (row.get("seq") or "").isdigit():
+        for row_number, row in enumerate(rows, start=2):
+            problem = _item_problem(row, items)
+            if problem and strict:
+                raise ImportInputError(f"{repo / data_path(LIST_RESOURCES[list_name])}:{row_number}  {problem}; "
+                                       "a new edition is linked to these items: run dutylist validate and fix data/ first")
+            if not problem:
                 items[row["id"]] = {**row, "list": list_name}
     return items
+
+
+def _item_problem(row, items):
+    if not row.get("id"):
+        return "a row without an id"
+    if not (row.get("seq") or "").isdigit():
+        return f"seq {row.get('seq')!r} is not a whole number"
+    if row["id"] in items:
+        return f"id {row['id']} is already the id of {items[row['id']]['list']} {items[row['id']]['seq']}"
+    return None
 
 
 def _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, anomalies):

@@ -10,6 +10,7 @@ A maintainer edits the file to override a link: write another id and ``manual``,
 and write ``new`` to have the next unused id minted. The importer honours every row as written.
 """
 
+import csv
 import re
 from dataclasses import dataclass
 
@@ -54,7 +55,10 @@ def links_text(links):
 
 def read_links(text, path, prefix):
     """The links of a links file keyed by (list, seq); raises ``LinksError`` on anything it cannot honour."""
-    rows = read_csv_text(text)
+    try:
+        rows = read_csv_text(text)
+    except csv.Error as error:
+        raise LinksError(f"{path}  cannot be read as CSV ({error})") from None
     header = list(rows[0].keys()) if rows else text.partition("\n")[0].split(",")
     missing = [name for name in LINK_FIELDS if name not in header]
     if missing:
