@@ -237,12 +237,25 @@ def test_a_new_edition_needs_its_text(package_copy):
     assert f"give the extracted text of edition {EDITION} as PATH" in result.output
 
 
-def test_a_links_file_that_cannot_be_honoured_is_refused_naming_its_row(package_copy):
+@pytest.mark.parametrize("old, new, message", [
+    ("basic,2,652325100-0002,new", "basic,2,652325100-0001,new", "3:id  652325100-0001 is already the id of basic 1"),
+    ("basic,2,652325100-0002,new", "basic,2,652325100-0002,guessed", "3:how  'guessed' is not one of exact, likely, new, manual"),
+    ("basic,2,652325100-0002,new", "basic,2,,manual", "3:id  no id: write one (how: manual)"),
+    ("basic,2,652325100-0002,new", "basic,2,652325100-02,manual", "3:id  '652325100-02' is not an id of this package"),
+    ("basic,2,652325100-0002,new,", "basic,2,652325100-0002,likely,1.5", "3:score  '1.5' is not a similarity from 0 to 1"),
+    ("basic,2,652325100-0002,new", "basic,1,652325100-0002,new", "3:seq  basic 1 is linked twice"),
+    ("basic,2,652325100-0002,new", "basic,99,652325100-0002,new", "links basic 99, which is not a row of the source"),
+])
+def test_a_links_file_that_cannot_be_honoured_is_refused_naming_its_row(package_copy, old, new, message):
     links = package_copy / "sources" / "2025-07.links.csv"
-    links.write_text(links.read_text(encoding="utf-8").replace("basic,2,652325100-0002", "basic,2,652325100-0001"), encoding="utf-8")
+    text = links.read_text(encoding="utf-8")
+    assert old in text
+    links.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = snapshot(package_copy)
     result = dutylist(package_copy, "import-source", "--write")
     assert result.exit_code == 2
-    assert "sources/2025-07.links.csv:3:id  652325100-0001 is already the id of basic 1" in result.output
+    assert "sources/2025-07.links.csv" in result.output and message in result.output
+    assert snapshot(package_copy) == before
 
 
 def test_the_new_source_is_kept_byte_for_byte_even_with_windows_line_endings(repo):

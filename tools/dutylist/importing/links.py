@@ -94,7 +94,9 @@ def read_links(text, path, prefix):
             try:
                 score = float(values["score"])
             except ValueError:
-                fail("score", f"{values['score']!r} is not a number")
+                score = None
+            if score is None or not 0 <= score <= 1:
+                fail("score", f"{values['score']!r} is not a similarity from 0 to 1")
         if values["id"]:
             owners[values["id"]] = f"{values['list']} {seq}"
         links[(values["list"], seq)] = Link(
