@@ -164,6 +164,7 @@ def test_a_manual_override_in_the_links_file_is_honoured(repo):
     check = dutylist(repo, "import-source")
     assert check.exit_code == 1
     assert "differs-from-source  652325100-0181" in check.output
+    assert "基本履职事项清单 13 → 652325100-0181" in check.output.split("new ids (1):")[1]
     written = dutylist(repo, "import-source", "--write")
     assert written.exit_code == 0, written.output
     basic = {row["seq"]: row["id"] for row in read_csv_text((repo.root / "data" / "basic-duties.csv").read_text(encoding="utf-8"))}

@@ -112,7 +112,9 @@ def _report(source, edition, package_edition, descriptor, new_edition, links_fil
             "likely": [{**named(link), "score": link.score, "previous_list": link.previous_list or None,
                         "previous_seq": link.previous_seq, "previous_name": previous.get(link.id, {}).get("name") if new_edition else None}
                        for link in linking.links if link.how == "likely"],
-            "new": [named(link) for link in linking.links if link.how == "new" and (new_edition or (link.list, link.seq) not in links)],
+            # on a re-import, only the ids minted by this run (a row the links file does not cover, or a forced 'new')
+            "new": [named(link) for link in linking.links
+                    if link.how == "new" and (new_edition or not getattr(links.get((link.list, link.seq)), "id", ""))],
             "retired": [{"id": item_id, "list": previous[item_id]["list"], "seq": int(previous[item_id]["seq"]),
                          "name": previous[item_id]["name"]} for item_id in linking.retired],
         },

@@ -40,7 +40,8 @@ def link_rows(rows, previous, corrections_by_id, recorded, used_ids, prefix, lin
     (list, seq) -> Link from the links file. Returns a ``Linking``.
     """
     keys = [(row["list"], int(row["seq"])) for row in rows]
-    unknown = [key for key in recorded if key not in set(keys)]
+    key_set = set(keys)
+    unknown = [key for key in recorded if key not in key_set]
     if unknown:
         list_name, seq = sorted(unknown)[0]
         raise LinksError(f"{links_file}: links {list_name} {seq}, which is not a row of the source "
