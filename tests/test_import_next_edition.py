@@ -359,3 +359,11 @@ def test_a_new_edition_is_not_linked_to_data_that_cannot_be_read(repo):
     assert result.exit_code == 2
     assert "data/coordinated-duties.csv:6  seq '五' is not a whole number" in result.output
 
+
+def test_a_long_value_in_the_links_file_is_not_echoed_whole(package_copy):
+    header = "list,seq,id,how,score,previous_list,previous_seq\n"
+    (package_copy / "sources" / "2025-07.links.csv").write_text(header + "x" * 100_000 + ",1,,new,,,\n", encoding="utf-8")
+    result = dutylist(package_copy, "import-source")
+    assert result.exit_code == 2
+    assert "sources/2025-07.links.csv:2:list  'xxxx" in result.output and "is not one of basic" in result.output
+    assert len(result.output) < 300

@@ -220,7 +220,7 @@ def _item_problem(row, items):
     if not row.get("id"):
         return "a row without an id"
     if not (row.get("seq") or "").isdigit():
-        return f"seq {row.get('seq')!r} is not a whole number"
+        return f"seq {(row.get('seq') or '')[:20]!r} is not a whole number"
     if row["id"] in items:
         return f"id {row['id']} is already the id of {items[row['id']]['list']} {items[row['id']]['seq']}"
     return None

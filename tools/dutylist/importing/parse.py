@@ -124,7 +124,7 @@ def _start_list(parsed, list_name, number, title, town):
         raise SourceRefused(number, "list-repeated", f"a second {label} title (the first is at line {parsed.titles[list_name][0]})")
     prefix = title[: -len(label)]
     if town and town not in prefix:
-        raise SourceRefused(number, "other-town", f"the title {title!r} does not name {town}, the town of this package")
+        raise SourceRefused(number, "other-town", f"the title {title[-60:]!r} does not name {town}, the town of this package")
     parsed.titles[list_name] = (number, title)
 
 
