@@ -12,12 +12,13 @@ from click.testing import CliRunner
 from dutylist.cli import cli
 from dutylist.importing.derive import import_source
 from dutylist.importing.links import read_links
-from dutylist.core.package import read_csv_text
+from dutylist.core.package import id_prefix, read_csv_text
 
 from conftest import ROOT
 
 SOURCE = ROOT / "sources" / "qitai-town-duty-list-2025-07.extracted.txt"
 SEED = ROOT.parent / "shared" / "seeds" / "000_a051d543e79bffba.txt"
+PREFIX = id_prefix(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8")))
 LIST_FILES = {"basic": "basic-duties", "coordinated": "coordinated-duties", "reclaimed": "reclaimed-duties"}
 
 
@@ -42,7 +43,7 @@ def test_the_source_is_kept_byte_identical():
 
 
 def test_the_first_edition_mints_ids_in_document_order_without_a_links_file():
-    result = import_source(SOURCE.read_text(encoding="utf-8"), read_rows("corrections"))
+    result = import_source(SOURCE.read_text(encoding="utf-8"), read_rows("corrections"), prefix=PREFIX)
     for list_name, resource in LIST_FILES.items():
         assert [row["id"] for row in result.rows[list_name]] == [row["id"] for row in read_rows(resource)]
     assert {link.how for link in result.linking.links} == {"new"}
@@ -56,8 +57,8 @@ def test_the_links_of_the_first_edition_all_read_new_in_document_order():
 
 def test_importing_the_source_gives_exactly_data():
     corrections = read_rows("corrections")
-    links = read_links((ROOT / "sources" / "2025-07.links.csv").read_text(encoding="utf-8"), "links", "652325100-")
-    result = import_source(SOURCE.read_text(encoding="utf-8"), corrections, links=links)
+    links = read_links((ROOT / "sources" / "2025-07.links.csv").read_text(encoding="utf-8"), "links", PREFIX)
+    result = import_source(SOURCE.read_text(encoding="utf-8"), corrections, prefix=PREFIX, town="奇台镇", links=links)
     assert result.source_problems == []
     assert result.correction_problems == []
     for list_name, resource in LIST_FILES.items():

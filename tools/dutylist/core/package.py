@@ -28,7 +28,7 @@ LIST_FIELDS = {
     "reclaimed": ("id", "seq", "category", "name", "departments", "handling", "page"),
 }
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
-ID_PREFIX = "652325100-"  # the prefix of the 2025-07 package; code that reads a package uses id_prefix(descriptor)
+ID_PREFIX = "652325100-"  # this package's prefix, for code written for it alone; the importer uses id_prefix(descriptor)
 LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)
 STEP_DELIMITER = "\n"  # between the numbered steps of a step field
 

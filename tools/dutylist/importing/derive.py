@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from .anomalies import find_anomalies
 from .corrections import apply_corrections, carry_over
-from ..core.package import ID_PREFIX, LIST_FIELDS, LISTS
+from ..core.package import LIST_FIELDS, LISTS
 from .link import Linking, link_rows
 from .parse import parse_source
 from .rules import normalise_cells
@@ -22,9 +22,12 @@ class ImportResult:
     pages: int = 0
 
 
-def import_source(text, corrections, known_categories=(), *, town=None, prefix=ID_PREFIX, links=None,
+def import_source(text, corrections, known_categories=(), *, prefix, town=None, links=None,
                   previous=None, used_ids=(), new_edition=False, links_file="the links file"):
     """Rows of the three lists derived from the extracted text, the links and the correction records.
+
+    ``prefix`` is the package's id prefix (``core.package.id_prefix(descriptor)``); ``town`` its town's
+    name, which every list title must contain.
 
     ``links`` ((list, seq) -> Link) are honoured as written; other rows are linked to the items of
     ``previous`` (id -> row with ``list``), or get new ids above every id of ``used_ids``. With
