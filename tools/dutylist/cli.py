@@ -43,19 +43,23 @@ def cli():
 
 
 @cli.command("import-source")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @repo_option
-@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), help="Extracted text to import (default: the package's source).")
-@click.option("--write", is_flag=True, help="Write the three lists in data/ (never the curated registers or corrections).")
+@click.option("--edition", metavar="YYYY-MM", help="The edition PATH holds (default: the package's edition).")
+@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), help="Same as PATH.")
+@click.option("--write", is_flag=True, help="Write what the report says (data/, links, source, descriptor); never the version.")
 @format_option
-def import_source(repo, source, write, output_format):
-    """Derive the three lists from the extracted source and list every anomaly met.
+def import_source(path, repo, edition, source, write, output_format):
+    """Import an edition's extracted text, each row linked to its id; without PATH, check data/ against the source.
 
-    Example: dutylist import-source --write
+    Example: dutylist import-source sources/qitai-town-duty-list-2025-07.extracted.txt --edition 2025-07
     """
     from .importing import job
 
+    if path and source and path != source:
+        raise UserError("give the source once: as PATH or as --source")
     try:
-        report = job.run_import(repo, source, write)
+        report = job.run_import(repo, path or source, write, edition)
     except job.ImportInputError as error:
         raise UserError(str(error)) from None
     echo_report(report, output_format, job.render_text)

@@ -28,9 +28,18 @@ LIST_FIELDS = {
     "reclaimed": ("id", "seq", "category", "name", "departments", "handling", "page"),
 }
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
-ID_PREFIX = "652325100-"
+ID_PREFIX = "652325100-"  # this package's prefix, for code written for it alone; the importer uses id_prefix(descriptor)
 LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)
 STEP_DELIMITER = "\n"  # between the numbered steps of a step field
+
+
+def id_prefix(descriptor):
+    """The prefix of every id of a package: its town's division code and a hyphen (``652325100-``)."""
+    town = descriptor.get("town") if isinstance(descriptor, dict) else None
+    code = town.get("division_code") if isinstance(town, dict) else None
+    if not isinstance(code, str) or not code.isdigit():
+        raise ValueError("datapackage.json has no town.division_code (the town's division code, digits only)")
+    return f"{code}-"
 
 
 def data_path(resource):
