@@ -167,3 +167,58 @@ def render_diff(report, output_format, by, colour=False):
     from .diff import render_text
 
     return render_text.render(report, by, colour=colour)
+
+
+EXPORT_FORMATS = ("json", "xlsx", "sqlite")
+EXPORT_FORMAT_OF_SUFFIX = {".json": "json", ".xlsx": "xlsx", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
+
+
+@cli.command("export")
+@repo_option
+@click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS),
+              help="Output format (default: from -o's suffix, else json).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the export to this file (atomically).")
+@click.option("--from", "revision", metavar="REV", help="Export this git revision or version (like 1.0.0) instead of the working tree.")
+def export(repo, output_format, output, revision):
+    """Export an edition as JSON, an XLSX workbook or a SQLite database.
+
+    Example: dutylist export --format xlsx -o qitai-duties.xlsx
+    """
+    from .core.package import write_bytes_atomic
+    from .core.progress import Progress
+    from .diff.sides import SideError, load, reader_for
+    from .export import ExportError
+
+    output_format = output_format or (EXPORT_FORMAT_OF_SUFFIX.get(output.suffix.lower(), "json") if output else "json")
+    if output is None and output_format != "json" and sys.stdout.isatty():
+        raise UserError(f"a {output_format} export is a binary file: give -o FILE (or redirect the output to a file)")
+    with Progress("dutylist export") as progress:
+        progress.stage("reading the edition")
+        try:
+            edition = load(reader_for(repo, revision, "REV"), "REV")
+        except SideError as error:
+            raise UserError(str(error)) from None
+        progress.stage(f"writing {output_format}", total=len(edition["items"]))
+        try:
+            data = export_bytes(edition, output_format, progress)
+        except ExportError as error:
+            raise UserError(str(error)) from None
+    if output is None:
+        sys.stdout.buffer.write(data) if output_format != "json" else click.echo(data.decode("utf-8"), nl=False)
+        return
+    write_bytes_atomic(output, data)
+    click.echo(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)
+
+
+def export_bytes(edition, output_format, progress=None):
+    if output_format == "xlsx":
+        from .export.xlsx_workbook import export_xlsx
+
+        return export_xlsx(edition, progress)
+    if output_format == "sqlite":
+        from .export.sqlite_database import export_sqlite
+
+        return export_sqlite(edition, progress)
+    from .export.json_document import export_json
+
+    return export_json(edition, progress)
