@@ -222,3 +222,23 @@ def export_bytes(edition, output_format, progress=None):
     from .export.json_document import export_json
 
     return export_json(edition, progress)
+
+
+@cli.command("fmt")
+@repo_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming the files that are not in canonical form.")
+def fmt(repo, check):
+    """Rewrite the package's CSVs in the canonical form (column order, quoting, LF, UTF-8 without BOM).
+
+    Example: dutylist fmt --check
+    """
+    from .core.progress import Progress
+    from .maintain.canonical_csv import FormatError, format_package, render_text
+
+    with Progress("dutylist fmt") as progress:
+        try:
+            results = format_package(repo, write=not check, progress=progress)
+        except FormatError as error:
+            raise UserError(str(error)) from None
+    click.echo(render_text(results, write=not check))
+    sys.exit(1 if check and any(result.changed for result in results) else 0)
