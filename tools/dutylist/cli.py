@@ -242,3 +242,21 @@ def fmt(repo, check):
             raise UserError(str(error)) from None
     click.echo(render_text(results, write=not check))
     sys.exit(1 if check and any(result.changed for result in results) else 0)
+
+
+@cli.command("git-setup")
+@repo_option
+def git_setup(repo):
+    """Make git diff, git log -p and git show print data/*.csv changes item by item and field by field.
+
+    Example: dutylist git-setup
+    """
+    from .maintain.git_diff_driver import SetupError, setup
+
+    try:
+        done = setup(repo)
+    except SetupError as error:
+        raise UserError(str(error)) from None
+    click.echo("\n".join(done))
+    click.echo("git diff, git log -p and git show now print data/*.csv item by item; git diff --word-diff marks changed characters. "
+               "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config).")
