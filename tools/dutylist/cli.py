@@ -260,3 +260,40 @@ def git_setup(repo):
     click.echo("\n".join(done))
     click.echo("git diff, git log -p and git show now print data/*.csv item by item; git diff --word-diff marks changed characters. "
                "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config).")
+
+
+@cli.command("new-item")
+@repo_option
+@click.option("--list", "list_name", type=click.Choice(["basic", "coordinated", "reclaimed"]), required=True, help="The list to add to.")
+@click.option("--category", required=True, help="事项类别: a name in data/categories.csv.")
+@click.option("--name", required=True, help="事项名称.")
+@click.option("--page", type=int, required=True, help="The page of the published PDF on which the item's row starts.")
+@click.option("--department", "departments", multiple=True, help="对应上级部门 / 承接部门: a name in data/departments.csv (repeatable).")
+@click.option("--county-duty", "county_duties", multiple=True, help="上级部门职责: one numbered step (repeatable, in order).")
+@click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责: one numbered step (repeatable, in order).")
+@click.option("--handling", "handling", multiple=True, help="工作方式: one numbered step (repeatable, in order).")
+def new_item(repo, list_name, category, name, page, departments, county_duties, town_duties, handling):
+    """Add an item with the next free id (never a retired one) and the next 序号; refuse what validate would.
+
+    Example: dutylist new-item --list basic --category 民生服务 --name 开展防范电信网络诈骗宣传 --page 10
+    """
+    from .core.progress import Progress
+    from .maintain.new_item import ItemRefused, NewItemError, add_item
+
+    values = {"category": category.strip(), "name": name.strip(), "page": page, "departments": departments,
+              "county_duties": county_duties, "town_duties": town_duties, "handling": handling}
+    with Progress("dutylist new-item") as progress:
+        try:
+            added = add_item(repo, list_name, values, progress)
+        except NewItemError as error:
+            raise UserError(str(error)) from None
+        except ItemRefused as refused:
+            progress.finish()
+            click.echo("refused: dutylist validate would report", err=True)
+            for finding in refused.findings:
+                click.echo(f"  {finding['field'] or '-'}  {finding['code']}: {finding['message']}", err=True)
+            click.echo("nothing was written", err=True)
+            sys.exit(1)
+    click.echo(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
+    if not added["history_checked"]:
+        click.echo("note: not a git repository, so only the ids in the current files were excluded", err=True)
