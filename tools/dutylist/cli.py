@@ -99,12 +99,15 @@ def validate(path, against, output_format):
 
     Example: dutylist validate --against HEAD~1
     """
+    from .core.progress import Progress
     from .validate import run as validation
 
-    try:
-        report = validation.validate_package(path, against)
-    except validation.PackageUnreadable as error:
-        raise UserError(str(error)) from None
+    with Progress("dutylist validate") as progress:
+        progress.stage("validating")
+        try:
+            report = validation.validate_package(path, against)
+        except validation.PackageUnreadable as error:
+            raise UserError(str(error)) from None
     echo_report(report, output_format, validation.render_text)
     sys.exit(int(not report["valid"]))
 
@@ -129,15 +132,20 @@ def diff(old, new, repo, output_format, output, by, exit_code):
 
     Example: dutylist diff 1.0.0 HEAD --format markdown -o changelog/1.1.0.md
     """
+    from .core.progress import Progress
     from .diff.compare import compare
     from .diff.sides import SideError, editions
 
-    try:
-        old_edition, new_edition = editions(repo, old, new)
-    except SideError as error:
-        raise UserError(str(error)) from None
-    report = compare(old_edition, new_edition)
-    text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
+    with Progress("dutylist diff") as progress:
+        progress.stage("reading the editions")
+        try:
+            old_edition, new_edition = editions(repo, old, new)
+        except SideError as error:
+            raise UserError(str(error)) from None
+        progress.stage(f"comparing {len(old_edition['items'])} and {len(new_edition['items'])} items")
+        report = compare(old_edition, new_edition)
+        progress.stage("writing the report")
+        text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
     if output:
         from .core.package import write_atomic
 
