@@ -78,3 +78,15 @@ def test_git_setup_outside_a_repository_exits_2(tmp_path):
                             env={**os.environ, **GIT_ENV, "GIT_CEILING_DIRECTORIES": str(tmp_path)})
     assert result.returncode == 2 and "inside a git repository" in result.stderr and "Traceback" not in result.stderr
     assert not (folder / ".gitattributes").exists()
+
+
+def test_git_setup_merges_with_the_lines_already_in_gitattributes(tmp_path):
+    repo = PackageRepo(tmp_path / "repo", package=False)
+    attributes = repo.root / ".gitattributes"
+    attributes.write_text("*.csv text eol=lf\n*.json text eol=lf", encoding="utf-8")  # no final line break
+    os.chmod(attributes, 0o644)
+    assert dutylist(repo, "git-setup").returncode == 0
+    assert attributes.read_text(encoding="utf-8") == "*.csv text eol=lf\n*.json text eol=lf\ndata/*.csv diff=dutylist\n"
+    assert oct(attributes.stat().st_mode & 0o777) == "0o644"
+    assert git(repo, "check-attr", "diff", "text", "eol", "--", "data/basic-duties.csv").splitlines() == [
+        "data/basic-duties.csv: diff: dutylist", "data/basic-duties.csv: text: set", "data/basic-duties.csv: eol: lf"]

@@ -212,7 +212,10 @@ def export(repo, output_format, output, revision):
         except ExportError as error:
             raise UserError(str(error)) from None
     if output is None:
-        sys.stdout.buffer.write(data) if output_format != "json" else click.echo(data.decode("utf-8"), nl=False)
+        if output_format == "json":
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            sys.stdout.buffer.write(data)
         return
     write_bytes_atomic(output, data)
     click.echo(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)

@@ -59,7 +59,7 @@ def export_xlsx(edition, progress=None):
     header_font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    def sheet(title, columns, rows, where):
+    def sheet(title, columns, rows, where, counted=False):
         worksheet = workbook.create_sheet(title)
         worksheet.append([heading for heading, _, _ in columns])
         for cell in worksheet[1]:
@@ -76,7 +76,7 @@ def export_xlsx(edition, progress=None):
                 if isinstance(value, str) and value.startswith(FORMULA_STARTS):
                     cell.data_type = "s"  # openpyxl reads a leading = as a formula: keep it text
                     cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-            if progress:
+            if progress and counted:
                 progress.advance(1)
         for index, (_, _, width) in enumerate(columns, start=1):
             worksheet.column_dimensions[worksheet.cell(row=1, column=index).column_letter].width = width
@@ -89,7 +89,7 @@ def export_xlsx(edition, progress=None):
         block = document["lists"][list_name]
         columns = columns + EXTRA_COLUMNS
         rows = [(item["id"], [cell_text(item, field) for _, field, _ in columns]) for item in block["items"]]
-        sheet(block["title"], columns, rows, block["title"])
+        sheet(block["title"], columns, rows, block["title"], counted=True)
     registers = document["registers"]
     sheet("事项类别", CATEGORY_COLUMNS,
           [(row.get("name"), [row.get(field) or "" for _, field, _ in CATEGORY_COLUMNS]) for row in registers["categories"]],

@@ -119,8 +119,10 @@ def format_package(root, write, progress=None):
         progress.stage("formatting", total=len(files))
     for path, fieldnames in files:
         target = root / path
+        if not target.exists():
+            raise FormatError(f"{path}: no such file; datapackage.json names it as a resource")
         if not target.is_file() or target.is_symlink():
-            raise FormatError(f"{path}: not a regular file inside the package")
+            raise FormatError(f"{path}: not a regular file (a link or a folder); fmt only rewrites regular files")
         data = target.read_bytes()
         canonical, reasons = canonical_text(path, data, fieldnames)
         changed = canonical.encode("utf-8") != data

@@ -15,6 +15,7 @@ Run as ``python -m dutylist.maintain.git_diff_driver FILE`` by git.
 import csv
 import io
 import shlex
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -86,10 +87,11 @@ def setup(folder):
     if any(line.split() == ATTRIBUTE_LINE.split() for line in existing.splitlines()):
         done.append(f"{attributes.name}: already has '{ATTRIBUTE_LINE}'")
     else:
-        from ..core.package import write_atomic
+        from ..core.package import write_bytes_atomic
 
         separator = "" if not existing or existing.endswith("\n") else "\n"
-        write_atomic(attributes, existing + separator + ATTRIBUTE_LINE + "\n")
+        mode = stat.S_IMODE(attributes.stat().st_mode) if attributes.is_file() else None
+        write_bytes_atomic(attributes, (existing + separator + ATTRIBUTE_LINE + "\n").encode("utf-8"), mode=mode)
         done.append(f"{attributes.name}: added '{ATTRIBUTE_LINE}'")
     settings = [
         ("diff.dutylist.textconv", textconv_command()),
