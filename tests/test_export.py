@@ -166,8 +166,23 @@ def test_xlsx_export_neutralises_formulas_and_escapes_markup(package_copy, tmp_p
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    departments = package_copy / "data" / "departments.csv"
+    registers = csv_rows(package_copy, "departments")
+    notes = {registers[0]["name"]: "\t=1+2", registers[1]["name"]: "\r@SUM(1)", registers[2]["name"]: "-x"}
+    for row in registers:
+        row["note"] = notes.get(row["name"], row["note"])
+    with open(departments, "w", encoding="utf-8", newline="") as stream:  # CRLF, so that the csv module quotes a lone CR
+        writer = csv.DictWriter(stream, fieldnames=list(registers[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(registers)
     target = export_file(package_copy, tmp_path, "hostile.xlsx")
-    worksheet = openpyxl.load_workbook(target)[TITLES["basic"]]
+    workbook = openpyxl.load_workbook(target)
+    by_name = {row[0].value: row[4] for row in workbook["部门"].iter_rows(min_row=2)}
+    for name, text in notes.items():
+        cell = by_name[name]
+        assert cell.value == text.replace("\r", "\n")  # a CR is a line break in a workbook
+        assert cell.data_type == "s" and cell.quotePrefix is True
+    worksheet = workbook[TITLES["basic"]]
     by_id = {row[3].value: row[2] for row in worksheet.iter_rows(min_row=2)}
     for item_id, text in HOSTILE.items():
         cell = by_id[item_id]

@@ -67,13 +67,16 @@ def export_xlsx(edition, progress=None):
             cell.alignment = wrap
         for row_number, (label, values) in enumerate(rows, start=2):
             for column, value in enumerate(values, start=1):
+                original = value
+                if isinstance(value, str):
+                    value = value.replace("\r\n", "\n").replace("\r", "\n")  # XML reads a bare CR as LF anyway
                 try:
                     cell = worksheet.cell(row=row_number, column=column, value=value)
                 except IllegalCharacterError:
                     raise ExportError(f"{where} {label}: {columns[column - 1][0]} holds a control character a workbook "
                                       f"cannot hold; remove it from the CSV (dutylist validate shows the cell)") from None
                 cell.alignment = wrap
-                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                if isinstance(original, str) and original.startswith(FORMULA_STARTS):
                     cell.data_type = "s"  # openpyxl reads a leading = as a formula: keep it text
                     cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
             if progress and counted:

@@ -57,7 +57,15 @@ def used_id_numbers(root, progress=None):
     return numbers, True
 
 
+def one_line(text):
+    """Command-line text with any line break made a space: a CR would also break the CSV record."""
+    return " ".join(text.replace("\r", "\n").split("\n")).strip()
+
+
 def build_row(list_name, fieldnames, item_id, seq, values):
+    values = {key: one_line(value) if isinstance(value, str) else value for key, value in values.items()}
+    for field in ("departments", *STEP_FIELDS):
+        values[field] = [one_line(part) for part in values.get(field) or []]
     row = {field: "" for field in fieldnames}
     row.update(id=item_id, seq=str(seq), category=values["category"], name=values["name"], page=str(values["page"]))
     for field in ("departments", *STEP_FIELDS):
