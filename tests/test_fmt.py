@@ -6,10 +6,14 @@ import os
 import stat
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from dutylist.cli import cli
-from dutylist.core.edition import FolderReader, load_edition
+from dutylist.core.edition import FolderReader, item_from_row, load_edition
+from dutylist.core.package import LIST_FIELDS, read_csv_text
+from dutylist.maintain.canonical_csv import canonical_text
 
 FILES = ["basic-duties", "coordinated-duties", "reclaimed-duties", "categories", "departments", "corrections"]
 
@@ -121,3 +125,36 @@ def test_fmt_refuses_what_needs_a_person_and_writes_nothing(package_copy):
             assert message in result.output and "Traceback" not in result.output
             assert (data / name).read_bytes() == broken
         (data / name).write_bytes(original)
+
+
+COORDINATED = (ROOT / "data" / "coordinated-duties.csv").read_bytes()
+PADDING = st.sampled_from(["", " ", "  ", "\t", "\r\n", "\n", " \r\n "])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_canonical_form_is_a_fixed_point_and_keeps_what_the_edition_reads(data):
+    """Any padding, line-ending, quoting and column-order noise: fmt gives the original bytes back, and the items read the same."""
+    rows = list(csv.reader(io.StringIO(COORDINATED.decode("utf-8"), newline="")))
+    header, records = rows[0], rows[1:]
+    picked = data.draw(st.lists(st.integers(0, len(records) - 1), min_size=1, max_size=5, unique=True))
+    for index in picked:
+        for column in range(len(header)):
+            if header[column] in ("id", "seq", "page"):
+                continue
+            before, after = data.draw(PADDING), data.draw(PADDING)
+            inner = data.draw(PADDING) if header[column] in ("county_duties", "town_duties") else ""
+            records[index][column] = before + records[index][column].replace("\n", inner + "\n" + inner) + after
+    order = data.draw(st.permutations(range(len(header))))
+    quoting = data.draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    terminator = data.draw(st.sampled_from(["\n", "\r\n"]))
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, quoting=quoting, lineterminator=terminator).writerows([[row[i] for i in order] for row in [header, *records]])
+    noisy = buffer.getvalue().encode("utf-8")
+    if data.draw(st.booleans()):
+        noisy = b"\xef\xbb\xbf" + noisy
+    canonical, _ = canonical_text("data/coordinated-duties.csv", noisy, list(LIST_FIELDS["coordinated"]))
+    assert canonical.encode("utf-8") == COORDINATED
+    noisy_items = [item_from_row(row, "coordinated") for row in read_csv_text(noisy.decode("utf-8-sig"))]
+    assert noisy_items == [item_from_row(row, "coordinated") for row in read_csv_text(canonical)]
+    assert canonical_text("data/coordinated-duties.csv", canonical.encode("utf-8"), list(LIST_FIELDS["coordinated"]))[1] == []
