@@ -270,3 +270,9 @@ def test_export_of_an_unknown_revision_exits_2_with_a_message(tmp_path):
     repo.commit("Publish")
     result = CliRunner().invoke(cli, ["export", "--repo", str(repo.root), "--from", "no-such-branch"])
     assert result.exit_code == 2 and "'no-such-branch' is not a revision" in result.output and "Traceback" not in result.output
+
+
+def test_a_binary_export_goes_to_a_pipe_as_the_same_bytes_as_to_a_file(tmp_path):
+    written = export_file(ROOT, tmp_path, "list.xlsx").read_bytes()
+    piped = export(ROOT, "--format", "xlsx").stdout_bytes
+    assert piped == written and piped.startswith(b"PK")
