@@ -103,12 +103,15 @@ def validate(path, against, output_format):
 
     Example: dutylist validate --against HEAD~1
     """
+    from .core.progress import Progress
     from .validate import run as validation
 
-    try:
-        report = validation.validate_package(path, against)
-    except validation.PackageUnreadable as error:
-        raise UserError(str(error)) from None
+    with Progress("dutylist validate") as progress:
+        progress.stage("validating")
+        try:
+            report = validation.validate_package(path, against)
+        except validation.PackageUnreadable as error:
+            raise UserError(str(error)) from None
     echo_report(report, output_format, validation.render_text)
     sys.exit(int(not report["valid"]))
 
@@ -133,15 +136,20 @@ def diff(old, new, repo, output_format, output, by, exit_code):
 
     Example: dutylist diff 1.0.0 HEAD --format markdown -o changelog/1.1.0.md
     """
+    from .core.progress import Progress
     from .diff.compare import compare
     from .diff.sides import SideError, editions
 
-    try:
-        old_edition, new_edition = editions(repo, old, new)
-    except SideError as error:
-        raise UserError(str(error)) from None
-    report = compare(old_edition, new_edition)
-    text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
+    with Progress("dutylist diff") as progress:
+        progress.stage("reading the editions")
+        try:
+            old_edition, new_edition = editions(repo, old, new)
+        except SideError as error:
+            raise UserError(str(error)) from None
+        progress.stage(f"comparing {len(old_edition['items'])} and {len(new_edition['items'])} items")
+        report = compare(old_edition, new_edition)
+        progress.stage("writing the report")
+        text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
     if output:
         from .core.package import write_atomic
 
@@ -263,3 +271,136 @@ def release(bump, repo, dry_run, output_format):
     except OSError as error:
         raise UserError(f"could not write the release ({error}); nothing was changed") from None
     echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run))
+
+
+EXPORT_FORMATS = ("json", "xlsx", "sqlite")
+EXPORT_FORMAT_OF_SUFFIX = {".json": "json", ".xlsx": "xlsx", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
+
+
+@cli.command("export")
+@repo_option
+@click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS),
+              help="Output format (default: from -o's suffix, else json).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the export to this file (atomically).")
+@click.option("--from", "revision", metavar="REV", help="Export this git revision or version (like 1.0.0) instead of the working tree.")
+def export(repo, output_format, output, revision):
+    """Export an edition as JSON, an XLSX workbook or a SQLite database.
+
+    Example: dutylist export --format xlsx -o qitai-duties.xlsx
+    """
+    from .core.package import write_bytes_atomic
+    from .core.progress import Progress
+    from .diff.sides import SideError, load, reader_for
+    from .export import ExportError
+
+    output_format = output_format or (EXPORT_FORMAT_OF_SUFFIX.get(output.suffix.lower(), "json") if output else "json")
+    if output is None and output_format != "json" and sys.stdout.isatty():
+        raise UserError(f"a {output_format} export is a binary file: give -o FILE (or redirect the output to a file)")
+    with Progress("dutylist export") as progress:
+        progress.stage("reading the edition")
+        try:
+            edition = load(reader_for(repo, revision, "REV"), "REV")
+        except SideError as error:
+            raise UserError(str(error)) from None
+        progress.stage(f"writing {output_format}", total=len(edition["items"]))
+        try:
+            data = export_bytes(edition, output_format, progress)
+        except ExportError as error:
+            raise UserError(str(error)) from None
+    if output is None:
+        if output_format == "json":
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    write_bytes_atomic(output, data)
+    click.echo(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)
+
+
+def export_bytes(edition, output_format, progress=None):
+    if output_format == "xlsx":
+        from .export.xlsx_workbook import export_xlsx
+
+        return export_xlsx(edition, progress)
+    if output_format == "sqlite":
+        from .export.sqlite_database import export_sqlite
+
+        return export_sqlite(edition, progress)
+    from .export.json_document import export_json
+
+    return export_json(edition, progress)
+
+
+@cli.command("fmt")
+@repo_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming the files that are not in canonical form.")
+def fmt(repo, check):
+    """Rewrite the package's CSVs in the canonical form (column order, quoting, LF, UTF-8 without BOM).
+
+    Example: dutylist fmt --check
+    """
+    from .core.progress import Progress
+    from .maintain.canonical_csv import FormatError, format_package, render_text
+
+    with Progress("dutylist fmt") as progress:
+        try:
+            results = format_package(repo, write=not check, progress=progress)
+        except FormatError as error:
+            raise UserError(str(error)) from None
+    click.echo(render_text(results, write=not check))
+    sys.exit(1 if check and any(result.changed for result in results) else 0)
+
+
+@cli.command("git-setup")
+@repo_option
+def git_setup(repo):
+    """Make git diff, git log -p and git show print data/*.csv changes item by item and field by field.
+
+    Example: dutylist git-setup
+    """
+    from .maintain.git_diff_driver import SetupError, setup
+
+    try:
+        done = setup(repo)
+    except SetupError as error:
+        raise UserError(str(error)) from None
+    click.echo("\n".join(done))
+    click.echo("git diff, git log -p and git show now print data/*.csv item by item; git diff --word-diff marks changed characters. "
+               "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config).")
+
+
+@cli.command("new-item")
+@repo_option
+@click.option("--list", "list_name", type=click.Choice(["basic", "coordinated", "reclaimed"]), required=True, help="The list to add to.")
+@click.option("--category", required=True, help="事项类别: a name in data/categories.csv.")
+@click.option("--name", required=True, help="事项名称.")
+@click.option("--page", type=int, required=True, help="The page of the published PDF on which the item's row starts.")
+@click.option("--department", "departments", multiple=True, help="对应上级部门 / 承接部门: a name in data/departments.csv (repeatable).")
+@click.option("--county-duty", "county_duties", multiple=True, help="上级部门职责: one numbered step (repeatable, in order).")
+@click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责: one numbered step (repeatable, in order).")
+@click.option("--handling", "handling", multiple=True, help="工作方式: one numbered step (repeatable, in order).")
+def new_item(repo, list_name, category, name, page, departments, county_duties, town_duties, handling):
+    """Add an item with the next free id (never a retired one) and the next 序号; refuse what validate would.
+
+    Example: dutylist new-item --list basic --category 民生服务 --name 开展防范电信网络诈骗宣传 --page 10
+    """
+    from .core.progress import Progress
+    from .maintain.new_item import ItemRefused, NewItemError, add_item
+
+    values = {"category": category.strip(), "name": name.strip(), "page": page, "departments": departments,
+              "county_duties": county_duties, "town_duties": town_duties, "handling": handling}
+    with Progress("dutylist new-item") as progress:
+        try:
+            added = add_item(repo, list_name, values, progress)
+        except NewItemError as error:
+            raise UserError(str(error)) from None
+        except ItemRefused as refused:
+            progress.finish()
+            click.echo("refused: dutylist validate would report", err=True)
+            for finding in refused.findings:
+                click.echo(f"  {finding['field'] or '-'}  {finding['code']}: {finding['message']}", err=True)
+            click.echo("nothing was written", err=True)
+            sys.exit(1)
+    click.echo(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
+    if not added["history_checked"]:
+        click.echo("note: not a git repository, so only the ids in the current files were excluded", err=True)
