@@ -9,8 +9,8 @@ import pytest
 from diff_repo import GIT_ENV, PackageRepo
 
 NAME_OLD = "组织开展老年人"
-STEP_OLD = "2.对上报的候选人初步人选、预备人选进行资格审查;"
-STEP_NEW = "2.对上报的候选人初步人选、预备人选进行严格的资格审查;"
+STEP_OLD = "2.对上报的候选人初步人选、预备人选进行资格审查；"
+STEP_NEW = "2.对上报的候选人初步人选、预备人选进行严格的资格审查；"
 
 
 def dutylist(repo, *args):
