@@ -37,7 +37,7 @@ CODES = {
     "kept-as-published": (WARNING, "{item_id} {field} is an oddity of the official text, kept as published: {evidence}", None),
     # against an earlier edition
     "id-reused": (ERROR, "id {item_id} was {old_name!r} in {against}; it now names a different item (name similarity {ratio:.2f})", "give the new item a new id; an id is never reused"),
-    "version-not-increased": (ERROR, "version {text} is not greater than {old_version}, the version in {against}", "raise the version (semver) for every new edition"),
+    "version-not-increased": (ERROR, "version {text} is not greater than {old_version}, the version in {against}, and {why}", "raise the version (semver) whenever the content changes (dutylist diff says which bump)"),
 }
 
 TABLE_FIXES = {
