@@ -174,22 +174,23 @@ EXTRA_CELLS = "(extra cells)"  # the cells of a ragged row beyond its header, re
 
 
 def lenient_rows(text, path, warnings):
-    """(header, [(row number, row dict)]) for any CSV text: a duplicated column name keeps its first column and
-    reads the others as '<name> (column N)'; a short row's missing cells are empty; a long row's extra cells are
-    joined under EXTRA_CELLS. Each of these is a warning."""
+    """(header, [(row number, row dict)]) for any CSV text: the columns of a repeated column name are each read
+    as '<name> (column N)'; a short row's missing cells are empty; a long row's extra cells are joined under
+    EXTRA_CELLS. Each of these is a warning."""
     import csv
     import io
 
     records = csv.reader(io.StringIO(text, newline=""))
     raw = next(records, [])
-    header, seen = [], set()
+    counts = {name: raw.count(name) for name in raw}
+    header = []
     for position, name in enumerate(raw, start=1):
-        if name in seen:
-            warnings.append(load_warning("duplicate-column", path, 1, name,
-                                         f"column {position} repeats the column name {name!r}; the first {name!r} column is "
-                                         f"compared, this one as '{name} (column {position})'"))
+        if counts[name] > 1:
+            if position == raw.index(name) + 1:  # one warning per repeated name
+                warnings.append(load_warning("duplicate-column", path, 1, name,
+                                             f"{counts[name]} columns are named {name!r}; none of them is compared item by item, "
+                                             f"each is read as '{name} (column N)'"))
             name = f"{name} (column {position})"
-        seen.add(name)
         header.append(name)
     found = []
     for row_number, cells in enumerate(records, start=2):

@@ -4,6 +4,7 @@ Both sides are editions as returned by ``edition.load_edition`` (or ``empty_edit
 Items are matched by id, never by 序号. The shape is described by ``schemas/diff.json``.
 """
 
+import re
 from collections import defaultdict
 
 from ..core.package import LIST_RESOURCES, LISTS
@@ -89,35 +90,41 @@ def structure_changes(old, new):
     old_columns, new_columns = old.get("columns") or {}, new.get("columns") or {}
     for resource in sorted(old_columns.keys() & new_columns.keys()):
         before, after = old_columns[resource], new_columns[resource]
+        old_duplicates, new_duplicates = _duplicated_columns(before), _duplicated_columns(after)
         before_unique, after_unique = _unique_columns(before), _unique_columns(after)
-        removed = [column for column in before_unique if column not in after_unique]
-        added = [column for column in after_unique if column not in before_unique]
+        removed = [column for column in before_unique if column not in after_unique and column not in new_duplicates]
+        added = [column for column in after_unique if column not in before_unique and column not in old_duplicates]
         for column in list(removed):
-            position = before_unique.index(column)
-            partner = next((name for name in added if after_unique.index(name) == position), None)
+            position = before.index(column)
+            partner = next((name for name in added if after.index(name) == position), None)
             if partner is not None:
                 changes.append({"resource": resource, "change": "column-renamed", "column": partner, "old_column": column})
                 removed.remove(column)
                 added.remove(partner)
         changes += [{"resource": resource, "change": "column-removed", "column": column} for column in removed]
         changes += [{"resource": resource, "change": "column-added", "column": column} for column in added]
-        old_duplicates, new_duplicates = _duplicated_columns(before), _duplicated_columns(after)
         changes += [{"resource": resource, "change": "column-duplicated", "column": column}
                     for column in new_duplicates if column not in old_duplicates]
     return changes
 
 
+REPEATED_COLUMN = re.compile(r"^(.*) \(column \d+\)$")
+
+
 def _unique_columns(header):
-    """A header without the columns that repeat an earlier name (core.edition reads them as '<name> (column N)')."""
-    return [name for name in header if not _is_duplicate(name, header)]
+    """A header without the columns of a repeated name (core.edition reads them as '<name> (column N)')."""
+    repeated = _duplicated_columns(header)
+    return [name for name in header if not _is_duplicate(name, repeated)]
 
 
 def _duplicated_columns(header):
-    return sorted({name.rsplit(" (column ", 1)[0] for name in header if _is_duplicate(name, header)})
+    bases = [match.group(1) for match in map(REPEATED_COLUMN.match, header) if match]
+    return sorted({base for base in bases if bases.count(base) > 1})
 
 
-def _is_duplicate(name, header):
-    return name.endswith(")") and " (column " in name and name.rsplit(" (column ", 1)[0] in header
+def _is_duplicate(name, repeated):
+    match = REPEATED_COLUMN.match(name)
+    return bool(match) and match.group(1) in repeated
 
 
 def side(edition):
@@ -136,7 +143,8 @@ def _as_text(value):
         return value
     import json
 
-    return json.dumps(json_safe(value), ensure_ascii=False)
+    value = json_safe(value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def notes(old, new):
