@@ -104,6 +104,16 @@ def test_a_full_width_number_is_not_read_as_a_whole_number(repo):
     assert diff(repo, "base", "--exit-code").exit_code == 1
 
 
+def test_validate_reports_a_full_width_number_at_its_cell(package_copy):
+    path = package_copy / "data" / "basic-duties.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n652325100-0003,3,", "\n652325100-0003,３,"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(package_copy), "--format", "json"])
+    assert result.exit_code == 1
+    errors = json.loads(result.output)["errors"]
+    assert [(error["code"], error["file"], error["row"], error["field"], error["text"]) for error in errors] == \
+        [("integer-not-ascii", "data/basic-duties.csv", 4, "seq", "３")]
+
+
 def test_a_ragged_row_is_read_as_it_is_and_its_extra_cells_show(repo):
     rows = records(repo, "basic-duties")
     rows[5] = rows[5] + ["组织开展多余的一格"]

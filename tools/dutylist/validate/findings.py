@@ -21,6 +21,7 @@ CODES = {
     "encoding-not-utf8": (ERROR, "the file is not UTF-8 (byte {byte} cannot be decoded; it may be GBK)", "save it as UTF-8"),
     "empty-file": (ERROR, "the file is empty; a resource needs at least its header row", "restore the header row and the data"),
     # the duty-list rules
+    "integer-not-ascii": (ERROR, "{field} {text!r} is written with digits other than ASCII 0-9 (full-width, say); Python reads it as a number, other tools do not", "write it with ASCII digits 0-9"),
     "seq-gap": (ERROR, "{list} list: seq {missing} is missing; seq runs 1..N without gaps", "renumber the list so that seq runs 1..{count}"),
     "id-in-two-lists": (ERROR, "id {text} is also {other_list} item {other_seq} ({other_file} row {other_row}); an item is in one list only", "keep the item in one list, or give the new item a new id"),
     "unknown-category": (ERROR, "category {text!r} is not a name in data/categories.csv", "use a category of the register, or add it to data/categories.csv"),

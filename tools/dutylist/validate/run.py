@@ -169,11 +169,23 @@ def _items(package, resource, list_name):
     """The list's rows as items; a row that cannot become one is skipped here and reported by the table check."""
     path = package.files.get(resource)
     for row_number, row in package.rows.get(resource, []):
+        row = _ascii_integers(package, resource, path, row_number, row)
         try:
             item = edition.item_from_row(row, list_name, path, row_number)
         except edition.EditionError:
             continue
         yield {**item, "_file": path, "_row": row_number}
+
+
+def _ascii_integers(package, resource, path, row_number, row):
+    """The row with integers such as '１２' (which frictionless, like Python's int(), accepts) read as numbers,
+    each reported as integer-not-ascii; an item is only whole numbers in ASCII digits (core.edition)."""
+    for field in edition.INTEGER_FIELDS:
+        value = (row.get(field) or "").strip()
+        if value and not edition.is_whole_number(value) and value.isdigit() and value.isdecimal():
+            package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=field, text=value))
+            row = {**row, field: str(int(value))}
+    return row
 
 
 def load_earlier_edition(root, revision):
@@ -194,7 +206,7 @@ def load_earlier_edition(root, revision):
         except SideError as error:
             raise PackageUnreadable(str(error)) from None
     try:
-        return edition.load_edition(edition.GitReader(repo, commit))
+        return edition.load_edition(edition.GitReader(repo, commit), lenient=True)
     except edition.EditionError as error:
         raise PackageUnreadable(f"--against {revision}: {error}") from None
 
