@@ -17,7 +17,6 @@ TOWN_LISTS = ("basic", "coordinated")
 ITEM_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling", "page")
 SET_FIELDS = ("departments",)
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
-DESCRIPTOR_KEYS = ("name", "title", "version", "edition", "description", "created", "town", "licenses", "sources")
 BUMPS = ("none", "patch", "minor", "major")
 STRUCTURE_BUMPS = {"column-removed": "major", "column-renamed": "major", "column-duplicated": "major", "column-added": "minor"}
 EXTRA_CELLS = "(extra cells)"  # as core.edition.EXTRA_CELLS: the cells of a ragged row beyond its header
