@@ -346,10 +346,10 @@ COLUMN = st.text(st.sampled_from("abcdefgpn _"), min_size=1, max_size=6)
 
 @st.composite
 def edited(draw):
-    """One real edit of the package: a cell, a column added, removed or renamed."""
+    """One real edit of the package: a cell, a column added, removed or renamed, a row removed or repeated."""
     name = draw(st.sampled_from(CSV_FILES))
     rows = list(csv.reader(io.StringIO(BASE_FILES[name].decode("utf-8"), newline="")))
-    edit = draw(st.sampled_from(["cell", "add-column", "remove-column", "rename-column"]))
+    edit = draw(st.sampled_from(["cell", "add-column", "remove-column", "rename-column", "remove-row", "repeat-row"]))
     if edit == "cell":
         row, column = draw(st.integers(1, len(rows) - 1)), draw(st.integers(0, len(rows[0]) - 1))
         old = rows[row][column]
@@ -362,9 +362,14 @@ def edited(draw):
     elif edit == "remove-column":
         column = draw(st.integers(0, len(rows[0]) - 1))
         rows = [row[:column] + row[column + 1:] for row in rows]
-    else:
+    elif edit == "rename-column":
         column = draw(st.integers(0, len(rows[0]) - 1))
         rows[0][column] = draw(COLUMN.filter(lambda value: value != rows[0][column]))
+    elif edit == "remove-row":
+        del rows[draw(st.integers(1, len(rows) - 1))]
+    else:
+        row = draw(st.integers(1, len(rows) - 1))
+        rows.insert(draw(st.integers(1, len(rows))), list(rows[row]))
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return name, edit, buffer.getvalue().encode("utf-8")

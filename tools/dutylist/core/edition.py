@@ -164,7 +164,14 @@ def load_edition(reader, lenient=False):
             edition["items"][item["id"]] = item
     for register in REGISTERS:
         path = _required_path(paths, register)
-        edition["registers"][register] = {row.get("name") or "": row for _, row in rows(register, path)}
+        edition["registers"][register] = named = {}
+        for row_number, row in rows(register, path):
+            name = row.get("name") or ""
+            if name in named and lenient:
+                warnings.append(load_warning("duplicate-name", path, row_number, "name",
+                                             f"name {name!r} is already a row of the register; this row is compared as '{name} (row {row_number})'"))
+                name = f"{name} (row {row_number})"
+            named[name] = row
     if "corrections" in paths:
         edition["corrections"] = [row for _, row in rows("corrections", paths["corrections"])]
     return edition

@@ -307,8 +307,7 @@ def likely_reidentifications(items):
 
 def stripped_register(edition, name):
     """Register rows keyed by name, with whitespace at cell ends (not a real change) removed."""
-    rows = (_stripped(row) for row in edition["registers"].get(name, {}).values())
-    return {row.get("name", ""): row for row in rows}
+    return {_plain(key): _stripped(row) for key, row in edition["registers"].get(name, {}).items()}
 
 
 def _stripped(row):
@@ -356,12 +355,14 @@ def _row_field_changes(old, new):
 def correction_changes(old_rows, new_rows):
     """Correction records paired by (item_id, field, extracted): a record whose other columns changed is one
     change with those columns; records without a partner (or sharing their key with others) are added or removed."""
+    from collections import Counter
+
     old_rows = [_stripped(row) for row in old_rows]
     new_rows = [_stripped(row) for row in new_rows]
-    old_set = {_frozen(row) for row in old_rows}
-    new_set = {_frozen(row) for row in new_rows}
-    removed = [row for row in old_rows if _frozen(row) not in new_set]
-    added = [row for row in new_rows if _frozen(row) not in old_set]
+    old_count = Counter(_frozen(row) for row in old_rows)
+    new_count = Counter(_frozen(row) for row in new_rows)
+    removed = [dict(row) for row in sorted((old_count - new_count).elements())]  # a repeated record counts each time
+    added = [dict(row) for row in sorted((new_count - old_count).elements())]
     old_keys, new_keys = defaultdict(list), defaultdict(list)
     for row in removed:
         old_keys[_correction_key(row)].append(row)
