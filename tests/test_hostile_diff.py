@@ -193,6 +193,14 @@ def test_an_invisible_character_is_shown(repo, character, shown):
     assert document["items"][0]["fields"][0]["new"].endswith(character)  # the data itself is kept exactly
 
 
+def test_control_characters_in_the_descriptor_never_reach_the_terminal(repo):
+    repo.edit_json("datapackage.json", lambda descriptor: descriptor.update(version="1.0.1\x1b[2J", title="标题\u200b\x07"))
+    outputs = every_format(repo, "base")
+    for output_format in ("text", "markdown", "html"):
+        assert "\x1b" not in outputs[output_format] and "\x07" not in outputs[output_format], output_format
+        assert "1.0.1⟨U+001B⟩" in outputs[output_format] and "标题⟨U+200B⟩⟨U+0007⟩" in outputs[output_format], output_format
+
+
 def test_a_nan_version_still_gives_valid_json(repo):
     path = repo.root / "datapackage.json"
     path.write_text(path.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": NaN'), encoding="utf-8")
