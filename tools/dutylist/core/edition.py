@@ -12,6 +12,11 @@
 List fields are lists, step fields are lists of lines, and fields a list does
 not have are absent. Nothing here judges the content: that is ``validate``'s
 job. Only what prevents reading an edition raises ``EditionError``.
+
+``load_edition(reader, lenient=True)`` (what ``diff`` reads) refuses only what is
+not CSV at all: a cell that is not a whole number stays text, ragged rows, repeated
+column names and repeated ids are read as they are, each with a warning in
+``edition["warnings"]``; ``edition["columns"]`` holds each resource's header.
 """
 
 import json
