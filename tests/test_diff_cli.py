@@ -114,7 +114,7 @@ def test_each_kind_of_change_is_reported_as_in_the_golden_reports(repo, kind):
     repo.commit(f"Edit: {kind}")
     document = report(repo, "base", "HEAD")
     assert_golden(f"{kind}.json", json.dumps(document, ensure_ascii=False, indent=2) + "\n", repo)
-    assert_golden(f"{kind}.md", run(repo, "base", "HEAD", "--format", "markdown").stdout, repo)
+    assert_golden(f"{kind}.md", run(repo, "base", "HEAD", "--format", "markdown", "--full").stdout, repo)
 
 
 def test_each_item_gets_exactly_the_kind_its_edit_calls_for(repo):
@@ -144,8 +144,8 @@ def test_a_release_grouped_by_department(repo):
         EDITS[kind][0](repo)
     repo.set_version("1.1.0")
     repo.commit("A new edition")
-    assert_golden("by-department.md", run(repo, "base", "HEAD", "--format", "markdown", "--by", "department").stdout, repo)
-    assert_golden("by-department.txt", run(repo, "base", "HEAD", "--format", "text", "--by", "department").stdout, repo)
+    assert_golden("by-department.md", run(repo, "base", "HEAD", "--format", "markdown", "--by", "department", "--full").stdout, repo)
+    assert_golden("by-department.txt", run(repo, "base", "HEAD", "--format", "text", "--by", "department", "--full").stdout, repo)
 
 
 def test_whitespace_line_endings_and_row_order_are_not_changes(repo):

@@ -96,9 +96,11 @@ def data_dictionary(repo, readme):
 
 @cli.command("validate")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--against", "against", metavar="REV", help="Also check against the edition at this git revision (ids never reused, version grew).")
+@click.option("--against", "against", metavar="REV",
+              help="Also check against an earlier edition: a git revision or a version like 1.0.0 (ids never reused; the version grew if the content changed).")
+@click.option("--details", "-v", "details", is_flag=True, help="List every warning (by default warnings are counted per code).")
 @format_option
-def validate(path, against, output_format):
+def validate(path, against, details, output_format):
     """Check an edition end to end: descriptor, tables, duty-list rules; exit 1 on any error.
 
     Example: dutylist validate --against HEAD~1
@@ -112,7 +114,7 @@ def validate(path, against, output_format):
             report = validation.validate_package(path, against)
         except validation.PackageUnreadable as error:
             raise UserError(str(error)) from None
-    echo_report(report, output_format, validation.render_text)
+    echo_report(report, output_format, lambda found: validation.render_text(found, details=details))
     sys.exit(int(not report["valid"]))
 
 
@@ -129,10 +131,12 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json",
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file (atomically).")
 @click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
-def diff(old, new, repo, output_format, output, by, exit_code):
+@click.option("--full", is_flag=True, help="Print every change even when the report is longer than a screen (a file written with -o always has them all).")
+def diff(old, new, repo, output_format, output, by, exit_code, full):
     """Report what changed between two editions (revision, version like 1.0.0, or folder).
 
-    NEW defaults to the working tree, OLD to the previous version in history.
+    NEW defaults to the working tree, OLD to the previous version in history. Printed text or
+    markdown longer than a screen shows its summary and says how to see the rest (--full, -o).
 
     Example: dutylist diff 1.0.0 HEAD --format markdown -o changelog/1.1.0.md
     """
@@ -149,7 +153,11 @@ def diff(old, new, repo, output_format, output, by, exit_code):
         progress.stage(f"comparing {len(old_edition['items'])} and {len(new_edition['items'])} items")
         report = compare(old_edition, new_edition)
         progress.stage("writing the report")
-        text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
+        chosen = output_format or default_diff_format(output)
+        colour = output is None and sys.stdout.isatty()
+        text = render_diff(report, chosen, by, colour=colour)
+        if output is None and not full and chosen in ("text", "markdown") and text.count("\n") > SCREEN_LINES:
+            text = render_diff(report, chosen, by, colour=colour, brief=True)
     if output:
         from .core.package import write_atomic
 
@@ -193,20 +201,23 @@ def default_diff_format(output):
     return "text" if sys.stdout.isatty() else "markdown"
 
 
-def render_diff(report, output_format, by, colour=False):
+SCREEN_LINES = 60  # a printed report longer than this shows its summary first, and says how to see the rest
+
+
+def render_diff(report, output_format, by, colour=False, brief=False):
     if output_format == "json":
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if output_format == "markdown":
         from .diff import render_markdown
 
-        return render_markdown.render(report, by)
+        return render_markdown.render(report, by, brief=brief)
     if output_format == "html":
         from .diff import render_html
 
         return render_html.render(report, by)
     from .diff import render_text
 
-    return render_text.render(report, by, colour=colour)
+    return render_text.render(report, by, colour=colour, brief=brief)
 
 
 @cli.command("editions")

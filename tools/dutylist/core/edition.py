@@ -12,6 +12,11 @@
 List fields are lists, step fields are lists of lines, and fields a list does
 not have are absent. Nothing here judges the content: that is ``validate``'s
 job. Only what prevents reading an edition raises ``EditionError``.
+
+``load_edition(reader, lenient=True)`` (what ``diff`` reads) refuses only what is
+not CSV at all: a cell that is not a whole number stays text, ragged rows, repeated
+column names and repeated ids are read as they are, each with a warning in
+``edition["warnings"]``; ``edition["columns"]`` holds each resource's header.
 """
 
 import json
@@ -119,59 +124,148 @@ def read_descriptor(reader):
     return descriptor
 
 
-def load_edition(reader):
+def load_edition(reader, lenient=False):
+    """The edition read by reader. ``lenient`` (diff): a cell that does not fit its type is kept as text,
+    a ragged row or a duplicated column is read as it is, and each is a warning in ``edition["warnings"]``
+    instead of an ``EditionError``; ``edition["columns"]`` holds each resource's header."""
     descriptor = read_descriptor(reader)
     paths = resource_paths(descriptor)
     edition = {"label": reader.label, "descriptor": descriptor, "items": {}, "registers": {}, "corrections": [], "schemas": {}}
+    warnings = [] if lenient else None
+    if lenient:
+        edition["warnings"], edition["columns"] = warnings, {}
     for resource in descriptor.get("resources") or []:
         schema = resource.get("schema") if isinstance(resource, dict) else None
         if isinstance(schema, str) and not unsafe_path_problem(schema):
             edition["schemas"][resource.get("name")] = _read_json(reader, schema)
         elif isinstance(schema, dict):
             edition["schemas"][resource.get("name")] = schema
+
+    def rows(resource, path):
+        if not lenient:
+            return _rows(reader, path)
+        text = read_text(reader, path)
+        if not text.strip():
+            raise EditionError(path, "is empty; a resource needs at least its header row", row=1)
+        header, found = lenient_rows(text, path, warnings)
+        edition["columns"][resource] = header
+        return found
+
     for resource, list_name in LIST_OF_RESOURCE.items():
         path = _required_path(paths, resource)
-        for row_number, row in _rows(reader, path):
-            item = item_from_row(row, list_name, path, row_number)
+        for row_number, row in rows(resource, path):
+            item = item_from_row(row, list_name, path, row_number, warnings)
             if item["id"] in edition["items"]:
                 other = edition["items"][item["id"]]
-                raise EditionError(
-                    path, f"id {item['id']} is already used by {other['list']} item {other['seq']}; ids are unique across the three lists",
-                    row=row_number, field="id",
-                )
+                if not lenient:
+                    raise EditionError(
+                        path, f"id {item['id']} is already used by {other['list']} item {other['seq']}; ids are unique across the three lists",
+                        row=row_number, field="id",
+                    )
+                warnings.append(load_warning("duplicate-id", path, row_number, "id",
+                                             f"id {item['id']} is already used by {other['list']} item {other['seq']}; "
+                                             f"this row is compared as '{item['id']} (row {row_number})'"))
+                item["id"] = f"{item['id']} (row {row_number})"
             edition["items"][item["id"]] = item
     for register in REGISTERS:
         path = _required_path(paths, register)
-        edition["registers"][register] = {row.get("name", ""): row for _, row in _rows(reader, path)}
+        edition["registers"][register] = named = {}
+        for row_number, row in rows(register, path):
+            name = row.get("name") or ""
+            if name in named and lenient:
+                warnings.append(load_warning("duplicate-name", path, row_number, "name",
+                                             f"name {name!r} is already a row of the register; this row is compared as '{name} (row {row_number})'"))
+                name = f"{name} (row {row_number})"
+            named[name] = row
     if "corrections" in paths:
-        edition["corrections"] = [row for _, row in _rows(reader, paths["corrections"])]
+        edition["corrections"] = [row for _, row in rows("corrections", paths["corrections"])]
     return edition
 
 
-def item_from_row(row, list_name, path="", row_number=None):
+EXTRA_CELLS = "(extra cells)"  # the cells of a ragged row beyond its header, read leniently as one text
+
+
+def lenient_rows(text, path, warnings):
+    """(header, [(row number, row dict)]) for any CSV text: the columns of a repeated column name are each read
+    as '<name> (column N)'; a short row's missing cells are empty; a long row's extra cells are joined under
+    EXTRA_CELLS. Each of these is a warning."""
+    import csv
+    import io
+
+    records = csv.reader(io.StringIO(text, newline=""))
+    raw = next(records, [])
+    counts = {name: raw.count(name) for name in raw}
+    header = []
+    for position, name in enumerate(raw, start=1):
+        if counts[name] > 1:
+            if position == raw.index(name) + 1:  # one warning per repeated name
+                warnings.append(load_warning("duplicate-column", path, 1, name,
+                                             f"{counts[name]} columns are named {name!r}; none of them is compared item by item, "
+                                             f"each is read as '{name} (column N)'"))
+            name = f"{name} (column {position})"
+        header.append(name)
+    found = []
+    for row_number, cells in enumerate(records, start=2):
+        if not cells:
+            continue  # a blank line, as csv.DictReader skips it
+        row = {name: (cells[index] if index < len(cells) else "") for index, name in enumerate(header)}
+        if len(cells) != len(header):
+            more = len(cells) > len(header)
+            warnings.append(load_warning("ragged-row", path, row_number, None,
+                                         f"has {len(cells)} cells where the header has {len(header)} columns"
+                                         + ("; the extra cells are compared as one text" if more else "; the missing cells are read as empty")))
+            if more:
+                row[EXTRA_CELLS] = " | ".join(cells[len(header):])
+        found.append((row_number, row))
+    return header, found
+
+
+def load_warning(code, file, row, field, message):
+    """A cell, row or column read as it is rather than refused; says to run validate."""
+    return {"code": code, "file": file, "row": row, "field": field,
+            "message": f"{message}; run `dutylist validate` on this edition to see what to fix"}
+
+
+def item_from_row(row, list_name, path="", row_number=None, warnings=None):
+    """One item from one CSV row. With ``warnings`` (a list: lenient reading) nothing raises: a value that
+    does not fit its type is kept as text and a warning is appended."""
     item = {"list": list_name}
     for field, value in row.items():
         if field is None:
-            raise EditionError(path, "has more cells than the header has columns (a ragged row)", row=row_number)
+            if warnings is None:
+                raise EditionError(path, "has more cells than the header has columns (a ragged row)", row=row_number)
+            continue
         value = (value or "").strip()
         if field in LIST_VALUE_FIELDS:
             item[field] = [part.strip() for part in value.split(LIST_DELIMITER) if part.strip()]
         elif field in STEP_VALUE_FIELDS:
             item[field] = [line.strip() for line in value.replace("\r\n", "\n").split(STEP_DELIMITER) if line.strip()]
         elif field in INTEGER_FIELDS:
-            item[field] = _integer(value, path, row_number, field)
+            item[field] = _integer(value, path, row_number, field, warnings)
         else:
             item[field] = value
     if not item.get("id"):
-        raise EditionError(path, "has no id; every item needs one", row=row_number, field="id")
+        if warnings is None:
+            raise EditionError(path, "has no id; every item needs one", row=row_number, field="id")
+        warnings.append(load_warning("missing-id", path, row_number, "id", f"has no id; this row is compared as '(no id, {path} row {row_number})'"))
+        item["id"] = f"(no id, {path} row {row_number})"
+    if warnings is not None:
+        item.setdefault("seq", "")  # a list without a seq column still has places to show
     return item
 
 
-def _integer(value, path, row_number, field):
-    try:
+def is_whole_number(value):
+    """ASCII digits only: Python's int() would also take '１２' (full-width) or '٣'."""
+    return bool(value) and value.isascii() and value.isdigit()
+
+
+def _integer(value, path, row_number, field, warnings=None):
+    if is_whole_number(value):
         return int(value)
-    except ValueError:
-        raise EditionError(path, f"{value!r} is not a whole number", row=row_number, field=field) from None
+    if warnings is None:
+        raise EditionError(path, f"{value!r} is not a whole number (ASCII digits 0-9)", row=row_number, field=field)
+    warnings.append(load_warning("not-a-whole-number", path, row_number, field, f"{value!r} is not a whole number; it is compared as text"))
+    return value
 
 
 def _required_path(paths, resource):

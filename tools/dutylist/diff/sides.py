@@ -22,7 +22,7 @@ class SideError(Exception):
 
 
 def editions(repo_folder, old_spec, new_spec):
-    repo_folder = Path(repo_folder)
+    repo_folder = package_folder(repo_folder)
     new_reader = reader_for(repo_folder, new_spec, "NEW")
     new = load(new_reader, "NEW")
     if old_spec is None:
@@ -32,18 +32,38 @@ def editions(repo_folder, old_spec, new_spec):
     return old, new
 
 
+def package_folder(folder):
+    """The folder of the package for --repo: folder itself when it holds datapackage.json (or is that file),
+    else the top of the git repository folder lies in, so that diff works from any subfolder."""
+    folder = Path(folder)
+    if folder.name == DESCRIPTOR and folder.is_file():
+        return folder.parent
+    if (folder / DESCRIPTOR).is_file():
+        return folder
+    try:
+        import git
+
+        top = Path(git.Repo(folder, search_parent_directories=True).working_tree_dir)
+    except Exception:  # not in a repository (or no such folder): the caller's message says so
+        return folder
+    return top if (top / DESCRIPTOR).is_file() else folder
+
+
 def reader_for(repo_folder, spec, role):
     if spec is None:
         reader = FolderReader(repo_folder)
         reader.label = WORKING_TREE
         return reader
-    if VERSION.match(spec):
-        repo = open_repo(repo_folder, role)
-        reader = GitReader(repo, version_commit(repo, spec, role))
-        reader.label = f"{spec} ({reader.revision[:7]})"
-        return reader
+    if Path(spec).name == DESCRIPTOR and Path(spec).is_file():
+        return FolderReader(Path(spec).parent)
     if (Path(spec) / DESCRIPTOR).is_file():
         return FolderReader(spec)
+    version = VERSION.match(spec) and spec or (spec.startswith("v") and VERSION.match(spec[1:]) and version_of_spec(open_repo(repo_folder, role), spec))
+    if version:
+        repo = open_repo(repo_folder, role)
+        reader = GitReader(repo, version_commit(repo, version, role))
+        reader.label = f"{version} ({reader.revision[:7]})"
+        return reader
     if Path(spec).is_dir() and not is_revision(repo_folder, spec):
         raise SideError(f"{role} {spec}: this folder holds no {DESCRIPTOR}; give the folder of a package")
     repo = open_repo(repo_folder, role)
@@ -64,7 +84,7 @@ def is_revision(repo_folder, spec):
 
 def load(reader, role):
     try:
-        edition = load_edition(reader)
+        edition = load_edition(reader, lenient=True)
     except EditionError as error:
         where = f"revision {reader.label}" if isinstance(reader, GitReader) else reader.label
         raise SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}") from None
@@ -89,6 +109,23 @@ def version_commit(repo, version, role):
     if commit is None:
         raise SideError(f"{role}: no commit of this repository declares version {version} in {DESCRIPTOR}")
     return commit
+
+
+def version_of_spec(repo, spec):
+    """The version a spec names: '1.0.0', or 'v1.0.0' when no tag or branch has that name; else None."""
+    if VERSION.match(spec):
+        return spec
+    if spec.startswith("v") and VERSION.match(spec[1:]) and not _names_a_ref(repo, spec):
+        return spec[1:]
+    return None
+
+
+def _names_a_ref(repo, spec):
+    try:
+        repo.commit(spec)
+    except Exception:  # gitdb/git raise several kinds for an unknown name
+        return False
+    return True
 
 
 def previous_version(repo_folder, new_reader, new):

@@ -258,9 +258,10 @@ def check_corrections(package):
 
 # --- against an earlier edition ------------------------------------------------------------------
 
-def check_against(package, earlier, label):
+def check_against(package, earlier, label, content_change="content not compared"):
+    """``content_change``: why the content differs from the earlier edition, or None when it does not."""
     yield from _check_ids_not_reused(package, earlier, label)
-    yield from _check_version_increased(package, earlier, label)
+    yield from _check_version_increased(package, earlier, label, content_change)
 
 
 def _check_ids_not_reused(package, earlier, label):
@@ -273,10 +274,14 @@ def _check_ids_not_reused(package, earlier, label):
             yield _item_finding("id-reused", item, "id", item["name"], item_id=item["id"], old_name=old["name"], against=label, ratio=ratio)
 
 
-def _check_version_increased(package, earlier, label):
+def _check_version_increased(package, earlier, label, content_change):
+    """The version grows with the content: greater when the content changed, never lower."""
     new, old = package.descriptor.get("version"), earlier["descriptor"].get("version")
-    if _semver(new) and _semver(old) and _semver(new) <= _semver(old):
-        yield finding("version-not-increased", file=DESCRIPTOR, field="version", text=new, old_version=old, against=label)
+    if not (_semver(new) and _semver(old)):
+        return
+    if _semver(new) < _semver(old) or (_semver(new) == _semver(old) and content_change):
+        why = f"the content changed ({content_change})" if content_change and _semver(new) == _semver(old) else "a version never goes down"
+        yield finding("version-not-increased", file=DESCRIPTOR, field="version", text=new, old_version=old, against=label, why=why)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def validate_package(path, against=None, earlier=None):
         found.extend(check(package))
     if against:
         earlier = earlier if earlier is not None else load_earlier_edition(package.root, against)
-        found.extend(checks.check_against(package, earlier, against))
+        found.extend(checks.check_against(package, earlier, against, content_change(package.root, earlier)))
     found = sort_findings(found, package)
     errors = [f.to_dict() for f in found if f.level == ERROR]
     return {
@@ -170,6 +170,7 @@ def _items(package, resource, list_name):
     """The list's rows as items; a row that cannot become one is skipped here and reported by the table check."""
     path = package.files.get(resource)
     for row_number, row in package.rows.get(resource, []):
+        row = _ascii_integers(package, resource, path, row_number, row)
         try:
             item = edition.item_from_row(row, list_name, path, row_number)
         except edition.EditionError:
@@ -177,17 +178,54 @@ def _items(package, resource, list_name):
         yield {**item, "_file": path, "_row": row_number}
 
 
+def _ascii_integers(package, resource, path, row_number, row):
+    """The row with integers such as '１２' (which frictionless, like Python's int(), accepts) read as numbers,
+    each reported as integer-not-ascii; an item is only whole numbers in ASCII digits (core.edition)."""
+    for field in edition.INTEGER_FIELDS:
+        value = (row.get(field) or "").strip()
+        if value and not edition.is_whole_number(value) and value.isdigit() and value.isdecimal():
+            package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=field, text=value))
+            row = {**row, field: str(int(value))}
+    return row
+
+
 def load_earlier_edition(root, revision):
+    """The edition at a git revision or at a version (resolved as ``dutylist diff`` resolves it)."""
     import git
+
+    from ..diff.sides import SideError, version_of_spec, version_commit
 
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise PackageUnreadable(f"{root}: not in a git repository, so --against {revision} cannot be read") from None
+    commit = revision
+    version = version_of_spec(repo, revision)
+    if version is not None:
+        try:
+            commit = version_commit(repo, version, "--against")
+        except SideError as error:
+            raise PackageUnreadable(str(error)) from None
     try:
-        return edition.load_edition(edition.GitReader(repo, revision))
+        return edition.load_edition(edition.GitReader(repo, commit), lenient=True)
     except edition.EditionError as error:
         raise PackageUnreadable(f"--against {revision}: {error}") from None
+
+
+def content_change(root, earlier):
+    """Why the package differs from the earlier edition in content (the version policy's reasons, version and
+    created aside), or None when only the version number could differ. Unreadable content counts as changed."""
+    from ..diff.compare import compare
+
+    try:
+        current = edition.load_edition(edition.FolderReader(root), lenient=True)
+    except edition.EditionError as error:
+        return f"the package cannot be compared: {error}"
+    summary = compare(earlier, current)["summary"]
+    if summary["bump"] == "none":
+        return None
+    reasons = summary["bump_reasons"]
+    return "; ".join(reason["reason"] for reason in reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
 
 
 def sort_findings(found, package):
@@ -198,12 +236,14 @@ def sort_findings(found, package):
     return sorted(found, key=lambda f: (order.get(f.file, len(order)), f.file or "", f.row or 0))
 
 
-def render_text(report):
-    """Findings grouped by file, each as 'file:row:field  code  level: message', then a one-line summary."""
+def render_text(report, details=True):
+    """Findings grouped by file, each as 'file:row:field  code  level: message', then a one-line summary.
+    Without ``details`` warnings are counted per code (one line each); errors are always listed."""
     lines = []
     findings = report["errors"] + report["warnings"]
     files = list(dict.fromkeys(f["file"] for f in findings))
-    for file in files:
+    listed = findings if details else report["errors"]
+    for file in dict.fromkeys(f["file"] for f in listed):
         in_file = [f for f in findings if f["file"] == file]
         lines.append(f"{file or '(package)'}  ({_count(in_file, ERROR)}, {_count(in_file, WARNING)})")
         for f in sorted(in_file, key=lambda f: (f["level"] != ERROR, f["row"] or 0)):
@@ -213,9 +253,24 @@ def render_text(report):
                 lines.append(f"      text: {_quote(f['text'])}")
             if f["fix"]:
                 lines.append(f"      fix: {f['fix']}")
+    if report["warnings"] and not details:
+        lines += _warning_summary(report["warnings"])
     verdict = "valid" if report["valid"] else "invalid"
     lines.append(f"{verdict}: {_count(report['errors'], ERROR)}, {_count(report['warnings'], WARNING)} in {len(files)} file(s)")
     return "\n".join(lines)
+
+
+def _warning_summary(warnings):
+    """One line per warning code: how many, and in which files."""
+    codes = {}
+    for warning in warnings:
+        codes.setdefault(warning["code"], []).append(warning["file"])
+    lines = [f"warnings, counted per code (list each one with --details):"]
+    width = len(str(max(len(files) for files in codes.values())))
+    for code, files in sorted(codes.items(), key=lambda entry: (-len(entry[1]), entry[0])):
+        where = ", ".join(str(file or "(package)") for file in dict.fromkeys(files))
+        lines.append(f"  {len(files):>{width}}  {code}  in {where}")
+    return lines
 
 
 def _count(findings, level):
