@@ -1,17 +1,80 @@
 """The dutylist command line: reads input, calls the core, chooses the output."""
 
 import json
+import signal
 import sys
 from pathlib import Path
 
 import click
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
 
 
 class UserError(click.ClickException):
-    """A problem with the user's input: a message and exit code 2, never a traceback."""
+    """A problem with the user's input: a message and exit code 2, never a traceback.
+
+    With json=True (a command's --format json) stdout gets a JSON error object
+    {"error": {"code", "message", "file"}} as well, so that a program reading the JSON
+    output always gets JSON.
+    """
 
     exit_code = 2
+
+    def __init__(self, message, code="input-unreadable", file=None, json=False):
+        super().__init__(message)
+        self.code, self.file, self.json = code, file, json
+
+    def show(self, file=None):
+        if self.json:
+            error = {"code": self.code, "message": self.message, "file": None if self.file is None else str(self.file)}
+            click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
+        super().show(file)
+
+
+def input_error(error, output_format, code="input-unreadable"):
+    """A UserError from an exception that carries the file it is about (EditionError, FileRefused, ...)."""
+    return UserError(str(error), code=getattr(error, "code", None) or code, file=getattr(error, "file", None),
+                     json=output_format == "json")
+
+
+def write_output(path, text, output_format=None):
+    """Write a file atomically; a file that cannot be written is exit 2 with a message, never a traceback."""
+    from .core.package import WriteError, write_atomic
+
+    try:
+        write_atomic(path, text)
+    except WriteError as error:
+        raise UserError(str(error), code="cannot-write", file=path, json=output_format == "json") from None
+
+
+class Group(click.Group):
+    """The command group: Ctrl-C exits 130 and SIGTERM 143, both after the temporary files are removed."""
+
+    def main(self, *args, **kwargs):
+        previous = _on_sigterm(_terminate)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            _on_sigterm(previous)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(TERMINATED)  # unwinds like an exception: write_atomic removes its temporary file
+
+
+def _on_sigterm(handler):
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, TypeError):  # not the main thread, or no previous Python handler to restore
+        return None
 
 
 def format_option(function):
@@ -36,7 +99,7 @@ def echo_report(report, output_format, render_text):
         click.echo(render_text(report))
 
 
-@click.group()
+@click.group(cls=Group)
 @click.version_option(package_name="dutylist")
 def cli():
     """Validate and diff the editions of the 奇台镇 duty list data package."""
@@ -57,7 +120,9 @@ def import_source(repo, source, write, output_format):
     try:
         report = job.run_import(repo, source, write)
     except job.ImportInputError as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, output_format) from None
+    except job.WriteError as error:
+        raise UserError(str(error), code="cannot-write", json=output_format == "json") from None
     echo_report(report, output_format, job.render_text)
     sys.exit(0 if report["ok"] else 1)
 
@@ -73,12 +138,11 @@ def data_dictionary(repo, readme):
     """
     from .dictionary import render_dictionary, replace_in_readme
     from .core.edition import EditionError, FolderReader, load_edition
-    from .core.package import write_atomic
 
     try:
         dictionary = render_dictionary(load_edition(FolderReader(repo)))
     except EditionError as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, "text") from None
     if not readme:
         click.echo(dictionary, nl=False)
         return
@@ -86,7 +150,7 @@ def data_dictionary(repo, readme):
         updated = replace_in_readme(readme.read_text(encoding="utf-8"), dictionary)
     except (OSError, ValueError) as error:
         raise UserError(f"{readme}: {error}") from None
-    write_atomic(readme, updated)
+    write_output(readme, updated)
     click.echo(f"updated the data dictionary in {readme}")
 
 
@@ -104,7 +168,7 @@ def validate(path, against, output_format):
     try:
         report = validation.validate_package(path, against)
     except validation.PackageUnreadable as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, output_format) from None
     echo_report(report, output_format, validation.render_text)
     sys.exit(int(not report["valid"]))
 
@@ -119,7 +183,9 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json",
 @repo_option
 @click.option("--format", "output_format", type=click.Choice(DIFF_FORMATS),
               help="Output format (default: from -o's suffix, else text on a terminal and markdown otherwise).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file, replacing it if it exists (atomically; its mode is kept). "
+                   "The folder must exist; a symbolic link is refused.")
 @click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
 def diff(old, new, repo, output_format, output, by, exit_code):
@@ -132,16 +198,15 @@ def diff(old, new, repo, output_format, output, by, exit_code):
     from .diff.compare import compare
     from .diff.sides import SideError, editions
 
+    chosen_format = output_format or default_diff_format(output)
     try:
         old_edition, new_edition = editions(repo, old, new)
     except SideError as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, chosen_format) from None
     report = compare(old_edition, new_edition)
-    text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
+    text = render_diff(report, chosen_format, by, colour=output is None and sys.stdout.isatty())
     if output:
-        from .core.package import write_atomic
-
-        write_atomic(output, text)
+        write_output(output, text, chosen_format)
     else:
         click.echo(text, nl=False)
     sys.exit(1 if exit_code and not report["summary"]["identical"] else 0)

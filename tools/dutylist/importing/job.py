@@ -1,25 +1,40 @@
 """The import-source job: run the importer on a repository's files, compare with data/, write on request."""
 
+import csv
 import json
 from dataclasses import asdict
 from pathlib import Path
 
+from ..core.edition import unsafe_path_problem
+from ..core.files import FileRefused, json_depth_problem, read_package_file
 from ..core.package import (
-    CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text, data_path, read_csv_text, write_atomic,
+    CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, WriteError, csv_text, data_path, read_csv_text,
+    write_atomic,
 )
 from .derive import import_source
 
+__all__ = ["ImportInputError", "WriteError", "run_import", "render_text"]
+
 
 class ImportInputError(Exception):
-    pass
+    def __init__(self, message, file=None, code=None):
+        super().__init__(message)
+        self.file, self.code = file, code
 
 
 def run_import(repo, source=None, write=False):
+    """Files are read as validate reads them (core/files.py): regular files inside their folder, size-limited."""
     repo = Path(repo)
-    source = Path(source) if source else repo / _descriptor_source(repo)
-    text = _read(source, "source")
-    corrections = _read_csv(repo / data_path("corrections"), CORRECTION_FIELDS)
-    categories = {row["name"] for row in _read_csv(repo / data_path("categories"), ("name",))}
+    if source:
+        source = Path(source)
+        text = _read(source.parent, source.name, "source", shown=source)
+    else:
+        relative = _descriptor_source(repo)
+        source = repo / relative
+        text = _read(repo, relative, "source", shown=source)
+    text = text.replace("\r\n", "\n")
+    corrections = _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS)
+    categories = {row["name"] for row in _read_csv(repo, data_path("categories"), ("name",))}
     result = import_source(text, corrections, categories)
     differences = [] if write else _differences(repo, result.rows)
     blocked = bool(result.source_problems or result.correction_problems)
@@ -42,27 +57,53 @@ def run_import(repo, source=None, write=False):
 
 
 def _descriptor_source(repo):
-    descriptor = json.loads(_read(repo / DESCRIPTOR, "descriptor"))
+    shown = repo / DESCRIPTOR
     try:
-        return descriptor["sources"][0]["path"]
+        descriptor = json.loads(_read(repo, DESCRIPTOR, "descriptor"))
+    except (ValueError, RecursionError):
+        raise ImportInputError(f"{shown}: not valid JSON; run dutylist validate", file=shown) from None
+    problem = json_depth_problem(descriptor)
+    if problem:
+        raise ImportInputError(f"{shown}: {problem}", file=shown)
+    try:
+        path = descriptor["sources"][0]["path"]
     except (KeyError, IndexError, TypeError):
-        raise ImportInputError(f"{repo / DESCRIPTOR}: no sources[0].path; name the source with --source") from None
+        raise ImportInputError(f"{shown}: no sources[0].path; name the source with --source", file=shown) from None
+    problem = unsafe_path_problem(path) if isinstance(path, str) else "is not a path"
+    if problem:
+        raise ImportInputError(f"{shown}: sources[0].path {path!r} {problem}", file=shown)
+    return path
 
 
-def _read(path, what):
+def _read(folder, relative, what, shown=None, missing_ok=False):
+    shown = shown or Path(folder) / relative
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ImportInputError(f"{path}: no such file (the {what} to import)") from None
+        data = read_package_file(folder, relative)
+    except FileRefused as refused:
+        raise ImportInputError(f"{shown}: {refused.message}", file=shown, code="file-refused") from None
+    if data is None:
+        if missing_ok:
+            return None
+        raise ImportInputError(f"{shown}: no such file (the {what} to import)", file=shown)
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ImportInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
+        raise ImportInputError(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8", file=shown) from None
 
 
-def _read_csv(path, required_columns):
-    rows = read_csv_text(_read(path, "curated data"))
+def _parse_csv(text, shown):
+    try:
+        return read_csv_text(text)
+    except csv.Error as error:
+        raise ImportInputError(f"{shown}: cannot be read as CSV ({error})", file=shown) from None
+
+
+def _read_csv(repo, relative, required_columns):
+    shown = Path(repo) / relative
+    rows = _parse_csv(_read(repo, relative, "curated data"), shown)
     missing = [column for column in required_columns if rows and column not in rows[0]]
     if missing:
-        raise ImportInputError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise ImportInputError(f"{shown}: missing column(s) {', '.join(missing)}", file=shown)
     return rows
 
 
@@ -71,10 +112,8 @@ def _differences(repo, rows_by_list):
     differences = []
     for list_name, derived in rows_by_list.items():
         path = data_path(LIST_RESOURCES[list_name])
-        try:
-            current = read_csv_text((repo / path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            current = []
+        text = _read(repo, path, "data", missing_ok=True)
+        current = [] if text is None else _parse_csv(text, repo / path)
         current_by_id = {row.get("id"): row for row in current}
         for row_number, row in enumerate(derived, start=2):
             held = current_by_id.get(row["id"])

@@ -1,8 +1,11 @@
 """Validate an edition end to end: ``validate_package(path)`` returns ``{"valid", "errors", "warnings"}``.
 
-Every check runs and every finding is kept; nothing stops at the first problem.
-Only input that cannot be read at all (no package at PATH, a descriptor that is
-not JSON, an unknown revision) raises ``PackageUnreadable``.
+Every check runs; nothing stops at the first problem. Findings are capped at
+``MAX_PER_CODE_AND_FILE`` per code, level and file (the report's ``omitted`` counts the
+rest), so that one typo cannot flood the output. Only input that cannot be read at all
+(no package at PATH, a descriptor that is not JSON or nests too deeply, an unknown
+revision, a file that is refused: a symbolic link leading out of the package, a device,
+a FIFO, a file over the size limit; see core/files.py) raises ``PackageUnreadable``.
 
 Row numbers count CSV records with the header as row 1, as frictionless does
 (a cell holding line breaks makes a record longer than one line).
@@ -15,15 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import edition
+from ..core.files import allow_long_cells
 from ..core.package import DESCRIPTOR, LIST_OF_RESOURCE, read_csv_text
 from . import checks
 from .findings import ERROR, WARNING, finding
 
 REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
+MAX_PER_CODE_AND_FILE = 50  # more than any code has in the real package (43), few enough to read
 
 
 class PackageUnreadable(Exception):
     """The package cannot be read at all; the message names the file and says what to do."""
+
+    def __init__(self, message, file=None, code=None):
+        super().__init__(message)
+        self.file, self.code = file, code
 
 
 @dataclass
@@ -69,13 +78,27 @@ def validate_package(path, against=None):
         found.extend(check(package))
     if against:
         found.extend(checks.check_against(package, load_earlier_edition(package.root, against), against))
-    found = sort_findings(found, package)
+    found, omitted = cap_findings(sort_findings(found, package))
     errors = [f.to_dict() for f in found if f.level == ERROR]
     return {
         "valid": not errors,
         "errors": errors,
         "warnings": [f.to_dict() for f in found if f.level == WARNING],
+        "omitted": omitted,
     }
+
+
+def cap_findings(found, limit=MAX_PER_CODE_AND_FILE):
+    """The first limit findings of each (code, level, file), and {code, level, file, count} for the rest."""
+    kept, counts = [], {}
+    for f in found:
+        key = (f.code, f.level, f.file)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= limit:
+            kept.append(f)
+    omitted = [{"code": code, "level": level, "file": file, "count": count - limit}
+               for (code, level, file), count in counts.items() if count > limit]
+    return kept, omitted
 
 
 def load_package(root):
@@ -83,12 +106,15 @@ def load_package(root):
     try:
         descriptor = edition.read_descriptor(reader)
     except edition.EditionError as error:
-        raise PackageUnreadable(f"{root / DESCRIPTOR}: {error.message}") from None
+        raise PackageUnreadable(f"{root / DESCRIPTOR}: {error.message}", file=error.file, code=error.code) from None
     package = Package(root=root, descriptor=descriptor)
     resources = package.resources()
-    for index, resource in enumerate(descriptor["resources"] if resources else []):
-        if isinstance(resource, dict):
-            _load_resource(package, reader, index, resource)
+    try:
+        for index, resource in enumerate(descriptor["resources"] if resources else []):
+            if isinstance(resource, dict):
+                _load_resource(package, reader, index, resource)
+    except edition.EditionError as error:  # a refused file: a link leading out, a device, a FIFO, too large
+        raise PackageUnreadable(f"{root / error.file}: {error.message}", file=error.file, code=error.code) from None
     for name in REQUIRED_RESOURCES:
         if not any(r.get("name") == name and isinstance(r.get("path"), str) for r in resources):
             package.load_findings.append(finding("resource-missing", file=DESCRIPTOR, field="resources", name=name))
@@ -112,8 +138,12 @@ def _load_resource(package, reader, index, resource):
     text = _csv_text(package, reader, name, path)
     if text is None:
         return
+    try:
+        rows = read_csv_text(text)
+    except csv.Error as error:
+        raise edition.EditionError(path, f"cannot be read as CSV ({error})") from None
     package.files[name] = path
-    package.rows[name] = list(enumerate(read_csv_text(text), start=2))
+    package.rows[name] = list(enumerate(rows, start=2))
     if schema is not None:
         package.schemas[name] = schema
 
@@ -131,13 +161,15 @@ def _schema(package, reader, index, resource):
         return missing("the schema is not a path to a file in schemas/")
     if edition.unsafe_path_problem(schema) or not schema.startswith("schemas/"):
         return missing(f"schema {schema!r} is not a file in schemas/")
-    data = reader.read(schema)
+    data = reader.read(schema)  # a refused file raises EditionError: the package cannot be read
     if data is None:
         return missing(f"schema file {schema} does not exist")
     try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return edition.parse_json(data.decode("utf-8"), schema)
+    except UnicodeDecodeError as error:
         return missing(f"schema file {schema} is not UTF-8 JSON ({error})")
+    except edition.EditionError as error:
+        return missing(f"schema file {schema} {error.message}")
 
 
 def _csv_text(package, reader, name, path):
@@ -150,6 +182,8 @@ def _csv_text(package, reader, name, path):
     elif not data.strip():
         problem = finding("empty-file", file=path, resource=name, row=1)
     else:
+        if b"\r\n" in data:
+            package.load_findings.append(finding("line-endings-crlf", file=path, resource=name, row=1))
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -161,6 +195,7 @@ def _csv_text(package, reader, name, path):
 
 def _record_number(text_before):
     """The CSV record (header = 1) in which the text that follows text_before starts."""
+    allow_long_cells()
     return len(list(csv.reader(io.StringIO(text_before + "x", newline=""))))
 
 
@@ -185,7 +220,7 @@ def load_earlier_edition(root, revision):
     try:
         return edition.load_edition(edition.GitReader(repo, revision))
     except edition.EditionError as error:
-        raise PackageUnreadable(f"--against {revision}: {error}") from None
+        raise PackageUnreadable(f"--against {revision}: {error}", file=error.file, code=error.code) from None
 
 
 def sort_findings(found, package):
@@ -200,10 +235,12 @@ def render_text(report):
     """Findings grouped by file, each as 'file:row:field  code  level: message', then a one-line summary."""
     lines = []
     findings = report["errors"] + report["warnings"]
-    files = list(dict.fromkeys(f["file"] for f in findings))
+    omitted = report.get("omitted", [])
+    files = list(dict.fromkeys([f["file"] for f in findings] + [o["file"] for o in omitted]))
     for file in files:
         in_file = [f for f in findings if f["file"] == file]
-        lines.append(f"{file or '(package)'}  ({_count(in_file, ERROR)}, {_count(in_file, WARNING)})")
+        left_out = [o for o in omitted if o["file"] == file]
+        lines.append(f"{file or '(package)'}  ({_count(in_file, ERROR, left_out)}, {_count(in_file, WARNING, left_out)})")
         for f in sorted(in_file, key=lambda f: (f["level"] != ERROR, f["row"] or 0)):
             location = ":".join(str(part) for part in (f["file"], f["row"], f["field"]) if part is not None)
             lines.append(f"  {location}  {f['code']}  {f['level']}: {f['message']}")
@@ -211,13 +248,17 @@ def render_text(report):
                 lines.append(f"      text: {_quote(f['text'])}")
             if f["fix"]:
                 lines.append(f"      fix: {f['fix']}")
+        for o in left_out:
+            lines.append(f"  … and {o['count']} more {o['code']} {o['level']}{'' if o['count'] == 1 else 's'} in this file "
+                         f"(only the first {MAX_PER_CODE_AND_FILE} of a code are shown)")
     verdict = "valid" if report["valid"] else "invalid"
-    lines.append(f"{verdict}: {_count(report['errors'], ERROR)}, {_count(report['warnings'], WARNING)} in {len(files)} file(s)")
+    lines.append(f"{verdict}: {_count(report['errors'], ERROR, omitted)}, {_count(report['warnings'], WARNING, omitted)} "
+                 f"in {len(files)} file(s)")
     return "\n".join(lines)
 
 
-def _count(findings, level):
-    number = sum(1 for f in findings if f["level"] == level)
+def _count(findings, level, omitted=()):
+    number = sum(1 for f in findings if f["level"] == level) + sum(o["count"] for o in omitted if o["level"] == level)
     return f"{number} {level}{'' if number == 1 else 's'}"
 
 
