@@ -59,6 +59,12 @@ class Group(click.Group):
             _on_sigterm(previous)
 
     def invoke(self, ctx):
+        from .core.files import FileRefused, max_file_bytes
+
+        try:
+            max_file_bytes()  # a bad DUTYLIST_MAX_FILE_BYTES is a misuse, said before any work
+        except FileRefused as error:
+            raise UserError(str(error), code=error.code) from None
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
