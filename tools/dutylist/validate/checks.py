@@ -23,6 +23,7 @@ REQUIRED_TEXT_FIELDS = ("category", "name")
 CORRECTABLE_FIELDS = TEXT_FIELDS
 FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
+MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 
 CHECKS = []
 
@@ -107,8 +108,11 @@ def _table_finding(package, resource, error):
     file = package.files.get(resource, DESCRIPTOR)
     if error.type == "foreign-key" and field == "category":
         return finding("unknown-category", file=file, resource=resource, row=row, field=field, text=text)
+    message = descriptor.get("message") or error.title
+    if len(message) > MAX_MESSAGE:  # frictionless quotes the whole cell; the text line shows its start
+        message = message[: MAX_MESSAGE - 1] + "…"
     return Finding(
-        code=f"table-{error.type}", level="error", message=descriptor.get("message") or error.title,
+        code=f"table-{error.type}", level="error", message=message,
         file=file, resource=resource, row=row, field=field, text=str(text) if text not in (None, "") else None,
         fix=TABLE_FIXES.get(error.type),
     )
