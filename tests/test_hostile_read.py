@@ -403,3 +403,15 @@ def test_a_clone_with_core_autocrlf_true_holds_the_same_bytes(tmp_path, attribut
     before = {p.name: p.read_bytes() for p in (checkout / "data").glob("*.csv")}
     assert invoke("import-source", "--repo", checkout, "--write").exit_code == 0
     assert {p.name: p.read_bytes() for p in (checkout / "data").glob("*.csv")} == before
+
+
+def test_data_dictionary_update_refuses_a_fifo_and_a_linked_readme(tmp_path, secret_file):
+    fifo = tmp_path / "README.md"
+    os.mkfifo(fifo)
+    result = dutylist("data-dictionary", "--repo", ROOT, "--update", fifo)
+    assert result.returncode == 2 and "is a FIFO" in result.stderr, result.stderr
+    linked = tmp_path / "linked" / "README.md"
+    linked.parent.mkdir()
+    linked.symlink_to(secret_file)
+    assert_clean_failure(invoke("data-dictionary", "--repo", ROOT, "--update", linked), "symbolic link")
+    assert SECRET in secret_file.read_text()  # untouched

@@ -152,10 +152,17 @@ def data_dictionary(repo, readme):
     if not readme:
         click.echo(dictionary, nl=False)
         return
+    from .core.files import FileRefused, read_package_file
+
     try:
-        updated = replace_in_readme(readme.read_text(encoding="utf-8"), dictionary)
+        data = read_package_file(readme.parent, readme.name)  # a regular file, never a FIFO or a link leading away
+        if data is None:
+            raise UserError(f"{readme}: no such file", file=readme)
+        updated = replace_in_readme(data.decode("utf-8"), dictionary)
+    except FileRefused as error:
+        raise UserError(f"{readme}: {error.message}", code=error.code, file=readme) from None
     except (OSError, ValueError) as error:
-        raise UserError(f"{readme}: {error}") from None
+        raise UserError(f"{readme}: {error}", file=readme) from None
     write_output(readme, updated)
     click.echo(f"updated the data dictionary in {readme}")
 
