@@ -178,7 +178,7 @@ def test_a_file_over_the_size_limit_is_refused_and_the_limit_can_be_raised(packa
 def test_a_file_over_the_default_limit_is_refused_without_reading_it(package_copy):
     with open(package_copy / BASIC, "r+b") as stream:
         stream.truncate(40 * 1024 * 1024)  # sparse: 40 MiB on paper, nothing on disk
-    assert_clean_failure(invoke("validate", package_copy), BASIC, "larger than the limit of 16777216 bytes")
+    assert_clean_failure(invoke("validate", package_copy), BASIC, "larger than the limit of 8388608 bytes")
 
 
 # --- bounded work and output ---------------------------------------------------------------------

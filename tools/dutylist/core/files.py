@@ -7,7 +7,7 @@ resources that way); one that leads out, a device, a FIFO, a socket or a folder 
 before a byte of it is read, with a message that names the path and never its content. In
 a git revision a symbolic link (mode 120000) or a submodule entry is refused, not followed.
 
-Every file is read in full only up to ``max_file_bytes()`` (default 16 MiB, over 200 times
+Every file is read in full only up to ``max_file_bytes()`` (default 8 MiB, over 100 times
 the largest file of the package; the environment variable ``DUTYLIST_MAX_FILE_BYTES``
 overrides it); at most limit + 1 bytes are ever read. The same bound is the CSV field size
 limit, so a long cell is read rather than refused by the csv module (a cell cannot be longer
@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FILE_BYTES_VARIABLE = "DUTYLIST_MAX_FILE_BYTES"
 MAX_JSON_DEPTH = 64  # a descriptor or Table Schema needs a handful of levels
 SYMLINK_MODE = 0o120000

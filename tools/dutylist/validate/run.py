@@ -67,8 +67,9 @@ def package_root(path):
     if path.is_dir() and (path / DESCRIPTOR).is_file():
         return path
     if not path.exists():
-        raise PackageUnreadable(f"{path}: no such file or folder; give a package folder or its {DESCRIPTOR}")
-    raise PackageUnreadable(f"{path}: not a data package (no {DESCRIPTOR} there); give a package folder or its {DESCRIPTOR}")
+        raise PackageUnreadable(f"{path}: no such file or folder; give a package folder or its {DESCRIPTOR}", file=str(path))
+    raise PackageUnreadable(f"{path}: not a data package (no {DESCRIPTOR} there); give a package folder or its {DESCRIPTOR}",
+                            file=str(path))
 
 
 def validate_package(path, against=None):
