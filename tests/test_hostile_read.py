@@ -281,7 +281,7 @@ def test_o_under_a_regular_file_fails_clearly(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     result = invoke("diff", ROOT, ROOT, "-o", blocker / "report.md")
-    assert_clean_failure(result, "cannot write", "is not a folder")
+    assert_clean_failure(result, "cannot write", "is a file, not a folder")
 
 
 def test_o_where_even_root_cannot_create_a_file_fails_clearly():

@@ -75,8 +75,9 @@ def write_atomic(path, text):
     if path.is_symlink():
         raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)")
     if not path.parent.is_dir():
-        problem = "does not exist" if not path.parent.exists() else "is not a folder"
-        raise WriteError(f"{path}: cannot write: the folder {path.parent} {problem} (create it first)")
+        if path.parent.exists():
+            raise WriteError(f"{path}: cannot write: {path.parent} is a file, not a folder")
+        raise WriteError(f"{path}: cannot write: the folder {path.parent} does not exist (create it first)")
     try:
         mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode()
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
