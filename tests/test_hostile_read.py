@@ -415,3 +415,18 @@ def test_data_dictionary_update_refuses_a_fifo_and_a_linked_readme(tmp_path, sec
     linked.symlink_to(secret_file)
     assert_clean_failure(invoke("data-dictionary", "--repo", ROOT, "--update", linked), "symbolic link")
     assert SECRET in secret_file.read_text()  # untouched
+
+
+@pytest.mark.parametrize("path, message", [
+    ("data/a\u0000.csv", "not a possible file name"),
+    ("data", "is a folder, not a regular file"),
+    ("data/loop.csv", "Too many levels of symbolic links"),
+])
+def test_odd_resource_paths_are_refused_without_a_traceback(package_copy, path, message):
+    (package_copy / "data" / "loop.csv").symlink_to("loop.csv")
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = path
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for command in (["validate", package_copy], ["diff", ROOT, package_copy, "--format", "text"],
+                    ["data-dictionary", "--repo", package_copy]):
+        assert_clean_failure(invoke(*command), message)

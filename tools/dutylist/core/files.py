@@ -77,6 +77,10 @@ def read_package_file(root, relative, limit=None):
         info = os.lstat(target)
     except (FileNotFoundError, NotADirectoryError):
         return None
+    except ValueError:  # a NUL character in the name
+        raise FileRefused(shown.replace("\0", "⟨U+0000⟩"), "is not a possible file name (it holds a NUL character)") from None
+    except OSError as error:  # a name too long, a loop of links, a folder that may not be entered
+        raise FileRefused(shown, f"cannot be read ({error.strerror})") from None
     real_root = os.path.realpath(root)
     real = os.path.realpath(target)
     if os.path.commonpath([real_root, real]) != real_root:
@@ -86,6 +90,8 @@ def read_package_file(root, relative, limit=None):
         info = os.stat(real)
     except (FileNotFoundError, NotADirectoryError):
         return None  # a dangling link inside the package: as good as missing
+    except OSError as error:
+        raise FileRefused(shown, f"cannot be read ({error.strerror})") from None
     if not stat.S_ISREG(info.st_mode):
         raise FileRefused(shown, f"is {_kind(info.st_mode)}, not a regular file; it is not read")
     try:
