@@ -19,6 +19,7 @@ import io
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -118,11 +119,14 @@ def run(tools, arguments, environment, timeout):
         resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
     start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                               preexec_fn=limit, start_new_session=True, env={**os.environ, **environment})
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, preexec_fn=limit,
-                                env={**os.environ, **environment}, errors="replace")
-        code, output = result.returncode, result.stdout + result.stderr
-    except subprocess.TimeoutExpired:
+        stdout, stderr = process.communicate(timeout=timeout)
+        code, output = process.returncode, stdout + stderr
+    except subprocess.TimeoutExpired:  # end the command and /usr/bin/time together: its own process group
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         code, output = "TIMEOUT", ""
     seconds = time.perf_counter() - start
     lines = output.splitlines()
