@@ -219,6 +219,7 @@ def test_a_folder_can_be_either_side(repo, package_copy):
 def test_output_file_is_written_atomically_in_the_format_of_its_suffix(repo, tmp_path):
     change_items(repo)
     target = tmp_path / "changelog" / "1.0.1.md"
+    target.parent.mkdir()  # -o never creates a missing folder (tests/test_hostile_read.py)
     result = run(repo, "base", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("# 履职事项清单变更报告")

@@ -1,17 +1,86 @@
 """The dutylist command line: reads input, calls the core, chooses the output."""
 
 import json
+import signal
 import sys
 from pathlib import Path
 
 import click
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
 
 
 class UserError(click.ClickException):
-    """A problem with the user's input: a message and exit code 2, never a traceback."""
+    """A problem with the user's input: a message and exit code 2, never a traceback.
+
+    With json=True (a command's --format json) stdout gets a JSON error object
+    {"error": {"code", "message", "file"}} as well, so that a program reading the JSON
+    output always gets JSON.
+    """
 
     exit_code = 2
+
+    def __init__(self, message, code="input-unreadable", file=None, json=False):
+        super().__init__(message)
+        self.code, self.file, self.json = code, file, json
+
+    def show(self, file=None):
+        if self.json:
+            error = {"code": self.code, "message": self.message, "file": None if self.file is None else str(self.file)}
+            click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
+        super().show(file)
+
+
+def input_error(error, output_format, code="input-unreadable"):
+    """A UserError from an exception that carries the file it is about (EditionError, FileRefused, ...)."""
+    return UserError(str(error), code=getattr(error, "code", None) or code, file=getattr(error, "file", None),
+                     json=output_format == "json")
+
+
+def write_output(path, text, output_format=None):
+    """Write a file atomically; a file that cannot be written is exit 2 with a message, never a traceback."""
+    from .core.package import WriteError, write_atomic
+
+    try:
+        write_atomic(path, text)
+    except WriteError as error:
+        raise UserError(str(error), code="cannot-write", file=path, json=output_format == "json") from None
+
+
+class Group(click.Group):
+    """The command group: Ctrl-C exits 130 and SIGTERM 143, both after the temporary files are removed."""
+
+    def main(self, *args, **kwargs):
+        previous = _on_sigterm(_terminate)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            _on_sigterm(previous)
+
+    def invoke(self, ctx):
+        from .core.files import FileRefused, max_file_bytes
+
+        try:
+            max_file_bytes()  # a bad DUTYLIST_MAX_FILE_BYTES is a misuse, said before any work
+        except FileRefused as error:
+            raise UserError(str(error), code=error.code) from None
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(TERMINATED)  # unwinds like an exception: write_atomic removes its temporary file
+
+
+def _on_sigterm(handler):
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, TypeError):  # not the main thread, or no previous Python handler to restore
+        return None
 
 
 def format_option(function):
@@ -36,7 +105,7 @@ def echo_report(report, output_format, render_text):
         click.echo(render_text(report))
 
 
-@click.group()
+@click.group(cls=Group)
 @click.version_option(package_name="dutylist")
 def cli():
     """Validate and diff the editions of the 奇台镇 duty list data package."""
@@ -61,7 +130,9 @@ def import_source(path, repo, edition, source, write, output_format):
     try:
         report = job.run_import(repo, path or source, write, edition)
     except job.ImportInputError as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, output_format) from None
+    except job.WriteError as error:
+        raise UserError(str(error), code="cannot-write", json=output_format == "json") from None
     echo_report(report, output_format, job.render_text)
     sys.exit(0 if report["ok"] else 1)
 
@@ -77,20 +148,26 @@ def data_dictionary(repo, readme):
     """
     from .dictionary import render_dictionary, replace_in_readme
     from .core.edition import EditionError, FolderReader, load_edition
-    from .core.package import write_atomic
 
     try:
         dictionary = render_dictionary(load_edition(FolderReader(repo)))
     except EditionError as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, "text") from None
     if not readme:
         click.echo(dictionary, nl=False)
         return
+    from .core.files import FileRefused, read_package_file
+
     try:
-        updated = replace_in_readme(readme.read_text(encoding="utf-8"), dictionary)
+        data = read_package_file(readme.parent, readme.name)  # a regular file, never a FIFO or a link leading away
+        if data is None:
+            raise UserError(f"{readme}: no such file", file=readme)
+        updated = replace_in_readme(data.decode("utf-8"), dictionary)
+    except FileRefused as error:
+        raise UserError(f"{readme}: {error.message}", code=error.code, file=readme) from None
     except (OSError, ValueError) as error:
-        raise UserError(f"{readme}: {error}") from None
-    write_atomic(readme, updated)
+        raise UserError(f"{readme}: {error}", file=readme) from None
+    write_output(readme, updated)
     click.echo(f"updated the data dictionary in {readme}")
 
 
@@ -113,7 +190,7 @@ def validate(path, against, details, output_format):
         try:
             report = validation.validate_package(path, against)
         except validation.PackageUnreadable as error:
-            raise UserError(str(error)) from None
+            raise input_error(error, output_format) from None
     echo_report(report, output_format, lambda found: validation.render_text(found, details=details))
     sys.exit(int(not report["valid"]))
 
@@ -128,7 +205,9 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json",
 @repo_option
 @click.option("--format", "output_format", type=click.Choice(DIFF_FORMATS),
               help="Output format (default: from -o's suffix, else text on a terminal and markdown otherwise).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file, replacing it if it exists (atomically; its mode is kept). "
+                   "The folder must exist; a symbolic link is refused.")
 @click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
 @click.option("--full", is_flag=True, help="Print every change even when the report is longer than a screen (a file written with -o always has them all).")
@@ -144,24 +223,22 @@ def diff(old, new, repo, output_format, output, by, exit_code, full):
     from .diff.compare import compare
     from .diff.sides import SideError, editions
 
+    chosen = output_format or default_diff_format(output)
     with Progress("dutylist diff") as progress:
         progress.stage("reading the editions")
         try:
             old_edition, new_edition = editions(repo, old, new)
         except SideError as error:
-            raise UserError(str(error)) from None
+            raise input_error(error, chosen) from None
         progress.stage(f"comparing {len(old_edition['items'])} and {len(new_edition['items'])} items")
         report = compare(old_edition, new_edition)
         progress.stage("writing the report")
-        chosen = output_format or default_diff_format(output)
         colour = output is None and sys.stdout.isatty()
         text = render_diff(report, chosen, by, colour=colour)
         if output is None and not full and chosen in ("text", "markdown") and text.count("\n") > SCREEN_LINES:
             text = render_diff(report, chosen, by, colour=colour, brief=True)
     if output:
-        from .core.package import write_atomic
-
-        write_atomic(output, text)
+        write_output(output, text, chosen)
     else:
         click.echo(text, nl=False)
     sys.exit(1 if exit_code and not report["summary"]["identical"] else 0)

@@ -19,10 +19,12 @@ column names and repeated ids are read as they are, each with a warning in
 ``edition["warnings"]``; ``edition["columns"]`` holds each resource's header.
 """
 
+import csv
 import json
 import posixpath
 from pathlib import Path
 
+from .files import FileRefused, json_depth_problem, read_git_entry, read_package_file
 from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
 
 LIST_VALUE_FIELDS = ("departments",)
@@ -34,8 +36,8 @@ REGISTERS = ("categories", "departments")
 class EditionError(Exception):
     """An edition cannot be read. Names the file, and the row and field where there is one."""
 
-    def __init__(self, file, message, row=None, field=None):
-        self.file, self.row, self.field, self.message = file, row, field, message
+    def __init__(self, file, message, row=None, field=None, code=None):
+        self.file, self.row, self.field, self.message, self.code = file, row, field, message, code
         super().__init__(self.location() + "  " + message)
 
     def location(self):
@@ -48,11 +50,11 @@ class FolderReader:
         self.label = str(self.root)
 
     def read(self, path):
-        target = self.root / path
+        """The file's bytes, or None if there is none; only a regular file inside the folder (core/files.py)."""
         try:
-            return target.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
+            return read_package_file(self.root, path)
+        except FileRefused as refused:
+            raise EditionError(refused.file, refused.message, code=refused.code) from None
 
 
 class GitReader:
@@ -69,10 +71,11 @@ class GitReader:
         self.revision = self.commit.hexsha
 
     def read(self, path):
+        """The blob's bytes, or None if there is none; a symbolic link or submodule is refused (core/files.py)."""
         try:
-            return self.commit.tree[path].data_stream.read()
-        except KeyError:
-            return None
+            return read_git_entry(self.commit.tree, path)
+        except FileRefused as refused:
+            raise EditionError(refused.file, refused.message, code=refused.code) from None
 
 
 def resource_paths(descriptor, file=DESCRIPTOR):
@@ -114,11 +117,7 @@ def read_text(reader, path):
 
 
 def read_descriptor(reader):
-    text = read_text(reader, DESCRIPTOR)
-    try:
-        descriptor = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise EditionError(DESCRIPTOR, f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    descriptor = parse_json(read_text(reader, DESCRIPTOR), DESCRIPTOR)
     if not isinstance(descriptor, dict):
         raise EditionError(DESCRIPTOR, "must hold a JSON object")
     return descriptor
@@ -278,11 +277,25 @@ def _rows(reader, path):
     text = read_text(reader, path)
     if not text.strip():
         raise EditionError(path, "is empty; a resource needs at least its header row", row=1)
-    return enumerate(read_csv_text(text), start=2)
+    try:
+        return enumerate(read_csv_text(text), start=2)
+    except csv.Error as error:
+        raise EditionError(path, f"cannot be read as CSV ({error})") from None
 
 
 def _read_json(reader, path):
+    return parse_json(read_text(reader, path), path)
+
+
+def parse_json(text, path):
+    """Parsed JSON; EditionError if it is not JSON or nests deeper than a descriptor or schema ever needs."""
     try:
-        return json.loads(read_text(reader, path))
+        value = json.loads(text)
     except json.JSONDecodeError as error:
-        raise EditionError(path, f"is not valid JSON: {error.msg} at line {error.lineno}") from None
+        raise EditionError(path, f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except RecursionError:
+        raise EditionError(path, "nests too deeply to be read; a descriptor or schema needs only a few levels") from None
+    problem = json_depth_problem(value)
+    if problem:
+        raise EditionError(path, problem)
+    return value

@@ -3,8 +3,11 @@
 import csv
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from .files import allow_long_cells
 
 DESCRIPTOR = "datapackage.json"
 
@@ -47,8 +50,14 @@ def data_path(resource):
 
 
 def read_csv_text(text):
-    """Rows of a CSV as dicts of strings, in file order."""
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    """Rows of a CSV as dicts of strings, in file order.
+
+    CRLF line endings (a Windows checkout) read as the same data as LF, inside quoted cells too.
+    Cells may be as long as the file size limit (core/files.py). A CSV the csv module cannot
+    parse raises csv.Error.
+    """
+    allow_long_cells()
+    return list(csv.DictReader(io.StringIO(text.replace("\r\n", "\n"), newline="")))
 
 
 def csv_text(fieldnames, rows):
@@ -59,17 +68,39 @@ def csv_text(fieldnames, rows):
     return buffer.getvalue()
 
 
+class WriteError(Exception):
+    """A file cannot be written; the message names it and says why."""
+
+
 def write_atomic(path, text):
-    """Write text to path so that a reader sees the old file or the new one, never half of one."""
+    """Write text to path so that a reader sees the old file or the new one, never half of one.
+
+    The parent folder must exist (it is never created silently). A new file gets the usual
+    permissions (0666 minus the umask), an existing file keeps its mode, and a symbolic link
+    at path is refused rather than replaced. The temporary file is removed on any failure,
+    Ctrl-C and SIGTERM included (the CLI turns SIGTERM into an exception).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_symlink():
+        raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)")
+    if not path.parent.is_dir():
+        if path.parent.exists():
+            raise WriteError(f"{path}: cannot write: {path.parent} is a file, not a folder")
+        raise WriteError(f"{path}: cannot write: the folder {path.parent} does not exist (create it first)")
     try:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode()
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write in {path.parent} ({error.strerror})") from None
+    try:
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
 
 
@@ -133,3 +164,9 @@ def write_bytes_atomic(path, data, mode=None):
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode():
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from ..core.edition import EditionError, FolderReader, GitReader, load_edition
+from ..core.files import FileRefused, read_git_entry
 from ..core.package import DESCRIPTOR
 from .compare import empty_edition
 
@@ -19,6 +20,10 @@ WORKING_TREE = "working tree"
 
 class SideError(Exception):
     """A side cannot be resolved or read; the message says which side and what to do."""
+
+    def __init__(self, message, file=None, code=None):
+        super().__init__(message)
+        self.file, self.code = file, code
 
 
 def editions(repo_folder, old_spec, new_spec):
@@ -87,7 +92,8 @@ def load(reader, role):
         edition = load_edition(reader, lenient=True)
     except EditionError as error:
         where = f"revision {reader.label}" if isinstance(reader, GitReader) else reader.label
-        raise SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}") from None
+        raise SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}",
+                        file=error.file, code=error.code) from None
     edition["revision"] = getattr(reader, "revision", None)
     return edition
 

@@ -9,17 +9,19 @@ new), the corrections that still apply carry over, and the report says what woul
 datapackage.json (``edition`` and ``sources``; never ``version``).
 """
 
+import csv
 import hashlib
 import json
 import re
 from dataclasses import asdict
 from pathlib import Path
 
-from ..core.package import (
-    CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text, data_path, id_prefix, read_csv_text,
-    write_atomic,
-)
 from ..core.edition import unsafe_path_problem
+from ..core.files import FileRefused, json_depth_problem, read_package_file
+from ..core.package import (
+    CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, WriteError, csv_text, data_path, id_prefix,
+    read_csv_text, write_atomic,
+)
 from .derive import import_source
 from .links import LinksError, links_path, links_text, read_links
 from .parse import SourceRefused
@@ -30,8 +32,13 @@ EDITION = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # a Data Package name: safe inside a file name
 
 
+__all__ = ["ImportInputError", "WriteError", "run_import", "render_text"]
+
+
 class ImportInputError(Exception):
-    pass
+    def __init__(self, message, file=None, code=None):
+        super().__init__(message)
+        self.file, self.code = file, code
 
 
 def run_import(repo, source=None, write=False, edition=None):
@@ -50,14 +57,16 @@ def run_import(repo, source=None, write=False, edition=None):
             raise ImportInputError(f"give the extracted text of edition {edition} as PATH")
         source = repo / _descriptor_source(descriptor, edition)
     source = Path(source)
+    # files are read as validate reads them (core/files.py): regular files inside their folder, size-limited
+    source_bytes = _read_bytes(source.parent, source.name, "source", shown=source)
     try:
         prefix = id_prefix(descriptor)
     except ValueError as error:
         raise ImportInputError(f"{repo / DESCRIPTOR}: {error}") from None
     town = (descriptor.get("town") or {}).get("name") if isinstance(descriptor.get("town"), dict) else None
-    text = _read(source, "source")
-    corrections = _read_csv(repo / data_path("corrections"), CORRECTION_FIELDS)
-    categories = {row["name"] for row in _read_csv(repo / data_path("categories"), ("name",))}
+    text = _decode(source_bytes, source).replace("\r\n", "\n")
+    corrections = _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS)
+    categories = {row["name"] for row in _read_csv(repo, data_path("categories"), ("name",))}
     links_file = links_path(edition)
     links = _read_links(repo, links_file, prefix)
     # a new edition is linked to data/; a re-import follows its links file, and links a row the file
@@ -78,7 +87,7 @@ def run_import(repo, source=None, write=False, edition=None):
     else:
         report["differences"] = [] if write else _differences(repo, result.rows)
     blocked = bool(result.source_problems or (result.correction_problems and not new_edition))
-    files = _files_to_write(repo, source, edition, descriptor, new_edition, links_file, result, report)
+    files = _files_to_write(repo, source_bytes, edition, descriptor, new_edition, links_file, result, report)
     report["would_write"] = [path for path, _ in files]
     if write and not blocked:
         for path, content in files:
@@ -131,28 +140,28 @@ def _report(source, edition, package_edition, descriptor, new_edition, links_fil
     }
 
 
-def _files_to_write(repo, source, edition, descriptor, new_edition, links_file, result, report):
+def _files_to_write(repo, data, edition, descriptor, new_edition, links_file, result, report):
     """(path, content) of every file the import writes, in the order it writes them (the descriptor last)."""
     files = []
     links = links_text(result.linking.links)
     if new_edition:
-        data = Path(source).read_bytes()
         # the text decoded as it is (no newline translation): UTF-8 written back gives these very bytes
         text = data.decode("utf-8")
         name = descriptor.get("name")
         name = name if isinstance(name, str) and PACKAGE_NAME.match(name) else "duty-list"
         kept_source = f"sources/{name}-{edition}.extracted.txt"
-        if (repo / kept_source).exists() and (repo / kept_source).read_bytes() != data:
+        held = _read_bytes(repo, kept_source, "kept source", missing_ok=True)
+        if held is not None and held != data:
             raise ImportInputError(f"{repo / kept_source} already holds another text; move it away or import that one")
         files.append((kept_source, text))
-    if new_edition or _current_text(repo / links_file) != links:
+    if new_edition or _current_text(repo, links_file) != links:
         files.append((links_file, links))
     if new_edition and report["corrections"]["dropped"]:
         files.append((data_path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
     for list_name in LISTS:
         path = data_path(LIST_RESOURCES[list_name])
         text = csv_text(LIST_FIELDS[list_name], result.rows[list_name])
-        if new_edition or _current_text(repo / path) != text:
+        if new_edition or _current_text(repo, path) != text:
             files.append((path, text))
     if new_edition:
         updated = _descriptor_for(descriptor, edition, kept_source, data, result.pages)
@@ -176,10 +185,10 @@ def _descriptor_for(descriptor, edition, kept_source, data, pages):
     return {**descriptor, "edition": edition, "sources": [entry, *sources]}
 
 
-def _current_text(path):
+def _current_text(repo, relative):
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, UnicodeDecodeError):
+        return _read(repo, relative, "data", missing_ok=True)
+    except ImportInputError:
         return None
 
 
@@ -187,7 +196,7 @@ def _read_links(repo, links_file, prefix):
     if not (repo / links_file).is_file():
         return {}
     try:
-        return read_links(_read(repo / links_file, "links file"), links_file, prefix)
+        return read_links(_read(repo, links_file, "links file"), links_file, prefix)
     except LinksError as error:
         raise ImportInputError(f"{error}; nothing was written") from None
 
@@ -199,9 +208,8 @@ def _current_items(repo, strict=True):
     """
     items = {}
     for list_name in LISTS:
-        path = repo / data_path(LIST_RESOURCES[list_name])
         try:
-            rows = _read_csv(path, LIST_FIELDS[list_name])
+            rows = _read_csv(repo, data_path(LIST_RESOURCES[list_name]), LIST_FIELDS[list_name])
         except ImportInputError:
             if strict:
                 raise
@@ -229,9 +237,9 @@ def _item_problem(row, items):
 def _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, anomalies):
     """The anomalies of a new edition that the package's own edition does not show (same item, field, code and text)."""
     try:
-        source = repo / _descriptor_source(descriptor, package_edition)
         current = import_source(
-            _read(source, "source"), _read_csv(repo / data_path("corrections"), CORRECTION_FIELDS), categories, town=town,
+            _read(repo, _descriptor_source(descriptor, package_edition), "source").replace("\r\n", "\n"),
+            _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS), categories, town=town,
             prefix=prefix, links=_read_links(repo, links_path(package_edition), prefix), used_ids=lambda: ids_ever_used(repo, prefix),
         )
         known = {(a.item_id, a.field, a.code, a.text) for a in current.anomalies}
@@ -241,12 +249,16 @@ def _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, 
 
 
 def _descriptor(repo):
+    shown = repo / DESCRIPTOR
     try:
-        descriptor = json.loads(_read(repo / DESCRIPTOR, "descriptor"))
-    except json.JSONDecodeError as error:
-        raise ImportInputError(f"{repo / DESCRIPTOR}: not valid JSON ({error.msg} at line {error.lineno})") from None
+        descriptor = json.loads(_read(repo, DESCRIPTOR, "descriptor"))
+    except (ValueError, RecursionError):
+        raise ImportInputError(f"{shown}: not valid JSON; run dutylist validate", file=shown) from None
+    problem = json_depth_problem(descriptor)
+    if problem:
+        raise ImportInputError(f"{shown}: {problem}", file=shown)
     if not isinstance(descriptor, dict):
-        raise ImportInputError(f"{repo / DESCRIPTOR}: must hold a JSON object")
+        raise ImportInputError(f"{shown}: must hold a JSON object", file=shown)
     return descriptor
 
 
@@ -263,20 +275,43 @@ def _descriptor_source(descriptor, edition):
     return chosen["path"]
 
 
-def _read(path, what):
+def _read(folder, relative, what, shown=None, missing_ok=False):
+    shown = shown or Path(folder) / relative
+    data = _read_bytes(folder, relative, what, shown, missing_ok)
+    return None if data is None else _decode(data, shown)
+
+
+def _read_bytes(folder, relative, what, shown=None, missing_ok=False):
+    shown = shown or Path(folder) / relative
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ImportInputError(f"{path}: no such file (the {what} to import)") from None
+        data = read_package_file(folder, relative)
+    except FileRefused as refused:
+        raise ImportInputError(f"{shown}: {refused.message}", file=shown, code="file-refused") from None
+    if data is None and not missing_ok:
+        raise ImportInputError(f"{shown}: no such file (the {what} to import)", file=shown)
+    return data
+
+
+def _decode(data, shown):
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ImportInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
+        raise ImportInputError(f"{shown}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8", file=shown) from None
 
 
-def _read_csv(path, required_columns):
-    rows = read_csv_text(_read(path, "curated data"))
+def _parse_csv(text, shown):
+    try:
+        return read_csv_text(text)
+    except csv.Error as error:
+        raise ImportInputError(f"{shown}: cannot be read as CSV ({error})", file=shown) from None
+
+
+def _read_csv(repo, relative, required_columns):
+    shown = Path(repo) / relative
+    rows = _parse_csv(_read(repo, relative, "curated data"), shown)
     missing = [column for column in required_columns if rows and column not in rows[0]]
     if missing:
-        raise ImportInputError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise ImportInputError(f"{shown}: missing column(s) {', '.join(missing)}", file=shown)
     return rows
 
 
@@ -285,10 +320,8 @@ def _differences(repo, rows_by_list):
     differences = []
     for list_name, derived in rows_by_list.items():
         path = data_path(LIST_RESOURCES[list_name])
-        try:
-            current = read_csv_text((repo / path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            current = []
+        text = _read(repo, path, "data", missing_ok=True)
+        current = [] if text is None else _parse_csv(text, repo / path)
         current_by_id = {row.get("id"): row for row in current}
         for row_number, row in enumerate(derived, start=2):
             held = current_by_id.get(row["id"])

@@ -136,9 +136,11 @@ def _has(commit, path):
 def _descriptor(commit):
     import json
 
+    from ..core.files import FileRefused, read_git_entry
+
     try:
-        value = json.loads(commit.tree[DESCRIPTOR].data_stream.read())
-    except (KeyError, ValueError):
+        value = json.loads(read_git_entry(commit.tree, DESCRIPTOR) or b"")
+    except (FileRefused, ValueError, RecursionError):  # a link, a huge or a too deeply nested file: no version
         return None
     return value if isinstance(value, dict) else None
 

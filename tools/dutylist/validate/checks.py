@@ -26,6 +26,7 @@ REQUIRED_TEXT_FIELDS = ("category", "name")
 CORRECTABLE_FIELDS = TEXT_FIELDS
 FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
+MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 
 CHECKS = []
 
@@ -81,6 +82,10 @@ def check_tables(package):
             if error.type == "primary-key" and error.row_number in unique_rows:
                 continue  # the unique-error on the same row says it already
             yield _table_finding(package, task.name, error)
+        for warning in task.warnings:  # frictionless stops at its error limit: say so
+            if warning.startswith("reached error limit"):
+                yield finding("table-error-limit", file=package.files.get(task.name, DESCRIPTOR), resource=task.name,
+                              limit=warning.rsplit(":", 1)[-1].strip())
 
 
 def _frictionless_resources(package):
@@ -106,8 +111,11 @@ def _table_finding(package, resource, error):
     file = package.files.get(resource, DESCRIPTOR)
     if error.type == "foreign-key" and field == "category":
         return finding("unknown-category", file=file, resource=resource, row=row, field=field, text=text)
+    message = descriptor.get("message") or error.title
+    if len(message) > MAX_MESSAGE:  # frictionless quotes the whole cell; the text line shows its start
+        message = message[: MAX_MESSAGE - 1] + "…"
     return Finding(
-        code=f"table-{error.type}", level="error", message=descriptor.get("message") or error.title,
+        code=f"table-{error.type}", level="error", message=message,
         file=file, resource=resource, row=row, field=field, text=str(text) if text not in (None, "") else None,
         fix=TABLE_FIXES.get(error.type),
     )
@@ -119,14 +127,17 @@ def _table_finding(package, resource, error):
 def check_seq(package):
     for list_name, resource in LIST_RESOURCES.items():
         items = sorted((i for i in package.items if i["list"] == list_name and isinstance(i.get("seq"), int)), key=lambda i: i["seq"])
-        seqs = {i["seq"] for i in items}
         count = len(items)
-        for missing in sorted(set(range(1, max(seqs, default=0) + 1)) - seqs):
-            after = next(i for i in items if i["seq"] > missing)
-            yield finding(
-                "seq-gap", file=after["_file"], resource=resource, row=after["_row"], field="seq",
-                text=str(after["seq"]), list=list_name, missing=missing, count=count,
-            )
+        expected = 1
+        for item in items:  # one finding per run of missing numbers: work grows with the rows, not the values
+            if item["seq"] > expected:
+                last = item["seq"] - 1
+                missing = f"{expected} is" if last == expected else f"{expected}–{last} ({last - expected + 1} numbers) are"
+                yield finding(
+                    "seq-gap", file=item["_file"], resource=resource, row=item["_row"], field="seq",
+                    text=str(item["seq"]), list=list_name, missing=missing, count=count,
+                )
+            expected = max(expected, item["seq"] + 1)
 
 
 @check
