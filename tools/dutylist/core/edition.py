@@ -191,6 +191,9 @@ def lenient_rows(text, path, warnings):
     import csv
     import io
 
+    from .files import allow_long_cells
+
+    allow_long_cells()  # a cell may be as long as the file size limit allows
     records = csv.reader(io.StringIO(text, newline=""))
     raw = next(records, [])
     counts = {name: raw.count(name) for name in raw}
