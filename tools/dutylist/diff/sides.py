@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 from ..core.edition import EditionError, FolderReader, GitReader, load_edition
-from ..core.files import FileRefused, read_git_entry
 from ..core.package import DESCRIPTOR
 from .compare import empty_edition
 

@@ -1,26 +1,23 @@
 """``dutylist new-item``: add an item to a list with a fresh id and the next 序号, or refuse it.
 
-The id is the next number after every id the package has ever used: the ids in the current
-files and every id that appears in the git history of data/ (all branches), so that a retired
-id is never given again. The item is refused when ``dutylist validate`` would report a new error
+The id is the town's division code (from datapackage.json) and the next number after every id the
+package has ever used: in the current files and links files and anywhere in their git history (all
+branches), the same search the importer makes, so that a retired id is never given again. The item is refused when ``dutylist validate`` would report a new error
 for it (unknown category or department, empty name, a page out of range, steps not numbered 1, 2,
 …): the package is validated with and without the item, in a temporary copy, and only the errors
 the item brings count. The list's CSV is then rewritten atomically, in canonical form.
 """
 
 import os
-import re
 import shutil
 import stat
-import subprocess
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, resource_paths
-from ..core.package import ID_PREFIX, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, csv_text, read_csv_text, write_bytes_atomic
+from ..core.package import LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, csv_text, id_prefix, read_csv_text, write_bytes_atomic
 
-ID_NUMBER = re.compile(re.escape(ID_PREFIX) + r"([0-9]{4})(?![0-9])")
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 
 
@@ -36,25 +33,25 @@ class NewItemError(Exception):
     """The item cannot be added as asked (misuse, or a package that cannot be read)."""
 
 
-def used_id_numbers(root, progress=None):
-    """Every id number in the current data/ files and in the git history of data/ (all refs)."""
-    numbers = set()
-    data = Path(root) / "data"
-    for path in sorted(data.glob("*.csv")) if data.is_dir() else []:
-        numbers.update(int(match) for match in ID_NUMBER.findall(path.read_text(encoding="utf-8", errors="replace")))
+def used_id_numbers(root, prefix, progress=None):
+    """(every id number the package has ever used, whether git history was searched): the importer's own
+    answer (importing/used_ids.py: data/ and the links files, in the working tree and all of git history)."""
+    from ..importing.used_ids import ids_ever_used
+
     if progress:
         progress.stage("reading the ids in git history")
+    numbers = {int(item_id[len(prefix):]) for item_id in ids_ever_used(root, prefix)}
+    return numbers, _in_git(root)
+
+
+def _in_git(root):
+    import git  # imported here so that commands without git history start fast
+
     try:
-        history = subprocess.run(
-            ["git", "log", "--all", "-p", "--no-textconv", "--no-ext-diff", "--format=", "--", "data/"],
-            cwd=root, capture_output=True, check=False,
-        )
-    except OSError:
-        return numbers, False
-    if history.returncode != 0:
-        return numbers, False
-    numbers.update(int(match) for match in ID_NUMBER.findall(history.stdout.decode("utf-8", errors="replace")))
-    return numbers, True
+        git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return False
+    return True
 
 
 def one_line(text):
@@ -98,11 +95,15 @@ def add_item(root, list_name, values, progress=None):
     text = target.read_text(encoding="utf-8")
     rows = read_csv_text(text)
     fieldnames = list(rows[0].keys()) if rows else list(LIST_FIELDS[list_name])
-    numbers, history_checked = used_id_numbers(root, progress)
+    try:
+        prefix = id_prefix(descriptor)
+    except ValueError as error:
+        raise NewItemError(str(error)) from None
+    numbers, history_checked = used_id_numbers(root, prefix, progress)
     number = max(numbers, default=0) + 1
     if number > 9999:
-        raise NewItemError(f"every id {ID_PREFIX}0001…{ID_PREFIX}9999 has been used; ids are never reused")
-    item_id = f"{ID_PREFIX}{number:04d}"
+        raise NewItemError(f"every id {prefix}0001…{prefix}9999 has been used; ids are never reused")
+    item_id = f"{prefix}{number:04d}"
     seq = max((int(row["seq"]) for row in rows if row.get("seq", "").isdigit()), default=0) + 1
     row = build_row(list_name, fieldnames, item_id, seq, values)
     new_text = csv_text(fieldnames, rows + [row])
