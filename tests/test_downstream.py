@@ -3,9 +3,12 @@
 import contextlib
 import importlib.util
 import io
+import json
 import os
 import re
+import shlex
 import subprocess
+import sys
 
 import pytest
 
@@ -61,7 +64,12 @@ def test_every_python_block_runs_as_printed(repo, index, monkeypatch):
     assert expected[marker] in output, output
 
 
-def test_the_shell_command_finds_the_release_commit_of_a_version(repo):
-    (command,) = [block.strip() for block in SHELL]
-    result = subprocess.run(command, shell=True, cwd=repo.root, capture_output=True, text=True, env={**os.environ, **GIT_ENV})
-    assert result.returncode == 0 and result.stdout.strip() == repo.git("rev-list", "--max-parents=0", "HEAD")
+def test_the_shell_commands_list_the_release_commit_of_each_version(repo):
+    (block,) = SHELL
+    assert block.splitlines() == ["dutylist editions", "dutylist editions --format json"]
+    text, as_json = (subprocess.run([sys.executable, "-m", "dutylist", *shlex.split(line)[1:]], cwd=repo.root,
+                                    capture_output=True, text=True, env={**os.environ, **GIT_ENV}) for line in block.splitlines())
+    assert text.returncode == 0 and as_json.returncode == 0, (text.stderr, as_json.stderr)
+    released = {entry["version"]: entry["commit"] for entry in json.loads(as_json.stdout)["versions"]}
+    assert released == {"1.0.0": repo.git("rev-list", "--max-parents=0", "HEAD"), "1.1.0": repo.git("rev-parse", "HEAD")}
+    assert released["1.0.0"][:12] in text.stdout and released["1.1.0"][:12] in text.stdout
