@@ -1,14 +1,13 @@
 """Every command printed in the README and in docs/, and every `Example:` line of `--help`, runs as printed on a fresh clone.
 
 The `dutylist …` lines of the ```sh blocks of README.md and docs/*.md run in document order in one fresh
-`git clone` of this repository (the order of DOCUMENTS puts the pages whose commands change data/ last);
+`git clone` of this repository at HEAD, as a fresh clone holds it (the order of DOCUMENTS puts the pages whose commands change data/ last);
 the `Example:` lines of every command's `--help` run in a second clone, the two clones side by side. A line
 is expected to exit 0 unless its comment ends with `# exit N`. A block preceded by
 `<!-- docs-test: skip: REASON -->` is not run (it needs a state of the reader's own); its reason says
 which test covers it, and there must stay few of them.
 """
 
-import os
 import re
 import shlex
 import subprocess
@@ -96,7 +95,7 @@ def dutylist(line, cwd):
     args = shlex.split(line, comments=True)
     assert args[0] == "dutylist", line
     return subprocess.run([sys.executable, "-m", "dutylist", *args[1:]], cwd=cwd, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C.UTF-8"})
+                          stdin=subprocess.DEVNULL)
 
 
 def clone(target):
