@@ -3,9 +3,12 @@
 import contextlib
 import importlib.util
 import io
+import json
 import os
 import re
+import shlex
 import subprocess
+import sys
 
 import pytest
 
@@ -61,7 +64,29 @@ def test_every_python_block_runs_as_printed(repo, index, monkeypatch):
     assert expected[marker] in output, output
 
 
-def test_the_shell_command_finds_the_release_commit_of_a_version(repo):
-    (command,) = [block.strip() for block in SHELL]
-    result = subprocess.run(command, shell=True, cwd=repo.root, capture_output=True, text=True, env={**os.environ, **GIT_ENV})
-    assert result.returncode == 0 and result.stdout.strip() == repo.git("rev-list", "--max-parents=0", "HEAD")
+def test_the_shell_commands_list_the_release_commit_of_each_version(repo):
+    (block,) = SHELL
+    assert block.splitlines() == ["dutylist editions", "dutylist editions --format json"]
+    text, as_json = (subprocess.run([sys.executable, "-m", "dutylist", *shlex.split(line)[1:]], cwd=repo.root,
+                                    capture_output=True, text=True, env={**os.environ, **GIT_ENV}) for line in block.splitlines())
+    assert text.returncode == 0 and as_json.returncode == 0, (text.stderr, as_json.stderr)
+    released = {entry["version"]: entry["commit"] for entry in json.loads(as_json.stdout)["versions"]}
+    assert released == {"1.0.0": repo.git("rev-list", "--max-parents=0", "HEAD"), "1.1.0": repo.git("rev-parse", "HEAD")}
+    assert released["1.0.0"][:12] in text.stdout and released["1.1.0"][:12] in text.stdout
+
+
+USING = README.split("## Using the data", 1)[1].split("\n## ", 1)[0]
+USING_BLOCKS = re.findall(r"```python\n(.*?)```", USING, flags=re.S)
+
+
+@pytest.mark.parametrize("index", range(len(USING_BLOCKS)))
+def test_the_python_blocks_of_using_the_data_run_on_the_real_package(index, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(compile(USING_BLOCKS[index], "README.md", "exec"), {"__name__": "readme"})
+    lines = output.getvalue().splitlines()
+    first = {"from frictionless": "652325100-0086 1 推荐县级以上党代表工作 ['奇台县委组织部']",
+             "import csv": "652325100-0154 "}
+    marker = next(key for key in first if key in USING_BLOCKS[index])
+    assert lines[0].startswith(first[marker]) and len(lines) in (68, 26), lines[:3]

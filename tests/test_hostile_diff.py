@@ -395,8 +395,8 @@ def test_two_different_editions_are_never_reported_identical(change):
     json.dumps(report, allow_nan=False)
 
 
-def test_the_readmes_validate_commands_run_as_printed():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_validate_commands_run_as_printed():
+    readme = (ROOT / "docs" / "validate.md").read_text(encoding="utf-8")
     lines = [line.split("#")[0].strip() for line in readme.splitlines() if line.startswith("dutylist validate")]
     commands = sorted({line for line in lines if "[" not in line})  # not the synopsis
     assert "dutylist validate --against 1.0.0" in commands and len(commands) >= 4

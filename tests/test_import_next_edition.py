@@ -269,7 +269,7 @@ def test_the_new_source_is_kept_byte_for_byte_even_with_windows_line_endings(rep
 
 
 def readme_steps():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
     section = readme.split("## When a new edition is published", 1)[1].split("\n## ", 1)[0]
     block = section.split("```sh\n", 1)[1].split("```", 1)[0]
     return [line for line in block.splitlines() if line.strip()]
