@@ -276,3 +276,12 @@ def test_a_binary_export_goes_to_a_pipe_as_the_same_bytes_as_to_a_file(tmp_path)
     written = export_file(ROOT, tmp_path, "list.xlsx").read_bytes()
     piped = export(ROOT, "--format", "xlsx").stdout_bytes
     assert piped == written and piped.startswith(b"PK")
+
+
+def test_export_into_a_missing_folder_is_refused_and_creates_nothing(tmp_path):
+    """-o never creates folders (docs/safety.md): exit 2, the folder named, nothing written."""
+    target = tmp_path / "missing" / "duties.json"
+    result = CliRunner().invoke(cli, ["export", "--repo", str(ROOT), "-o", str(target)])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "missing").exists()

@@ -217,7 +217,7 @@ def diff(old, new, repo, output_format, output, by, exit_code, full):
     NEW defaults to the working tree, OLD to the previous version in history. Printed text or
     markdown longer than a screen shows its summary and says how to see the rest (--full, -o).
 
-    Example: dutylist diff 1.0.0 HEAD --format markdown -o changelog/1.1.0.md
+    Example: dutylist diff 1.0.0 HEAD --format markdown -o report.md
     """
     from .core.progress import Progress
     from .diff.compare import compare
@@ -376,7 +376,7 @@ def export(repo, output_format, output, revision):
 
     Example: dutylist export --format xlsx -o qitai-duties.xlsx
     """
-    from .core.package import write_bytes_atomic
+    from .core.package import WriteError, write_bytes_atomic
     from .core.progress import Progress
     from .diff.sides import SideError, load, reader_for
     from .export import ExportError
@@ -401,7 +401,10 @@ def export(repo, output_format, output, revision):
         else:
             sys.stdout.buffer.write(data)
         return
-    write_bytes_atomic(output, data)
+    try:
+        write_bytes_atomic(output, data)
+    except WriteError as error:
+        raise UserError(str(error), code="cannot-write", file=output) from None
     click.echo(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)
 
 

@@ -73,12 +73,18 @@ class WriteError(Exception):
 
 
 def write_atomic(path, text):
-    """Write text to path so that a reader sees the old file or the new one, never half of one.
+    """Write text (UTF-8) to path so that a reader sees the old file or the new one, never half of one (see write_bytes_atomic)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path, data, mode=None):
+    """Write bytes to path so that a reader sees the old file or the new one, never half of one.
 
     The parent folder must exist (it is never created silently). A new file gets the usual
-    permissions (0666 minus the umask), an existing file keeps its mode, and a symbolic link
-    at path is refused rather than replaced. The temporary file is removed on any failure,
-    Ctrl-C and SIGTERM included (the CLI turns SIGTERM into an exception).
+    permissions (0666 minus the umask), an existing file keeps its mode (``mode`` sets them
+    instead), and a symbolic link at path is refused rather than replaced. The temporary file is
+    removed on any failure, Ctrl-C and SIGTERM included (the CLI turns SIGTERM into an exception).
+    Raises WriteError, with a message naming the path, when the file cannot be written.
     """
     path = Path(path)
     if path.is_symlink():
@@ -88,14 +94,15 @@ def write_atomic(path, text):
             raise WriteError(f"{path}: cannot write: {path.parent} is a file, not a folder")
         raise WriteError(f"{path}: cannot write: the folder {path.parent} does not exist (create it first)")
     try:
-        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode()
+        if mode is None:
+            mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode()
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
         raise WriteError(f"{path}: cannot write in {path.parent} ({error.strerror})") from None
     try:
         os.fchmod(handle, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
@@ -145,25 +152,6 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def write_bytes_atomic(path, data, mode=None):
-    """Write bytes atomically, as ``write_atomic``; ``mode`` sets the file's permission bits (else 0o666 less the umask, as for any new file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _new_file_mode():
