@@ -129,14 +129,13 @@ def diff(old, new, repo, output_format, output, by, exit_code):
 
     Example: dutylist diff 1.0.0 HEAD --format markdown -o changelog/1.1.0.md
     """
-    from .diff.compare import compare
-    from .diff.sides import SideError, editions
+    from .diff.sides import SideError, readers
+    from .diff.stream import compare_readers
 
     try:
-        old_edition, new_edition = editions(repo, old, new)
+        report = compare_readers(*readers(repo, old, new))
     except SideError as error:
         raise UserError(str(error)) from None
-    report = compare(old_edition, new_edition)
     text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
     if output:
         from .core.package import write_atomic

@@ -49,6 +49,13 @@ class FolderReader:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
+    def open_binary(self, path):
+        """A buffered binary stream of the file, for reading a large table without holding it, or None."""
+        try:
+            return (self.root / path).open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
 
 class GitReader:
     """Reads files of one revision straight from git objects: the working tree is never touched."""
@@ -119,7 +126,8 @@ def read_descriptor(reader):
     return descriptor
 
 
-def load_edition(reader):
+def load_edition(reader, lists=True):
+    """The edition as plain data; with lists=False, everything but the three lists (whose items stay empty)."""
     descriptor = read_descriptor(reader)
     paths = resource_paths(descriptor)
     edition = {"label": reader.label, "descriptor": descriptor, "items": {}, "registers": {}, "corrections": [], "schemas": {}}
@@ -129,7 +137,7 @@ def load_edition(reader):
             edition["schemas"][resource.get("name")] = _read_json(reader, schema)
         elif isinstance(schema, dict):
             edition["schemas"][resource.get("name")] = schema
-    for resource, list_name in LIST_OF_RESOURCE.items():
+    for resource, list_name in LIST_OF_RESOURCE.items() if lists else ():
         path = _required_path(paths, resource)
         for row_number, row in _rows(reader, path):
             item = item_from_row(row, list_name, path, row_number)

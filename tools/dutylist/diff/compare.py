@@ -32,8 +32,12 @@ def empty_edition(label="empty edition"):
             "corrections": [], "schemas": {}, "empty": True}
 
 
-def compare(old, new):
+def compare(old, new, unchanged=None):
+    """The report. ``unchanged`` is for a caller that left out the items equal on both sides but for their 序号
+    (diff/stream.py): ``{"renumbered": [(list, old seq, new seq)], "lists": {list: {"before", "after"}}}``."""
     items, renumbered = item_changes(old["items"], new["items"])
+    if unchanged:
+        renumbered += unchanged["renumbered"]
     report = {
         "from": side(old),
         "to": side(new),
@@ -49,7 +53,8 @@ def compare(old, new):
         "by_department": by_department(items),
         "notes": notes(old, new),
     }
-    report["summary"] = summary(report, old["items"], new["items"])
+    lists = unchanged["lists"] if unchanged else list_counts(old["items"], new["items"])
+    report["summary"] = summary(report, lists)
     return report
 
 
@@ -260,7 +265,16 @@ def _departments(item):
     return list(dict.fromkeys(found))
 
 
-def summary(report, old_items, new_items):
+def list_counts(old_items, new_items):
+    counts = {list_name: {"before": 0, "after": 0} for list_name in LISTS}
+    for item in old_items.values():
+        counts[item["list"]]["before"] += 1
+    for item in new_items.values():
+        counts[item["list"]]["after"] += 1
+    return counts
+
+
+def summary(report, lists):
     counts = {kind: 0 for kind in KINDS}
     for item in report["items"]:
         counts[item["change"]] += 1
@@ -271,11 +285,7 @@ def summary(report, old_items, new_items):
     descriptor = report["descriptor"]
     counts["descriptor"] = len(descriptor["changed"]) + len(descriptor["resources_added"]) + len(descriptor["resources_removed"])
     counts["likely_renames"] = len(report["likely"]["renames"])
-    counts["lists"] = {list_name: {"before": 0, "after": 0} for list_name in LISTS}
-    for item in old_items.values():
-        counts["lists"][item["list"]]["before"] += 1
-    for item in new_items.values():
-        counts["lists"][item["list"]]["after"] += 1
+    counts["lists"] = lists
     reasons = bump_reasons(report)
     counts["identical"] = not any(counts[key] for key in (*KINDS, "renumbered", "registers", "corrections", "schema", "descriptor"))
     counts["bump"] = max((reason["bump"] for reason in reasons), key=BUMPS.index, default="none")

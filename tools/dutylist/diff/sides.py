@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from ..core.edition import EditionError, FolderReader, GitReader, load_edition
+from ..core.edition import EditionError, FolderReader, GitReader, load_edition, read_descriptor
 from ..core.package import DESCRIPTOR
 from .compare import empty_edition
 
@@ -23,14 +23,23 @@ class SideError(Exception):
 
 
 def editions(repo_folder, old_spec, new_spec):
+    """Both editions, loaded whole (the old one is the empty edition when there is no previous version)."""
+    old_reader, new_reader = readers(repo_folder, old_spec, new_spec)
+    new = load(new_reader, "NEW")
+    return (load(old_reader, "OLD") if old_reader else empty_edition()), new
+
+
+def readers(repo_folder, old_spec, new_spec):
+    """The readers of both sides; the old one is None when NEW has no previous version."""
     repo_folder = Path(repo_folder)
     new_reader = reader_for(repo_folder, new_spec, "NEW")
-    new = load(new_reader, "NEW")
-    if old_spec is None:
-        old = previous_version(repo_folder, new_reader, new)
-    else:
-        old = load(reader_for(repo_folder, old_spec, "OLD"), "OLD")
-    return old, new
+    if old_spec is not None:
+        return reader_for(repo_folder, old_spec, "OLD"), new_reader
+    try:
+        version = read_descriptor(new_reader).get("version")
+    except EditionError as error:
+        raise unreadable(new_reader, "NEW", error) from None
+    return previous_version(repo_folder, new_reader, version), new_reader
 
 
 def reader_for(repo_folder, spec, role):
@@ -63,14 +72,18 @@ def is_revision(repo_folder, spec):
     return True
 
 
-def load(reader, role):
+def load(reader, role, lists=True):
     try:
-        edition = load_edition(reader)
+        edition = load_edition(reader, lists=lists)
     except EditionError as error:
-        where = f"revision {reader.label}" if isinstance(reader, GitReader) else reader.label
-        raise SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}") from None
+        raise unreadable(reader, role, error) from None
     edition["revision"] = getattr(reader, "revision", None)
     return edition
+
+
+def unreadable(reader, role, error):
+    where = f"revision {reader.label}" if isinstance(reader, GitReader) else reader.label
+    return SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}")
 
 
 def open_repo(repo_folder, role):
@@ -123,13 +136,13 @@ def version_commit(repo, version, role):
     return commit.hexsha
 
 
-def previous_version(repo_folder, new_reader, new):
+def previous_version(repo_folder, new_reader, version):
+    """The reader of the newest commit before NEW that declares another version, or None."""
     repo = open_repo(repo_folder, "OLD")
     start = getattr(new_reader, "revision", None) or "HEAD"
-    version = new["descriptor"].get("version")
     commit = newest_commit(repo, start, lambda declared: declared != version)
     if commit is None:
-        return empty_edition()
+        return None
     reader = GitReader(repo, commit.hexsha)
     reader.label = f"{declared_version(commit)} ({commit.hexsha[:7]})"
-    return load(reader, "OLD")
+    return reader
