@@ -63,7 +63,14 @@ def check_edition(package):
 
 @check
 def check_tables(package):
-    """Types, required, unique, patterns, enums, primary and foreign keys, header and row shape."""
+    """Types, required, unique, patterns, enums, primary and foreign keys, header and row shape.
+
+    Frictionless reads the tables only when the fast pass (tables.py) finds something it might report.
+    """
+    from .tables import suspect_tables
+
+    if not suspect_tables(package):
+        return
     from frictionless import FrictionlessException, Package
 
     descriptor = {"resources": _frictionless_resources(package)}
@@ -87,7 +94,8 @@ def _frictionless_resources(package):
         schema = dict(package.schemas.get(name) or {"fields": []})
         keys = [key for key in schema.get("foreignKeys", []) if key.get("reference", {}).get("resource") in package.files]
         schema["foreignKeys"] = keys
-        resources.append({"name": name, "path": path, "format": "csv", "encoding": "utf-8", "schema": schema})
+        resources.append({"name": name, "path": path, "format": "csv", "encoding": "utf-8", "schema": schema,
+                          "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True}})  # as csv.reader reads it
     return resources
 
 

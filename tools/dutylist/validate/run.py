@@ -37,6 +37,7 @@ class Package:
     rows: dict = field(default_factory=dict)  # resource name -> [(row number, row dict)]
     items: list = field(default_factory=list)  # item dicts (edition.item_from_row) plus _file and _row
     load_findings: list = field(default_factory=list)
+    blank_lines: dict = field(default_factory=dict)  # resource name -> whether its text may hold a blank line
 
     def names(self, register):
         return {row.get("name") for _, row in self.rows.get(register, [])}
@@ -113,6 +114,7 @@ def _load_resource(package, reader, index, resource):
     if text is None:
         return
     package.files[name] = path
+    package.blank_lines[name] = text.startswith(("\n", "\r")) or "\n\n" in text or "\n\r\n" in text or "\r\r" in text
     package.rows[name] = list(enumerate(read_csv_text(text), start=2))
     if schema is not None:
         package.schemas[name] = schema
