@@ -23,6 +23,7 @@ REQUIRED_TEXT_FIELDS = ("category", "name")
 CORRECTABLE_FIELDS = TEXT_FIELDS
 FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
+GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED_PATTERNS))
 
 CHECKS = []
 
@@ -172,6 +173,8 @@ def check_step_numbering(package):
 @check
 def check_space_between_chinese(package):
     for item, field, text in _text_units(package):
+        if " " not in text and "\t" not in text and "\u3000" not in text:
+            continue  # most units: no space at all, no regex needed
         for match in SPACE_BETWEEN_CJK.finditer(text):
             yield _item_finding("space-between-chinese", item, field, match.group(), level=_flag_level(package, item, field, match.group()))
 
@@ -179,6 +182,8 @@ def check_space_between_chinese(package):
 @check
 def check_glued_latin_or_digit(package):
     for item, field, text in _text_units(package):
+        if not GLUED_ANY.search(text):
+            continue  # one regex pass decides; the patterns one by one only where something is glued
         for pattern, detail in GLUED_PATTERNS:
             for match in pattern.finditer(text):
                 fragment = text[max(match.start() - 1, 0): match.end() + 2]
@@ -299,11 +304,22 @@ def _flagged_fields(package, statuses):
 
 def _flag_level(package, item, field, fragment):
     """Warning when a correction record flags this text (unrecoverable, or kept as published); else the default."""
-    for _, record in package.corrections():
-        if (record.get("item_id"), record.get("field")) == (item["id"], field) and record.get("status") in FLAGGING_STATUSES:
-            if fragment.strip() and fragment.strip() in record.get("corrected", ""):
-                return WARNING
+    for record in _flagging_records(package).get((item["id"], field), ()):
+        if fragment.strip() and fragment.strip() in record.get("corrected", ""):
+            return WARNING
     return None
+
+
+def _flagging_records(package):
+    """(item id, field) -> its flagging records, indexed once per package: a lookup per match, not a scan."""
+    index = package.__dict__.get("_flagging_records")
+    if index is None:
+        index = {}
+        for _, record in package.corrections():
+            if record.get("status") in FLAGGING_STATUSES:
+                index.setdefault((record.get("item_id"), record.get("field")), []).append(record)
+        package.__dict__["_flagging_records"] = index
+    return index
 
 
 def _semver(version):

@@ -113,12 +113,17 @@ def _rows_pass(schema, rows, keyed):
     key = [key] if isinstance(key, str) else key
     seen_keys = set()
     values = {name: set() for name in names if name in keyed}
+    if rows and list(rows[0][1]) != names:
+        return False, values  # another header
+    width = len(names)
+    # only the fields with something to check: a plain string field accepts any cell
+    active = [(name, check) for name, check in zip(names, checks) if check.active or name in values or name in uniques]
     for _, row in rows:
-        if list(row) != names or None in row.values():
-            return False, values  # another header, or a ragged row
-        if all(value == "" for value in row.values()):
+        if len(row) != width or None in row.values():
+            return False, values  # a ragged row
+        if not any(row.values()):
             return False, values  # a blank row
-        for name, check in zip(names, checks):
+        for name, check in active:
             value = row[name]
             if value in nulls:
                 if check.required:
@@ -151,6 +156,7 @@ class _Check:
         self.enum = set(map(str, constraints["enum"])) if "enum" in constraints else None
         self.minimum = constraints.get("minimum")
         self.maximum = constraints.get("maximum")
+        self.active = self.required or self.integer or self.pattern is not None or self.enum is not None
 
     def __call__(self, value):
         if self.integer:
