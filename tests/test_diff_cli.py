@@ -56,23 +56,23 @@ def return_item(repo):
 def move_item(repo):
     taken = repo.take("basic-duties", "652325100-0085")
     repo.append("coordinated-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments="奇台县人民政府办公室",
-                county_duties="1.统筹全县政务服务热线事项转办;\n2.督促办理反馈。", town_duties="做好转办事项的办理反馈工作。", page="36")
+                county_duties="1.统筹全县政务服务热线事项转办；\n2.督促办理反馈。", town_duties="做好转办事项的办理反馈工作。", page="36")
 
 
 def change_items(repo):
-    repo.update("basic-duties", "652325100-0003", name="组织开展基层理论宣讲,深化习近平新时代中国特色社会主义思想进万家、进社区活动")
+    repo.update("basic-duties", "652325100-0003", name="组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家、进社区活动")
     repo.update("coordinated-duties", "652325100-0140", departments="奇台县应急管理局、奇台县消防救援大队",
-                town_duties="1.启动应急救援工作预案,开展先期处置,并及时上报申请增援;\n2.配合做好人员疏散;\n3.维护事故现场秩序,组织安抚遇险人员和遇险遇难人员亲属。")
+                town_duties="1.启动应急救援工作预案，开展先期处置，并及时上报申请增援；\n2.配合做好人员疏散；\n3.维护事故现场秩序，组织安抚遇险人员和遇险遇难人员亲属。")
     repo.update("coordinated-duties", "652325100-0121", page="24")
 
 
 def rename_and_split(repo):
     taken = repo.take("basic-duties", "652325100-0040")
     repo.append("basic-duties", id="652325100-0180", category=taken["category"], page=taken["page"],
-                name="开展禁毒宣传教育,负责本镇社区戒毒、社区康复工作,依法处置非法种植的毒品原植物")
+                name="开展禁毒宣传教育，负责本镇社区戒毒、社区康复工作，依法处置非法种植的毒品原植物")
     taken = repo.take("basic-duties", "652325100-0041")
-    repo.append("basic-duties", id="652325100-0181", category=taken["category"], page=taken["page"], name="培育和践行社会主义核心价值观,开展新时代爱国主义教育")
-    repo.append("basic-duties", id="652325100-0182", category=taken["category"], page=taken["page"], name="开展国防宣传教育,开展精神文明创建工作")
+    repo.append("basic-duties", id="652325100-0181", category=taken["category"], page=taken["page"], name="培育和践行社会主义核心价值观，开展新时代爱国主义教育")
+    repo.append("basic-duties", id="652325100-0182", category=taken["category"], page=taken["page"], name="开展国防宣传教育，开展精神文明创建工作")
 
 
 def change_metadata(repo):

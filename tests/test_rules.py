@@ -1,6 +1,17 @@
 """Each normalisation rule, on text taken from the source."""
 
-from dutylist.importing.rules import join_wrapped_lines, normalise_cells, one_step_per_line, split_departments, split_handover
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dutylist.importing.rules import (
+    RULES,
+    full_width_punctuation,
+    join_wrapped_lines,
+    normalise_cells,
+    one_step_per_line,
+    split_departments,
+    split_handover,
+)
 
 
 def test_join_wrapped_lines_removes_spaces_left_by_line_wraps():
@@ -50,5 +61,60 @@ def test_normalise_cells_applies_the_rules_in_order():
         "category": "应急管理及消防",
         "name": "对烟花爆竹经营企业的监督检查",
         "departments": "奇台县应急管理局",
-        "handling": "1.准入与许可管理;\n2.日常监管与执法监督",
+        "handling": "1.准入与许可管理；\n2.日常监管与执法监督",
     }
+
+
+def test_full_width_punctuation_restores_the_marks_of_chinese_text():
+    assert full_width_punctuation("重大事项请示报告制度,开展理论学习,实行党务公开") == "重大事项请示报告制度，开展理论学习，实行党务公开"
+    assert full_width_punctuation("1.定期梳理干部人事档案缺失清单,推送至奇台镇; 2.审核把关") == (
+        "1.定期梳理干部人事档案缺失清单，推送至奇台镇； 2.审核把关"
+    )
+    assert full_width_punctuation("新时代文明实践所(站)建设发展") == "新时代文明实践所（站）建设发展"
+    assert full_width_punctuation("县住房和城乡建设局:") == "县住房和城乡建设局："
+
+
+def test_full_width_punctuation_looks_past_quotes_spaces_and_other_marks():
+    assert full_width_punctuation('践行新时代"枫桥经验",发挥人民调解') == '践行新时代"枫桥经验"，发挥人民调解'
+    assert full_width_punctuation('"五小工程"(小食堂、小厕所)') == '"五小工程"（小食堂、小厕所）'
+    assert full_width_punctuation("(退役军人服务站); 4.指导") == "（退役军人服务站）； 4.指导"
+    assert full_width_punctuation("及时; 2按照") == "及时； 2按照"
+
+
+def test_full_width_punctuation_keeps_marks_among_latin_letters_and_digits():
+    for text in ("1,000", "8:00", "f(x)", "GB/T 15834-2011", "3.5", "A; B", "THV 22 54 TH"):
+        assert full_width_punctuation(text) == text
+    assert full_width_punctuation("公示5个工作日,5.将鉴定表") == "公示5个工作日，5.将鉴定表"
+
+
+def test_full_width_punctuation_sets_a_pair_of_parentheses_together():
+    assert full_width_punctuation("下载(APP)使用") == "下载（APP）使用"
+    assert full_width_punctuation("中文(A)") == "中文（A）"
+    assert full_width_punctuation("标准(试行)") == "标准（试行）"
+    assert full_width_punctuation("see (1)") == "see (1)"
+
+
+def test_full_width_punctuation_keeps_straight_quotes_and_the_other_marks():
+    text = '执行"三重一大"事项、《规范》。——1.'
+    assert full_width_punctuation(text) == text
+
+
+def test_the_handover_is_split_before_its_colon_is_made_full_width():
+    cells = {"category": "民生服务", "name": "收养登记", "departments_handling": "奇台县民政局: 由县民政局负责,依法登记。"}
+    values = normalise_cells("reclaimed", cells)
+    assert values["departments"] == "奇台县民政局"
+    assert values["handling"] == "由县民政局负责，依法登记。"
+
+
+def test_the_punctuation_rule_runs_right_after_split_handover():
+    codes = [rule.code for rule in RULES]
+    assert codes.index("full-width-punctuation") == codes.index("split-handover") + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='中文a1 ,;:()"、。，（）', max_size=40))
+def test_full_width_punctuation_changes_only_the_five_marks_and_is_stable(text):
+    restored = full_width_punctuation(text)
+    assert len(restored) == len(text)
+    assert all(old == new or (old, new) in {(",", "，"), (";", "；"), (":", "："), ("(", "（"), (")", "）")} for old, new in zip(text, restored))
+    assert full_width_punctuation(restored) == restored

@@ -87,10 +87,17 @@ def _step_renumbered(package):
     edit_rows(package, "coordinated-duties", change)
 
 
-def _comma_made_full_width(package):
+def _comma_made_ascii(package):
     def change(rows):
         row = row_of(rows, "652325100-0001")
-        row["name"] = row["name"].replace(",", "，", 1)
+        row["name"] = row["name"].replace("，", ",", 1)
+    edit_rows(package, "basic-duties", change)
+
+
+def _quote_made_curly(package):
+    def change(rows):
+        row = row_of(rows, "652325100-0001")
+        row["name"] = row["name"].replace('"', "“", 1)
     edit_rows(package, "basic-duties", change)
 
 
@@ -136,7 +143,8 @@ BREAKS = {
     "step-numbering": (_step_renumbered, ("data/coordinated-duties.csv", 2, "county_duties")),
     "space-between-chinese": (_set("basic-duties", "652325100-0002", name="以铸牢中华民族 共同体意识为主线"), ("data/basic-duties.csv", 3, "name")),
     "glued-latin-or-digit": (_set("basic-duties", "652325100-0012", name="1强基层组织建设"), ("data/basic-duties.csv", 13, "name")),
-    "mixed-punctuation-width": (_comma_made_full_width, ("data/basic-duties.csv", 2, "name")),
+    "half-width-punctuation": (_comma_made_ascii, ("data/basic-duties.csv", 2, "name")),
+    "mixed-punctuation-width": (_quote_made_curly, ("data/basic-duties.csv", 2, "name")),
     "empty-required-cell": (_set("basic-duties", "652325100-0002", name=""), ("data/basic-duties.csv", 3, "name")),
     "correction-unknown-item": (_correction(item_id="652325100-0999"), ("data/corrections.csv", 2, "item_id")),
     "correction-unknown-field": (_correction(field="departments"), ("data/corrections.csv", 2, "field")),
@@ -155,6 +163,24 @@ def test_each_check_reports_its_code(package_copy, code):
     assert code in codes(report)
     located = [(f["file"], f["row"], f["field"]) for f in findings(report, code) if f["level"] == "error"]
     assert (file, row, field) in located
+
+
+def test_ascii_punctuation_is_a_finding_in_chinese_text_only(package_copy):
+    _set(
+        "basic-duties", "652325100-0002",
+        name="按照GB/T 15834-2011(标点符号用法)核对1,000份材料:8:00前上报",
+    )(package_copy)
+    report = report_of(package_copy)
+    found = [f for f in findings(report, "half-width-punctuation") if f["row"] == 3]
+    assert len(found) == 1 and found[0]["level"] == "error"
+    assert found[0]["message"] == "ASCII '(' in Chinese text, where the package writes '（' (3 in this field)"
+    assert found[0]["text"] == "15834-2011(标点符号用法)核对"  # ( ) and the colon after 材料; 1,000 and 8:00 stay ASCII
+
+
+def test_the_real_package_writes_full_width_punctuation_in_chinese_text():
+    report = report_of(ROOT)
+    assert findings(report, "half-width-punctuation") == []
+    assert findings(report, "mixed-punctuation-width") == []
 
 
 def test_step_numbering_in_a_field_flagged_unrecoverable_is_a_warning():
@@ -193,7 +219,7 @@ def test_unrecoverable_and_kept_as_published_records_are_warnings():
     unrecoverable = findings(report, "flagged-unrecoverable")
     kept = findings(report, "kept-as-published")
     assert unrecoverable and all(f["level"] == "warning" for f in unrecoverable)
-    assert {(f["file"], f["field"]) for f in kept} == {("data/coordinated-duties.csv", "county_duties")}
+    assert {(f["file"], f["field"]) for f in kept} == {("data/coordinated-duties.csv", "county_duties"), ("data/reclaimed-duties.csv", "handling")}
 
 
 def test_an_empty_name_flagged_unrecoverable_is_a_warning_not_an_error(package_copy):
@@ -363,7 +389,7 @@ def test_a_url_path_is_reported_and_never_fetched(package_copy):
 
 def test_text_output_of_a_broken_package_matches_the_golden_file(package_copy):
     _set("basic-duties", "652325100-0012", name="1强基层组织建设")(package_copy)
-    _comma_made_full_width(package_copy)
+    _comma_made_ascii(package_copy)
     _step_renumbered(package_copy)
     _correction(item_id="652325100-0999")(package_copy)
     _descriptor(lambda d: d.update(version="1.0"))(package_copy)

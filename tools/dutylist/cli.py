@@ -146,6 +146,34 @@ def diff(old, new, repo, output_format, output, by, exit_code):
     sys.exit(1 if exit_code and not report["summary"]["identical"] else 0)
 
 
+@cli.command("site")
+@repo_option
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the site into (created if missing; files of the same name are replaced).")
+def site(repo, output):
+    """Build a static site: the current edition with search, and a page per item, version and department.
+
+    Built from the versions in the git history of --repo plus its working tree.
+
+    Example: dutylist site -o build/site
+    """
+    from .site.build import build_site
+    from .site.collect import SiteInputError
+
+    try:
+        summary = build_site(repo, output)
+    except SiteInputError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"{output}: cannot write the site: {error.strerror or error}") from None
+    history = "" if summary["in_git"] else " (not a git repository: the working tree only)"
+    versions = len(summary["versions"])
+    click.echo(f"wrote {summary['files']} files to {summary['output']}: {summary['items']} items, "
+               f"{versions} version{'s' if versions != 1 else ''} ({', '.join(summary['versions'])}){history}, "
+               f"{summary['departments']} departments")
+    click.echo(f"open {output / 'index.html'}")
+
+
 def default_diff_format(output):
     if output is not None:
         return FORMAT_OF_SUFFIX.get(output.suffix.lower(), "text")

@@ -19,38 +19,45 @@ blockquote { border-left: 4px solid #d0d7de; margin: 0; padding-left: 1rem; colo
 
 
 def render(report, by=None):
-    body = "\n".join(block(entry) for entry in document(report, by))
+    body = render_body(report, by)
     title = html.escape(f"履职事项清单变更报告 {report['from']['version'] or '—'} → {report['to']['version'] or '—'}")
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def block(entry):
+def render_body(report, by=None, link=None):
+    """The report's blocks as an HTML fragment; ``link(text)`` gives the href of a code fragment (an item id), or None."""
+    return "\n".join(block(entry, link) for entry in document(report, by))
+
+
+def block(entry, link=None):
     kind = entry[0]
     if kind == "heading":
-        return f"<h{entry[1]}>{inline(entry[2])}</h{entry[1]}>"
+        return f"<h{entry[1]}>{inline(entry[2], link)}</h{entry[1]}>"
     if kind == "paragraph":
-        return f"<p>{inline(entry[1])}</p>"
+        return f"<p>{inline(entry[1], link)}</p>"
     if kind == "note":
-        return f"<blockquote>{inline(entry[1])}</blockquote>"
+        return f"<blockquote>{inline(entry[1], link)}</blockquote>"
     if kind == "list":
-        return list_html(entry[1])
+        return list_html(entry[1], link)
     if kind == "table":
-        header = "".join(f"<th>{inline(cell)}</th>" for cell in entry[1])
-        rows = "".join("<tr>" + "".join(f"<td>{inline(cell)}</td>" for cell in row) + "</tr>" for row in entry[2])
+        header = "".join(f"<th>{inline(cell, link)}</th>" for cell in entry[1])
+        rows = "".join("<tr>" + "".join(f"<td>{inline(cell, link)}</td>" for cell in row) + "</tr>" for row in entry[2])
         return f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
     raise ValueError(kind)
 
 
-def list_html(entries):
-    items = "".join(f"<li>{inline(fragments)}{list_html(children) if children else ''}</li>" for fragments, children in entries)
+def list_html(entries, link=None):
+    items = "".join(f"<li>{inline(fragments, link)}{list_html(children, link) if children else ''}</li>" for fragments, children in entries)
     return f"<ul>{items}</ul>"
 
 
-def inline(fragments):
+def inline(fragments, link=None):
     tags = {"ins": "ins", "del": "del", "code": "code", "strong": "strong"}
     parts = []
     for style, value in fragments:
         escaped = html.escape(value).replace("\n", "<br>")
-        parts.append(f"<{tags[style]}>{escaped}</{tags[style]}>" if style in tags and value else escaped)
+        part = f"<{tags[style]}>{escaped}</{tags[style]}>" if style in tags and value else escaped
+        href = link(value) if link and style == "code" and value else None
+        parts.append(f'<a href="{html.escape(href)}">{part}</a>' if href else part)
     return "".join(parts)

@@ -18,6 +18,12 @@ STEP_START = re.compile(r"\s+(?=\d+\.)")
 WHITESPACE_RUN = re.compile(r"\s+")
 ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 
+# The marks the extraction turned ASCII: exactly those that NFKC folds to ASCII (，；：（）).
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+# Looking for a mark's context, these are passed over: whitespace, straight quotes and the marks themselves.
+CONTEXT_SKIP = set(FULL_WIDTH) | set(FULL_WIDTH.values()) | {'"'}
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -31,6 +37,16 @@ RULES = (
         "split-handover",
         "The reclaimed list's 承接部门及工作方式 cell is split at its first ':' into "
         "departments (before) and handling (after).",
+    ),
+    Rule(
+        "full-width-punctuation",
+        "An ASCII , ; : ( ) that stands in Chinese text becomes the full-width mark the PDF printed "
+        "(，；：（）): the extraction folded exactly these marks to ASCII (NFKC), as the space after "
+        "every handover colon of the reclaimed list ('奇台县民政局: ') shows. A mark is in Chinese "
+        "text when the nearest character on either side, passing over spaces, straight quotes and "
+        "other such marks, is neither ASCII nor absent; a pair "
+        "of parentheses goes together, full-width when either bracket is or when it encloses Chinese. "
+        "Marks among Latin letters and digits ('1,000', '8:00') stay ASCII; straight quotes are kept.",
     ),
     Rule(
         "one-step-per-line",
@@ -55,6 +71,7 @@ def normalise_cells(list_name, cells):
     values = {name: text.strip() for name, text in cells.items()}
     if list_name == "reclaimed":
         values.update(split_handover(values.pop("departments_handling")))
+    values = {name: full_width_punctuation(text) for name, text in values.items()}
     for name in STEP_FIELDS:
         if name in values:
             values[name] = one_step_per_line(values[name])
@@ -70,6 +87,44 @@ def split_handover(text):
     if not separator:
         return {"departments": "", "handling": text.strip()}
     return {"departments": departments.strip(), "handling": handling.strip()}
+
+
+def full_width_punctuation(text):
+    """The text with every ASCII , ; : ( ) that stands in Chinese text made full-width.
+
+    Linear in the length of the text: the nearest context character on each side and
+    the number of Chinese characters before each position are found in one pass each.
+    """
+    before, after = _context(text, range(len(text))), _context(text, reversed(range(len(text))))
+    chinese = {at: not before[at].isascii() or not after[at].isascii() for at, char in enumerate(text) if char in FULL_WIDTH}
+    han_before = [0]
+    for char in text:
+        han_before.append(han_before[-1] + bool(HAN.match(char)))
+    for opening, closing in _parenthesis_pairs(text):
+        both = chinese[opening] or chinese[closing] or han_before[closing] > han_before[opening]
+        chinese[opening] = chinese[closing] = both
+    return "".join(FULL_WIDTH[char] if chinese.get(at) else char for at, char in enumerate(text))
+
+
+def _context(text, positions):
+    """For each position, the nearest character that comes before it in the order of positions and
+    is not passed over (spaces, straight quotes, the marks themselves); '' where there is none."""
+    found, nearest = {}, ""
+    for at in positions:
+        found[at] = nearest
+        if not (text[at] in CONTEXT_SKIP or text[at].isspace()):
+            nearest = text[at]
+    return found
+
+
+def _parenthesis_pairs(text):
+    pairs, open_at = [], []
+    for at, char in enumerate(text):
+        if char == "(":
+            open_at.append(at)
+        elif char == ")" and open_at:
+            pairs.append((open_at.pop(), at))
+    return pairs
 
 
 def one_step_per_line(text):

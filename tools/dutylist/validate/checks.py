@@ -10,13 +10,16 @@ from pathlib import Path
 
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, STEP_DELIMITER
+from ..importing.rules import full_width_punctuation
 from .findings import TABLE_FIXES, WARNING, Finding, finding
 
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-PUNCTUATION_PAIRS = (("，", ","), ("；", ";"), ("：", ":"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
+# ，；：（） follow the importer's full-width-punctuation rule (check_half_width_punctuation); the other
+# marks have no such rule, so the package must only not mix their two forms.
+PUNCTUATION_PAIRS = (("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
 TEXT_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling")
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 REQUIRED_TEXT_FIELDS = ("category", "name")
@@ -189,6 +192,25 @@ def check_glued_latin_or_digit(package):
                 fragment = text[max(match.start() - 1, 0): match.end() + 2]
                 level = _flag_level(package, item, field, fragment)
                 yield _item_finding("glued-latin-or-digit", item, field, fragment, level=level, detail=detail)
+
+
+@check
+def check_half_width_punctuation(package):
+    """An ASCII , ; : ( ) in Chinese text, where the importer's rule writes the full-width mark."""
+    for item in package.items:
+        for field in TEXT_FIELDS:
+            if not item.get(field):
+                continue
+            text = _field_text(item, field)
+            expected = full_width_punctuation(text)
+            odd = [at for at, (char, want) in enumerate(zip(text, expected)) if char != want]
+            if odd:
+                at = odd[0]
+                fragment = text[max(at - 10, 0): at + 10]
+                yield _item_finding(
+                    "half-width-punctuation", item, field, fragment, level=_flag_level(package, item, field, fragment),
+                    char=text[at], full=expected[at], count=len(odd),
+                )
 
 
 @check

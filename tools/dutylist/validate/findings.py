@@ -28,6 +28,7 @@ CODES = {
     "step-numbering": (ERROR, "{detail}", "number the steps 1., 2., 3. ... one per line, or flag the damage in data/corrections.csv"),
     "space-between-chinese": (ERROR, "a space between Chinese characters: {text!r}", "remove the space (a line-wrap left-over)"),
     "glued-latin-or-digit": (ERROR, "{detail}: {text!r}", "correct the extraction damage and record it in data/corrections.csv (or record it as kept-as-published if it is the official text)"),
+    "half-width-punctuation": (ERROR, "ASCII {char!r} in Chinese text, where the package writes {full!r} ({count} in this field)", "write {full!r} as the PDF printed it (rule full-width-punctuation); ASCII , ; : ( ) stay only among Latin letters and digits"),
     "mixed-punctuation-width": (ERROR, "{char!r} where the rest of the package writes {usual!r} ({usual_count} times against {count})", "write {usual!r} as the rest of the package does"),
     "empty-required-cell": (ERROR, "{field} is empty and no correction record flags it as unrecoverable", "fill it in, or add an unrecoverable record to data/corrections.csv saying why it cannot be"),
     "correction-unknown-item": (ERROR, "the correction record points at item {text!r}, which is in no list", "fix item_id, or remove the record"),
