@@ -48,7 +48,7 @@ def synthetic_items(count):
         code = f"{652301000 + town:09d}"
         item = dict(template[model], id=f"{code}-{model + 1:04d}")
         if item["name"] and town:
-            item["name"] = f"{item['name']}({town})"
+            item["name"] = f"{item['name']}（{town}）"
         items.append(item)
     return renumbered(items)
 

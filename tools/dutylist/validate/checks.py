@@ -20,6 +20,7 @@ EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # ，；：（） follow the importer's full-width-punctuation rule (check_half_width_punctuation); the other
 # marks have no such rule, so the package must only not mix their two forms.
 PUNCTUATION_PAIRS = (("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
+HALF_WIDTH_MARKS = (",", ";", ":", "(", ")")  # what the full-width-punctuation rule may change
 TEXT_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling")
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 REQUIRED_TEXT_FIELDS = ("category", "name")
@@ -27,6 +28,7 @@ CORRECTABLE_FIELDS = TEXT_FIELDS
 FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
 GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED_PATTERNS))
+LATIN_LETTER = re.compile("[A-Za-z]")
 
 CHECKS = []
 
@@ -185,8 +187,8 @@ def check_space_between_chinese(package):
 @check
 def check_glued_latin_or_digit(package):
     for item, field, text in _text_units(package):
-        if not GLUED_ANY.search(text):
-            continue  # one regex pass decides; the patterns one by one only where something is glued
+        if not (LATIN_LETTER.search(text) or (text[0].isdigit() and GLUED_ANY.match(text))):
+            continue  # no Latin letter, no digit glued at the start: nothing to look for
         for pattern, detail in GLUED_PATTERNS:
             for match in pattern.finditer(text):
                 fragment = text[max(match.start() - 1, 0): match.end() + 2]
@@ -202,6 +204,8 @@ def check_half_width_punctuation(package):
             if not item.get(field):
                 continue
             text = _field_text(item, field)
+            if not any(mark in text for mark in HALF_WIDTH_MARKS):
+                continue  # nothing the rule would change: skip its character-by-character pass
             expected = full_width_punctuation(text)
             odd = [at for at, (char, want) in enumerate(zip(text, expected)) if char != want]
             if odd:
@@ -216,8 +220,9 @@ def check_half_width_punctuation(package):
 @check
 def check_punctuation_width(package):
     units = list(_text_units(package))
+    everything = "\n".join(text for _, _, text in units)  # one count per mark over all the text, not one per unit
     for full, half in PUNCTUATION_PAIRS:
-        counts = {mark: sum(text.count(mark) for _, _, text in units) for mark in (full, half)}
+        counts = {mark: everything.count(mark) for mark in (full, half)}
         if not (counts[full] and counts[half]):
             continue
         usual = full if counts[full] > counts[half] else half
@@ -302,13 +307,14 @@ def _item_finding(code, item, field, text, level=None, **params):
 
 
 def _text_units(package):
-    """(item, field, text) for every cell, department and step line of the three lists."""
-    for item in package.items:
-        for field in TEXT_FIELDS:
-            value = item.get(field)
-            for text in value if isinstance(value, list) else [value]:
-                if text:
-                    yield item, field, text
+    """(item, field, text) for every cell, department and step line of the three lists; listed once per package."""
+    units = package.__dict__.get("_text_units")
+    if units is None:
+        units = [(item, field, text)
+                 for item in package.items for field in TEXT_FIELDS if item.get(field)
+                 for text in (item[field] if isinstance(item[field], list) else (item[field],)) if text]
+        package.__dict__["_text_units"] = units
+    return units
 
 
 def _field_text(item, field):
