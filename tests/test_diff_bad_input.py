@@ -45,13 +45,6 @@ def test_a_revision_without_a_package(tmp_path):
     assert_refused(run(repository.root, "start", "start"), "NEW (revision start) cannot be read", "datapackage.json")
 
 
-def test_an_invalid_package_on_the_old_side(repo):
-    path = repo.path("basic-duties")
-    path.write_text(path.read_text(encoding="utf-8").replace("652325100-0002,2,", "652325100-0002,two,"), encoding="utf-8")
-    repo.commit("Break a 序号")
-    assert_refused(run(repo.root, "HEAD", "base"), "OLD (revision HEAD) cannot be read", "data/basic-duties.csv:3:seq", "'two' is not a whole number")
-
-
 def test_a_package_in_gbk_in_the_working_tree(repo):
     path = repo.path("categories")
     path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))

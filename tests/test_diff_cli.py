@@ -114,7 +114,7 @@ def test_each_kind_of_change_is_reported_as_in_the_golden_reports(repo, kind):
     repo.commit(f"Edit: {kind}")
     document = report(repo, "base", "HEAD")
     assert_golden(f"{kind}.json", json.dumps(document, ensure_ascii=False, indent=2) + "\n", repo)
-    assert_golden(f"{kind}.md", run(repo, "base", "HEAD", "--format", "markdown").stdout, repo)
+    assert_golden(f"{kind}.md", run(repo, "base", "HEAD", "--format", "markdown", "--full").stdout, repo)
 
 
 def test_each_item_gets_exactly_the_kind_its_edit_calls_for(repo):
@@ -144,8 +144,8 @@ def test_a_release_grouped_by_department(repo):
         EDITS[kind][0](repo)
     repo.set_version("1.1.0")
     repo.commit("A new edition")
-    assert_golden("by-department.md", run(repo, "base", "HEAD", "--format", "markdown", "--by", "department").stdout, repo)
-    assert_golden("by-department.txt", run(repo, "base", "HEAD", "--format", "text", "--by", "department").stdout, repo)
+    assert_golden("by-department.md", run(repo, "base", "HEAD", "--format", "markdown", "--by", "department", "--full").stdout, repo)
+    assert_golden("by-department.txt", run(repo, "base", "HEAD", "--format", "text", "--by", "department", "--full").stdout, repo)
 
 
 def test_whitespace_line_endings_and_row_order_are_not_changes(repo):
@@ -194,13 +194,17 @@ def test_defaults_compare_the_working_tree_with_the_previous_version_without_tou
     assert repo.git("status", "--porcelain") == before
 
 
-def test_a_version_resolves_to_its_newest_commit(repo):
+def test_a_version_resolves_to_the_commit_that_released_it_or_to_its_tag(repo):
     repo.set_version("1.1.0")
-    repo.commit("1.1.0")
+    released = repo.commit("1.1.0")
     change_items(repo)
-    repo.commit("Still 1.1.0: a fix")
+    repo.commit("Still 1.1.0: a fix committed without a release")
     repo.set_version("1.2.0")
     repo.commit("1.2.0")
+    document = report(repo, "1.1.0", "1.2.0")
+    assert document["from"]["revision"] == released
+    assert len(document["items"]) == 3 and document["summary"]["bump"] == "patch"
+    repo.git("tag", "v1.1.0", "HEAD~1")
     document = report(repo, "1.1.0", "1.2.0")
     assert document["from"]["revision"] == repo.git("rev-parse", "HEAD~1")
     assert document["items"] == [] and document["summary"]["bump"] == "none"
@@ -215,6 +219,7 @@ def test_a_folder_can_be_either_side(repo, package_copy):
 def test_output_file_is_written_atomically_in_the_format_of_its_suffix(repo, tmp_path):
     change_items(repo)
     target = tmp_path / "changelog" / "1.0.1.md"
+    target.parent.mkdir()  # -o never creates a missing folder (tests/test_hostile_read.py)
     result = run(repo, "base", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("# 履职事项清单变更报告")

@@ -23,6 +23,7 @@ def page(tmp_path):
     repo.set_version("1.1.0")
     repo.commit("A new edition")
     target = tmp_path / "report" / "diff.html"
+    target.parent.mkdir()  # -o never creates a missing folder
     result = CliRunner().invoke(cli, ["diff", "base", "HEAD", "--repo", str(repo.root), "-o", str(target)])
     assert result.exit_code == 0, result.output
     return target

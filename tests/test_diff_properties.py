@@ -102,6 +102,8 @@ def inverted_item(item):
 
 def inverted_field(field):
     inverted = dict(field, old=field["new"], new=field["old"])
+    if "absent" in field:
+        inverted["absent"] = {"old": "new", "new": "old"}[field["absent"]]
     if "inline" in field:
         inverted["inline"] = inverted_ops(field["inline"])
     if field.get("kind") == "set":

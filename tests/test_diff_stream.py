@@ -5,10 +5,10 @@ import shutil
 import pytest
 
 from diff_repo import PackageRepo
-from dutylist.core.edition import FolderReader, GitReader, load_edition
+from dutylist.core.edition import FolderReader, GitReader
 from dutylist.diff.compare import compare, empty_edition
-from dutylist.diff.sides import SideError
-from dutylist.diff.stream import compare_readers
+from dutylist.diff.sides import SideError, load
+from dutylist.diff.stream import NotWellFormed, _streamed, compare_readers
 from test_diff_cli import EDITS
 
 
@@ -19,14 +19,14 @@ def repo(tmp_path):
     return repository
 
 
-def both_ways(old_reader, new_reader):
-    """(full, streamed) reports for the same two readers."""
-    old = load_edition(old_reader) if old_reader else empty_edition()
-    new = load_edition(new_reader)
-    for edition, reader in ((old, old_reader), (new, new_reader)):
-        if reader is not None:
-            edition["revision"] = getattr(reader, "revision", None)
-    return compare(old, new), compare_readers(old_reader, new_reader)
+def both_ways(old_reader, new_reader, fast=True):
+    """(full, streamed) reports for the same two readers: editions loaded whole as diff reads them, and streamed.
+
+    With ``fast``, the streamed report must come from the fast path itself (no fallback to the whole path)."""
+    old = load(old_reader, "OLD") if old_reader else empty_edition()
+    new = load(new_reader, "NEW")
+    streamed = _streamed(old_reader, new_reader) if fast else compare_readers(old_reader, new_reader)
+    return compare(old, new), streamed
 
 
 @pytest.mark.parametrize("kind", sorted(EDITS))
@@ -69,21 +69,33 @@ def test_cells_equal_but_for_whitespace_are_no_change(repo, tmp_path):
     assert streamed == full and streamed["summary"]["identical"] is True
 
 
-@pytest.mark.parametrize("damage, words", [
-    (lambda text: text.replace("652325100-0002,2,", "652325100-0001,2,", 1), "id 652325100-0001 is already used"),
-    (lambda text: text.replace(",3,", ",x,", 1), "'x' is not a whole number"),
-    (lambda text: text.replace("\n", ",extra\n", 3).replace("id,seq,category,name,page,extra", "id,seq,category,name,page", 1), "ragged row"),
-    (lambda text: "", "is empty"),
+@pytest.mark.parametrize("damage, warning", [
+    (lambda text: text.replace("652325100-0002,2,", "652325100-0001,2,", 1), "duplicate-id"),
+    (lambda text: text.replace(",3,", ",x,", 1), "not-a-whole-number"),
+    (lambda text: text.replace(",3,", ",３,", 1), "not-a-whole-number"),
+    (lambda text: text.replace("\n", ",extra\n", 3).replace("id,seq,category,name,page,extra", "id,seq,category,name,page", 1), "ragged-row"),
+    (lambda text: text.replace("id,seq,category,name,page", "id,seq,category,name,name", 1), "duplicate-column"),
+    (lambda text: text.replace("652325100-0004,", ",", 1), "missing-id"),
 ])
-def test_an_unreadable_list_is_refused_with_the_same_words(repo, tmp_path, damage, words):
+def test_a_list_read_with_a_warning_takes_the_whole_path_and_reports_the_same(repo, damage, warning):
+    """The fast path reads well-formed lists only; anything else gives exactly the whole-edition report."""
+    import git
+
     path = repo.path("basic-duties")
     path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
-    with pytest.raises(Exception) as full_error:
-        load_edition(FolderReader(repo.root))
-    with pytest.raises(SideError) as streamed_error:
+    full, streamed = both_ways(GitReader(git.Repo(repo.root), "base"), FolderReader(repo.root), fast=False)
+    assert streamed == full
+    with pytest.raises(NotWellFormed):
+        _streamed(GitReader(git.Repo(repo.root), "base"), FolderReader(repo.root))
+    assert warning in {entry["code"] for entry in streamed["warnings"]}
+
+
+def test_an_unreadable_list_is_refused_naming_the_side(repo):
+    path = repo.path("basic-duties")
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(SideError) as refused:
         compare_readers(None, FolderReader(repo.root))
-    assert words in str(full_error.value)
-    assert words in str(streamed_error.value) and str(streamed_error.value).startswith("NEW")
+    assert str(refused.value).startswith("NEW") and "is empty" in str(refused.value)
 
 
 def test_a_copy_in_another_folder_streams_the_same(repo, tmp_path):

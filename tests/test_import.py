@@ -11,12 +11,14 @@ from click.testing import CliRunner
 
 from dutylist.cli import cli
 from dutylist.importing.derive import import_source
-from dutylist.core.package import read_csv_text
+from dutylist.importing.links import read_links
+from dutylist.core.package import id_prefix, read_csv_text
 
 from conftest import ROOT
 
 SOURCE = ROOT / "sources" / "qitai-town-duty-list-2025-07.extracted.txt"
 SEED = ROOT.parent / "shared" / "seeds" / "000_a051d543e79bffba.txt"
+PREFIX = id_prefix(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8")))
 LIST_FILES = {"basic": "basic-duties", "coordinated": "coordinated-duties", "reclaimed": "reclaimed-duties"}
 
 
@@ -40,9 +42,23 @@ def test_the_source_is_kept_byte_identical():
         assert SOURCE.read_bytes() == SEED.read_bytes()
 
 
+def test_the_first_edition_mints_ids_in_document_order_without_a_links_file():
+    result = import_source(SOURCE.read_text(encoding="utf-8"), read_rows("corrections"), prefix=PREFIX)
+    for list_name, resource in LIST_FILES.items():
+        assert [row["id"] for row in result.rows[list_name]] == [row["id"] for row in read_rows(resource)]
+    assert {link.how for link in result.linking.links} == {"new"}
+
+
+def test_the_links_of_the_first_edition_all_read_new_in_document_order():
+    links = read_csv_text((ROOT / "sources" / "2025-07.links.csv").read_text(encoding="utf-8"))
+    assert [row["id"] for row in links] == [f"652325100-{number:04d}" for number in range(1, 180)]
+    assert {(row["how"], row["score"], row["previous_list"], row["previous_seq"]) for row in links} == {("new", "", "", "")}
+
+
 def test_importing_the_source_gives_exactly_data():
     corrections = read_rows("corrections")
-    result = import_source(SOURCE.read_text(encoding="utf-8"), corrections)
+    links = read_links((ROOT / "sources" / "2025-07.links.csv").read_text(encoding="utf-8"), "links", PREFIX)
+    result = import_source(SOURCE.read_text(encoding="utf-8"), corrections, prefix=PREFIX, town="奇台镇", links=links)
     assert result.source_problems == []
     assert result.correction_problems == []
     for list_name, resource in LIST_FILES.items():
@@ -187,13 +203,15 @@ def test_a_page_footer_that_disagrees_with_the_headers_is_reported(package_copy,
     assert "damaged.txt:124  page-mismatch  footer says page 12, headers counted 11" in result.output
 
 
-def test_cells_past_the_last_column_are_reported(package_copy, tmp_path):
+def test_cells_past_the_last_column_are_refused_naming_the_line(package_copy, tmp_path):
     text = SOURCE.read_text(encoding="utf-8")
     row = "23\t党的建设\t负责本镇\"双拥\"工作"
     assert row in text
     damaged = tmp_path / "damaged.txt"
     damaged.write_text(text.replace(row, row + "\t多余", 1), encoding="utf-8")
-    result = run(["import-source", "--source", str(damaged), "--format", "json"], package_copy)
-    report = json.loads(result.output)
-    assert result.exit_code == 1
-    assert report["source_problems"] == [{"line": 40, "code": "extra-cells", "message": "1 non-empty cell(s) past the last column"}]
+    before = (package_copy / "data" / "basic-duties.csv").read_bytes()
+    result = run(["import-source", str(damaged), "--write"], package_copy)
+    assert result.exit_code == 2
+    assert "damaged.txt:40  wrong-cell-count  1 non-empty cell(s) past the last column" in result.output
+    assert "Traceback" not in result.output
+    assert (package_copy / "data" / "basic-duties.csv").read_bytes() == before

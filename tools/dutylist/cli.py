@@ -1,17 +1,86 @@
 """The dutylist command line: reads input, calls the core, chooses the output."""
 
 import json
+import signal
 import sys
 from pathlib import Path
 
 import click
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
 
 
 class UserError(click.ClickException):
-    """A problem with the user's input: a message and exit code 2, never a traceback."""
+    """A problem with the user's input: a message and exit code 2, never a traceback.
+
+    With json=True (a command's --format json) stdout gets a JSON error object
+    {"error": {"code", "message", "file"}} as well, so that a program reading the JSON
+    output always gets JSON.
+    """
 
     exit_code = 2
+
+    def __init__(self, message, code="input-unreadable", file=None, json=False):
+        super().__init__(message)
+        self.code, self.file, self.json = code, file, json
+
+    def show(self, file=None):
+        if self.json:
+            error = {"code": self.code, "message": self.message, "file": None if self.file is None else str(self.file)}
+            click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
+        super().show(file)
+
+
+def input_error(error, output_format, code="input-unreadable"):
+    """A UserError from an exception that carries the file it is about (EditionError, FileRefused, ...)."""
+    return UserError(str(error), code=getattr(error, "code", None) or code, file=getattr(error, "file", None),
+                     json=output_format == "json")
+
+
+def write_output(path, text, output_format=None):
+    """Write a file atomically; a file that cannot be written is exit 2 with a message, never a traceback."""
+    from .core.package import WriteError, write_atomic
+
+    try:
+        write_atomic(path, text)
+    except WriteError as error:
+        raise UserError(str(error), code="cannot-write", file=path, json=output_format == "json") from None
+
+
+class Group(click.Group):
+    """The command group: Ctrl-C exits 130 and SIGTERM 143, both after the temporary files are removed."""
+
+    def main(self, *args, **kwargs):
+        previous = _on_sigterm(_terminate)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            _on_sigterm(previous)
+
+    def invoke(self, ctx):
+        from .core.files import FileRefused, max_file_bytes
+
+        try:
+            max_file_bytes()  # a bad DUTYLIST_MAX_FILE_BYTES is a misuse, said before any work
+        except FileRefused as error:
+            raise UserError(str(error), code=error.code) from None
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(TERMINATED)  # unwinds like an exception: write_atomic removes its temporary file
+
+
+def _on_sigterm(handler):
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, TypeError):  # not the main thread, or no previous Python handler to restore
+        return None
 
 
 def format_option(function):
@@ -36,28 +105,34 @@ def echo_report(report, output_format, render_text):
         click.echo(render_text(report))
 
 
-@click.group()
+@click.group(cls=Group)
 @click.version_option(package_name="dutylist")
 def cli():
     """Validate and diff the editions of the 奇台镇 duty list data package."""
 
 
 @cli.command("import-source")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @repo_option
-@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), help="Extracted text to import (default: the package's source).")
-@click.option("--write", is_flag=True, help="Write the three lists in data/ (never the curated registers or corrections).")
+@click.option("--edition", metavar="YYYY-MM", help="The edition PATH holds (default: the package's edition).")
+@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), help="Same as PATH.")
+@click.option("--write", is_flag=True, help="Write what the report says (data/, links, source, descriptor); never the version.")
 @format_option
-def import_source(repo, source, write, output_format):
-    """Derive the three lists from the extracted source and list every anomaly met.
+def import_source(path, repo, edition, source, write, output_format):
+    """Import an edition's extracted text, each row linked to its id; without PATH, check data/ against the source.
 
-    Example: dutylist import-source --write
+    Example: dutylist import-source sources/qitai-town-duty-list-2025-07.extracted.txt --edition 2025-07
     """
     from .importing import job
 
+    if path and source and path != source:
+        raise UserError("give the source once: as PATH or as --source")
     try:
-        report = job.run_import(repo, source, write)
+        report = job.run_import(repo, path or source, write, edition)
     except job.ImportInputError as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, output_format) from None
+    except job.WriteError as error:
+        raise UserError(str(error), code="cannot-write", json=output_format == "json") from None
     echo_report(report, output_format, job.render_text)
     sys.exit(0 if report["ok"] else 1)
 
@@ -73,39 +148,50 @@ def data_dictionary(repo, readme):
     """
     from .dictionary import render_dictionary, replace_in_readme
     from .core.edition import EditionError, FolderReader, load_edition
-    from .core.package import write_atomic
 
     try:
         dictionary = render_dictionary(load_edition(FolderReader(repo)))
     except EditionError as error:
-        raise UserError(str(error)) from None
+        raise input_error(error, "text") from None
     if not readme:
         click.echo(dictionary, nl=False)
         return
+    from .core.files import FileRefused, read_package_file
+
     try:
-        updated = replace_in_readme(readme.read_text(encoding="utf-8"), dictionary)
+        data = read_package_file(readme.parent, readme.name)  # a regular file, never a FIFO or a link leading away
+        if data is None:
+            raise UserError(f"{readme}: no such file", file=readme)
+        updated = replace_in_readme(data.decode("utf-8"), dictionary)
+    except FileRefused as error:
+        raise UserError(f"{readme}: {error.message}", code=error.code, file=readme) from None
     except (OSError, ValueError) as error:
-        raise UserError(f"{readme}: {error}") from None
-    write_atomic(readme, updated)
+        raise UserError(f"{readme}: {error}", file=readme) from None
+    write_output(readme, updated)
     click.echo(f"updated the data dictionary in {readme}")
 
 
 @cli.command("validate")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--against", "against", metavar="REV", help="Also check against the edition at this git revision (ids never reused, version grew).")
+@click.option("--against", "against", metavar="REV",
+              help="Also check against an earlier edition: a git revision or a version like 1.0.0 (ids never reused; the version grew if the content changed).")
+@click.option("--details", "-v", "details", is_flag=True, help="List every warning (by default warnings are counted per code).")
 @format_option
-def validate(path, against, output_format):
+def validate(path, against, details, output_format):
     """Check an edition end to end: descriptor, tables, duty-list rules; exit 1 on any error.
 
     Example: dutylist validate --against HEAD~1
     """
+    from .core.progress import Progress
     from .validate import run as validation
 
-    try:
-        report = validation.validate_package(path, against)
-    except validation.PackageUnreadable as error:
-        raise UserError(str(error)) from None
-    echo_report(report, output_format, validation.render_text)
+    with Progress("dutylist validate") as progress:
+        progress.stage("validating")
+        try:
+            report = validation.validate_package(path, against)
+        except validation.PackageUnreadable as error:
+            raise input_error(error, output_format) from None
+    echo_report(report, output_format, lambda found: validation.render_text(found, details=details))
     sys.exit(int(not report["valid"]))
 
 
@@ -119,28 +205,38 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json",
 @repo_option
 @click.option("--format", "output_format", type=click.Choice(DIFF_FORMATS),
               help="Output format (default: from -o's suffix, else text on a terminal and markdown otherwise).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file, replacing it if it exists (atomically; its mode is kept). "
+                   "The folder must exist; a symbolic link is refused.")
 @click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
-def diff(old, new, repo, output_format, output, by, exit_code):
+@click.option("--full", is_flag=True, help="Print every change even when the report is longer than a screen (a file written with -o always has them all).")
+def diff(old, new, repo, output_format, output, by, exit_code, full):
     """Report what changed between two editions (revision, version like 1.0.0, or folder).
 
-    NEW defaults to the working tree, OLD to the previous version in history.
+    NEW defaults to the working tree, OLD to the previous version in history. Printed text or
+    markdown longer than a screen shows its summary and says how to see the rest (--full, -o).
 
     Example: dutylist diff 1.0.0 HEAD --format markdown -o changelog/1.1.0.md
     """
+    from .core.progress import Progress
     from .diff.sides import SideError, readers
     from .diff.stream import compare_readers
 
-    try:
-        report = compare_readers(*readers(repo, old, new))
-    except SideError as error:
-        raise UserError(str(error)) from None
-    text = render_diff(report, output_format or default_diff_format(output), by, colour=output is None and sys.stdout.isatty())
+    chosen = output_format or default_diff_format(output)
+    with Progress("dutylist diff") as progress:
+        progress.stage("reading and comparing the editions")
+        try:
+            report = compare_readers(*readers(repo, old, new))
+        except SideError as error:
+            raise input_error(error, chosen) from None
+        progress.stage("writing the report")
+        colour = output is None and sys.stdout.isatty()
+        text = render_diff(report, chosen, by, colour=colour)
+        if output is None and not full and chosen in ("text", "markdown") and text.count("\n") > SCREEN_LINES:
+            text = render_diff(report, chosen, by, colour=colour, brief=True)
     if output:
-        from .core.package import write_atomic
-
-        write_atomic(output, text)
+        write_output(output, text, chosen)
     else:
         click.echo(text, nl=False)
     sys.exit(1 if exit_code and not report["summary"]["identical"] else 0)
@@ -180,17 +276,217 @@ def default_diff_format(output):
     return "text" if sys.stdout.isatty() else "markdown"
 
 
-def render_diff(report, output_format, by, colour=False):
+SCREEN_LINES = 60  # a printed report longer than this shows its summary first, and says how to see the rest
+
+
+def render_diff(report, output_format, by, colour=False, brief=False):
     if output_format == "json":
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if output_format == "markdown":
         from .diff import render_markdown
 
-        return render_markdown.render(report, by)
+        return render_markdown.render(report, by, brief=brief)
     if output_format == "html":
         from .diff import render_html
 
         return render_html.render(report, by)
     from .diff import render_text
 
-    return render_text.render(report, by, colour=colour)
+    return render_text.render(report, by, colour=colour, brief=brief)
+
+
+@cli.command("editions")
+@repo_option
+@format_option
+def editions(repo, output_format):
+    """List every version in the history of the current branch: edition, date, commit, counts, validity.
+
+    Example: dutylist editions --format json
+    """
+    from .release.editions import ReleaseError, list_editions, render_text
+
+    try:
+        report = list_editions(repo)
+    except ReleaseError as error:
+        raise UserError(str(error)) from None
+    echo_report(report, output_format, render_text)
+
+
+@cli.command("changelog")
+@repo_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file of changelog/ that does not match the history.")
+@format_option
+def changelog(repo, check, output_format):
+    """Write changelog/ from the versions in git history: a report per version and CHANGELOG.md.
+
+    Example: dutylist changelog --check
+    """
+    from .release import changelog as generated
+    from .release.editions import ReleaseError
+
+    try:
+        report = generated.check(repo) if check else generated.update(repo)
+    except ReleaseError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"could not write changelog/ ({error}); nothing was changed") from None
+    echo_report(report, output_format, generated.render_check if check else generated.render_update)
+    sys.exit(0 if not check or report["ok"] else 1)
+
+
+@cli.command("release")
+@click.argument("bump", type=click.Choice(["auto", "major", "minor", "patch"]), default="auto")
+@repo_option
+@click.option("--dry-run", is_flag=True, help="Show what the release would do; write nothing.")
+@format_option
+def release(bump, repo, dry_run, output_format):
+    """Prepare the next version: bump the version, validate, regenerate the changelog (you commit it).
+
+    BUMP defaults to auto: the bump the changes since the previous version call for.
+
+    Example: dutylist release auto --dry-run
+    """
+    from .release import making
+
+    try:
+        plan = making.plan_release(repo, bump)
+        if not dry_run:
+            making.apply(plan)
+    except making.ReleaseError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"could not write the release ({error}); nothing was changed") from None
+    echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run))
+
+
+EXPORT_FORMATS = ("json", "xlsx", "sqlite")
+EXPORT_FORMAT_OF_SUFFIX = {".json": "json", ".xlsx": "xlsx", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
+
+
+@cli.command("export")
+@repo_option
+@click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS),
+              help="Output format (default: from -o's suffix, else json).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the export to this file (atomically).")
+@click.option("--from", "revision", metavar="REV", help="Export this git revision or version (like 1.0.0) instead of the working tree.")
+def export(repo, output_format, output, revision):
+    """Export an edition as JSON, an XLSX workbook or a SQLite database.
+
+    Example: dutylist export --format xlsx -o qitai-duties.xlsx
+    """
+    from .core.package import write_bytes_atomic
+    from .core.progress import Progress
+    from .diff.sides import SideError, load, reader_for
+    from .export import ExportError
+
+    output_format = output_format or (EXPORT_FORMAT_OF_SUFFIX.get(output.suffix.lower(), "json") if output else "json")
+    if output is None and output_format != "json" and sys.stdout.isatty():
+        raise UserError(f"a {output_format} export is a binary file: give -o FILE (or redirect the output to a file)")
+    with Progress("dutylist export") as progress:
+        progress.stage("reading the edition")
+        try:
+            edition = load(reader_for(repo, revision, "REV"), "REV")
+        except SideError as error:
+            raise UserError(str(error)) from None
+        progress.stage(f"writing {output_format}", total=len(edition["items"]))
+        try:
+            data = export_bytes(edition, output_format, progress)
+        except ExportError as error:
+            raise UserError(str(error)) from None
+    if output is None:
+        if output_format == "json":
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    write_bytes_atomic(output, data)
+    click.echo(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)
+
+
+def export_bytes(edition, output_format, progress=None):
+    if output_format == "xlsx":
+        from .export.xlsx_workbook import export_xlsx
+
+        return export_xlsx(edition, progress)
+    if output_format == "sqlite":
+        from .export.sqlite_database import export_sqlite
+
+        return export_sqlite(edition, progress)
+    from .export.json_document import export_json
+
+    return export_json(edition, progress)
+
+
+@cli.command("fmt")
+@repo_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming the files that are not in canonical form.")
+def fmt(repo, check):
+    """Rewrite the package's CSVs in the canonical form (column order, quoting, LF, UTF-8 without BOM).
+
+    Example: dutylist fmt --check
+    """
+    from .core.progress import Progress
+    from .maintain.canonical_csv import FormatError, format_package, render_text
+
+    with Progress("dutylist fmt") as progress:
+        try:
+            results = format_package(repo, write=not check, progress=progress)
+        except FormatError as error:
+            raise UserError(str(error)) from None
+    click.echo(render_text(results, write=not check))
+    sys.exit(1 if check and any(result.changed for result in results) else 0)
+
+
+@cli.command("git-setup")
+@repo_option
+def git_setup(repo):
+    """Make git diff, git log -p and git show print data/*.csv changes item by item and field by field.
+
+    Example: dutylist git-setup
+    """
+    from .maintain.git_diff_driver import SetupError, setup
+
+    try:
+        done = setup(repo)
+    except SetupError as error:
+        raise UserError(str(error)) from None
+    click.echo("\n".join(done))
+    click.echo("git diff, git log -p and git show now print data/*.csv item by item; git diff --word-diff marks changed characters. "
+               "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config).")
+
+
+@cli.command("new-item")
+@repo_option
+@click.option("--list", "list_name", type=click.Choice(["basic", "coordinated", "reclaimed"]), required=True, help="The list to add to.")
+@click.option("--category", required=True, help="事项类别: a name in data/categories.csv.")
+@click.option("--name", required=True, help="事项名称.")
+@click.option("--page", type=int, required=True, help="The page of the published PDF on which the item's row starts.")
+@click.option("--department", "departments", multiple=True, help="对应上级部门 / 承接部门: a name in data/departments.csv (repeatable).")
+@click.option("--county-duty", "county_duties", multiple=True, help="上级部门职责: one numbered step (repeatable, in order).")
+@click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责: one numbered step (repeatable, in order).")
+@click.option("--handling", "handling", multiple=True, help="工作方式: one numbered step (repeatable, in order).")
+def new_item(repo, list_name, category, name, page, departments, county_duties, town_duties, handling):
+    """Add an item with the next free id (never a retired one) and the next 序号; refuse what validate would.
+
+    Example: dutylist new-item --list basic --category 民生服务 --name 开展防范电信网络诈骗宣传 --page 10
+    """
+    from .core.progress import Progress
+    from .maintain.new_item import ItemRefused, NewItemError, add_item
+
+    values = {"category": category.strip(), "name": name.strip(), "page": page, "departments": departments,
+              "county_duties": county_duties, "town_duties": town_duties, "handling": handling}
+    with Progress("dutylist new-item") as progress:
+        try:
+            added = add_item(repo, list_name, values, progress)
+        except NewItemError as error:
+            raise UserError(str(error)) from None
+        except ItemRefused as refused:
+            progress.finish()
+            click.echo("refused: dutylist validate would report", err=True)
+            for finding in refused.findings:
+                click.echo(f"  {finding['field'] or '-'}  {finding['code']}: {finding['message']}", err=True)
+            click.echo("nothing was written", err=True)
+            sys.exit(1)
+    click.echo(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
+    if not added["history_checked"]:
+        click.echo("note: not a git repository, so only the ids in the current files were excluded", err=True)

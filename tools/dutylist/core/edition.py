@@ -12,12 +12,19 @@
 List fields are lists, step fields are lists of lines, and fields a list does
 not have are absent. Nothing here judges the content: that is ``validate``'s
 job. Only what prevents reading an edition raises ``EditionError``.
+
+``load_edition(reader, lenient=True)`` (what ``diff`` reads) refuses only what is
+not CSV at all: a cell that is not a whole number stays text, ragged rows, repeated
+column names and repeated ids are read as they are, each with a warning in
+``edition["warnings"]``; ``edition["columns"]`` holds each resource's header.
 """
 
+import csv
 import json
 import posixpath
 from pathlib import Path
 
+from .files import FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
 from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
 
 LIST_VALUE_FIELDS = ("departments",)
@@ -29,8 +36,8 @@ REGISTERS = ("categories", "departments")
 class EditionError(Exception):
     """An edition cannot be read. Names the file, and the row and field where there is one."""
 
-    def __init__(self, file, message, row=None, field=None):
-        self.file, self.row, self.field, self.message = file, row, field, message
+    def __init__(self, file, message, row=None, field=None, code=None):
+        self.file, self.row, self.field, self.message, self.code = file, row, field, message, code
         super().__init__(self.location() + "  " + message)
 
     def location(self):
@@ -43,18 +50,18 @@ class FolderReader:
         self.label = str(self.root)
 
     def read(self, path):
-        target = self.root / path
+        """The file's bytes, or None if there is none; only a regular file inside the folder (core/files.py)."""
         try:
-            return target.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
+            return read_package_file(self.root, path)
+        except FileRefused as refused:
+            raise EditionError(refused.file, refused.message, code=refused.code) from None
 
     def open_binary(self, path):
-        """A buffered binary stream of the file, for reading a large table without holding it, or None."""
+        """A buffered binary stream of the file (checked as ``read`` checks it), or None: a large table read without holding it."""
         try:
-            return (self.root / path).open("rb")
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
+            return open_package_file(self.root, path)
+        except FileRefused as refused:
+            raise EditionError(refused.file, refused.message, code=refused.code) from None
 
 
 class GitReader:
@@ -71,10 +78,11 @@ class GitReader:
         self.revision = self.commit.hexsha
 
     def read(self, path):
+        """The blob's bytes, or None if there is none; a symbolic link or submodule is refused (core/files.py)."""
         try:
-            return self.commit.tree[path].data_stream.read()
-        except KeyError:
-            return None
+            return read_git_entry(self.commit.tree, path)
+        except FileRefused as refused:
+            raise EditionError(refused.file, refused.message, code=refused.code) from None
 
 
 def resource_paths(descriptor, file=DESCRIPTOR):
@@ -116,70 +124,157 @@ def read_text(reader, path):
 
 
 def read_descriptor(reader):
-    text = read_text(reader, DESCRIPTOR)
-    try:
-        descriptor = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise EditionError(DESCRIPTOR, f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    descriptor = parse_json(read_text(reader, DESCRIPTOR), DESCRIPTOR)
     if not isinstance(descriptor, dict):
         raise EditionError(DESCRIPTOR, "must hold a JSON object")
     return descriptor
 
 
-def load_edition(reader, lists=True):
-    """The edition as plain data; with lists=False, everything but the three lists (whose items stay empty)."""
+def load_edition(reader, lenient=False, lists=True):
+    """The edition read by reader (with ``lists=False``, all but the three lists, whose items stay empty). ``lenient`` (diff): a cell that does not fit its type is kept as text,
+    a ragged row or a duplicated column is read as it is, and each is a warning in ``edition["warnings"]``
+    instead of an ``EditionError``; ``edition["columns"]`` holds each resource's header."""
     descriptor = read_descriptor(reader)
     paths = resource_paths(descriptor)
     edition = {"label": reader.label, "descriptor": descriptor, "items": {}, "registers": {}, "corrections": [], "schemas": {}}
+    warnings = [] if lenient else None
+    if lenient:
+        edition["warnings"], edition["columns"] = warnings, {}
     for resource in descriptor.get("resources") or []:
         schema = resource.get("schema") if isinstance(resource, dict) else None
         if isinstance(schema, str) and not unsafe_path_problem(schema):
             edition["schemas"][resource.get("name")] = _read_json(reader, schema)
         elif isinstance(schema, dict):
             edition["schemas"][resource.get("name")] = schema
+
+    def rows(resource, path):
+        if not lenient:
+            return _rows(reader, path)
+        text = read_text(reader, path)
+        if not text.strip():
+            raise EditionError(path, "is empty; a resource needs at least its header row", row=1)
+        header, found = lenient_rows(text, path, warnings)
+        edition["columns"][resource] = header
+        return found
+
     for resource, list_name in LIST_OF_RESOURCE.items() if lists else ():
         path = _required_path(paths, resource)
-        for row_number, row in _rows(reader, path):
-            item = item_from_row(row, list_name, path, row_number)
+        for row_number, row in rows(resource, path):
+            item = item_from_row(row, list_name, path, row_number, warnings)
             if item["id"] in edition["items"]:
                 other = edition["items"][item["id"]]
-                raise EditionError(
-                    path, f"id {item['id']} is already used by {other['list']} item {other['seq']}; ids are unique across the three lists",
-                    row=row_number, field="id",
-                )
+                if not lenient:
+                    raise EditionError(
+                        path, f"id {item['id']} is already used by {other['list']} item {other['seq']}; ids are unique across the three lists",
+                        row=row_number, field="id",
+                    )
+                warnings.append(load_warning("duplicate-id", path, row_number, "id",
+                                             f"id {item['id']} is already used by {other['list']} item {other['seq']}; "
+                                             f"this row is compared as '{item['id']} (row {row_number})'"))
+                item["id"] = f"{item['id']} (row {row_number})"
             edition["items"][item["id"]] = item
     for register in REGISTERS:
         path = _required_path(paths, register)
-        edition["registers"][register] = {row.get("name", ""): row for _, row in _rows(reader, path)}
+        edition["registers"][register] = named = {}
+        for row_number, row in rows(register, path):
+            name = row.get("name") or ""
+            if name in named and lenient:
+                warnings.append(load_warning("duplicate-name", path, row_number, "name",
+                                             f"name {name!r} is already a row of the register; this row is compared as '{name} (row {row_number})'"))
+                name = f"{name} (row {row_number})"
+            named[name] = row
     if "corrections" in paths:
-        edition["corrections"] = [row for _, row in _rows(reader, paths["corrections"])]
+        edition["corrections"] = [row for _, row in rows("corrections", paths["corrections"])]
     return edition
 
 
-def item_from_row(row, list_name, path="", row_number=None):
+EXTRA_CELLS = "(extra cells)"  # the cells of a ragged row beyond its header, read leniently as one text
+
+
+def lenient_rows(text, path, warnings):
+    """(header, [(row number, row dict)]) for any CSV text: the columns of a repeated column name are each read
+    as '<name> (column N)'; a short row's missing cells are empty; a long row's extra cells are joined under
+    EXTRA_CELLS. Each of these is a warning."""
+    import csv
+    import io
+
+    from .files import allow_long_cells
+
+    allow_long_cells()  # a cell may be as long as the file size limit allows
+    records = csv.reader(io.StringIO(text, newline=""))
+    raw = next(records, [])
+    counts = {name: raw.count(name) for name in raw}
+    header = []
+    for position, name in enumerate(raw, start=1):
+        if counts[name] > 1:
+            if position == raw.index(name) + 1:  # one warning per repeated name
+                warnings.append(load_warning("duplicate-column", path, 1, name,
+                                             f"{counts[name]} columns are named {name!r}; none of them is compared item by item, "
+                                             f"each is read as '{name} (column N)'"))
+            name = f"{name} (column {position})"
+        header.append(name)
+    found = []
+    for row_number, cells in enumerate(records, start=2):
+        if not cells:
+            continue  # a blank line, as csv.DictReader skips it
+        row = {name: (cells[index] if index < len(cells) else "") for index, name in enumerate(header)}
+        if len(cells) != len(header):
+            more = len(cells) > len(header)
+            warnings.append(load_warning("ragged-row", path, row_number, None,
+                                         f"has {len(cells)} cells where the header has {len(header)} columns"
+                                         + ("; the extra cells are compared as one text" if more else "; the missing cells are read as empty")))
+            if more:
+                row[EXTRA_CELLS] = " | ".join(cells[len(header):])
+        found.append((row_number, row))
+    return header, found
+
+
+def load_warning(code, file, row, field, message):
+    """A cell, row or column read as it is rather than refused; says to run validate."""
+    return {"code": code, "file": file, "row": row, "field": field,
+            "message": f"{message}; run `dutylist validate` on this edition to see what to fix"}
+
+
+def item_from_row(row, list_name, path="", row_number=None, warnings=None):
+    """One item from one CSV row. With ``warnings`` (a list: lenient reading) nothing raises: a value that
+    does not fit its type is kept as text and a warning is appended."""
     item = {"list": list_name}
     for field, value in row.items():
         if field is None:
-            raise EditionError(path, "has more cells than the header has columns (a ragged row)", row=row_number)
+            if warnings is None:
+                raise EditionError(path, "has more cells than the header has columns (a ragged row)", row=row_number)
+            continue
         value = (value or "").strip()
         if field in LIST_VALUE_FIELDS:
             item[field] = [part.strip() for part in value.split(LIST_DELIMITER) if part.strip()]
         elif field in STEP_VALUE_FIELDS:
             item[field] = [line.strip() for line in value.replace("\r\n", "\n").split(STEP_DELIMITER) if line.strip()]
         elif field in INTEGER_FIELDS:
-            item[field] = _integer(value, path, row_number, field)
+            item[field] = _integer(value, path, row_number, field, warnings)
         else:
             item[field] = value
     if not item.get("id"):
-        raise EditionError(path, "has no id; every item needs one", row=row_number, field="id")
+        if warnings is None:
+            raise EditionError(path, "has no id; every item needs one", row=row_number, field="id")
+        warnings.append(load_warning("missing-id", path, row_number, "id", f"has no id; this row is compared as '(no id, {path} row {row_number})'"))
+        item["id"] = f"(no id, {path} row {row_number})"
+    if warnings is not None:
+        item.setdefault("seq", "")  # a list without a seq column still has places to show
     return item
 
 
-def _integer(value, path, row_number, field):
-    try:
+def is_whole_number(value):
+    """ASCII digits only: Python's int() would also take '１２' (full-width) or '٣'."""
+    return bool(value) and value.isascii() and value.isdigit()
+
+
+def _integer(value, path, row_number, field, warnings=None):
+    if is_whole_number(value):
         return int(value)
-    except ValueError:
-        raise EditionError(path, f"{value!r} is not a whole number", row=row_number, field=field) from None
+    if warnings is None:
+        raise EditionError(path, f"{value!r} is not a whole number (ASCII digits 0-9)", row=row_number, field=field)
+    warnings.append(load_warning("not-a-whole-number", path, row_number, field, f"{value!r} is not a whole number; it is compared as text"))
+    return value
 
 
 def _required_path(paths, resource):
@@ -192,11 +287,25 @@ def _rows(reader, path):
     text = read_text(reader, path)
     if not text.strip():
         raise EditionError(path, "is empty; a resource needs at least its header row", row=1)
-    return enumerate(read_csv_text(text), start=2)
+    try:
+        return enumerate(read_csv_text(text), start=2)
+    except csv.Error as error:
+        raise EditionError(path, f"cannot be read as CSV ({error})") from None
 
 
 def _read_json(reader, path):
+    return parse_json(read_text(reader, path), path)
+
+
+def parse_json(text, path):
+    """Parsed JSON; EditionError if it is not JSON or nests deeper than a descriptor or schema ever needs."""
     try:
-        return json.loads(read_text(reader, path))
+        value = json.loads(text)
     except json.JSONDecodeError as error:
-        raise EditionError(path, f"is not valid JSON: {error.msg} at line {error.lineno}") from None
+        raise EditionError(path, f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except RecursionError:
+        raise EditionError(path, "nests too deeply to be read; a descriptor or schema needs only a few levels") from None
+    problem = json_depth_problem(value)
+    if problem:
+        raise EditionError(path, problem)
+    return value

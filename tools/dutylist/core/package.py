@@ -3,8 +3,11 @@
 import csv
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from .files import allow_long_cells
 
 DESCRIPTOR = "datapackage.json"
 
@@ -28,9 +31,18 @@ LIST_FIELDS = {
     "reclaimed": ("id", "seq", "category", "name", "departments", "handling", "page"),
 }
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
-ID_PREFIX = "652325100-"
+ID_PREFIX = "652325100-"  # this package's prefix, for code written for it alone; the importer uses id_prefix(descriptor)
 LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)
 STEP_DELIMITER = "\n"  # between the numbered steps of a step field
+
+
+def id_prefix(descriptor):
+    """The prefix of every id of a package: its town's division code and a hyphen (``652325100-``)."""
+    town = descriptor.get("town") if isinstance(descriptor, dict) else None
+    code = town.get("division_code") if isinstance(town, dict) else None
+    if not isinstance(code, str) or not code.isdigit():
+        raise ValueError("datapackage.json has no town.division_code (the town's division code, digits only)")
+    return f"{code}-"
 
 
 def data_path(resource):
@@ -41,9 +53,12 @@ def read_csv_text(text):
     """Rows of a CSV as dicts of strings, in file order: exactly what csv.DictReader gives, a little faster.
 
     The first record names the columns; blank records are skipped; a short row's missing cells are None;
-    a long row's extra cells are a list under the key None.
+    a long row's extra cells are a list under the key None. CRLF line endings (a Windows checkout) read
+    as the same data as LF, inside quoted cells too. Cells may be as long as the file size limit
+    (core/files.py). A CSV the csv module cannot parse raises csv.Error.
     """
-    records = csv.reader(io.StringIO(text, newline=""))
+    allow_long_cells()
+    records = csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline=""))
     header = next(records, None)
     if header is None:
         return []
@@ -73,15 +88,105 @@ def csv_text(fieldnames, rows):
     return buffer.getvalue()
 
 
+class WriteError(Exception):
+    """A file cannot be written; the message names it and says why."""
+
+
 def write_atomic(path, text):
-    """Write text to path so that a reader sees the old file or the new one, never half of one."""
+    """Write text to path so that a reader sees the old file or the new one, never half of one.
+
+    The parent folder must exist (it is never created silently). A new file gets the usual
+    permissions (0666 minus the umask), an existing file keeps its mode, and a symbolic link
+    at path is refused rather than replaced. The temporary file is removed on any failure,
+    Ctrl-C and SIGTERM included (the CLI turns SIGTERM into an exception).
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)")
+    if not path.parent.is_dir():
+        if path.parent.exists():
+            raise WriteError(f"{path}: cannot write: {path.parent} is a file, not a folder")
+        raise WriteError(f"{path}: cannot write: the folder {path.parent} does not exist (create it first)")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode()
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write in {path.parent} ({error.strerror})") from None
+    try:
+        os.fchmod(handle, mode)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise
+
+
+def write_files_atomic(files):
+    """Write {path: text} as one change: every file is first written to a temporary sibling, then all are
+    renamed into place; if anything fails, the files already replaced get their old content back (or are
+    removed if they are new), the temporary files are removed, and the error is raised."""
+    files = {Path(path): text for path, text in files.items()}
+    temporaries, backups, replaced = {}, {}, []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temporaries[path] = temporary
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            backups[path] = path.read_bytes() if path.is_file() else None
+            os.chmod(temporary, path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_umask())
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
+            replaced.append(path)
+    except BaseException:
+        for path in reversed(replaced):
+            _restore(path, backups[path])
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _restore(path, content):
+    try:
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            with open(path, "wb") as stream:
+                stream.write(content)
+    except OSError:
+        pass  # the original error is the one to report
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes_atomic(path, data, mode=None):
+    """Write bytes atomically, as ``write_atomic``; ``mode`` sets the file's permission bits (else 0o666 less the umask, as for any new file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode():
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -4,9 +4,10 @@ Both sides are editions as returned by ``edition.load_edition`` (or ``empty_edit
 Items are matched by id, never by 序号. The shape is described by ``schemas/diff.json``.
 """
 
+import re
 from collections import defaultdict
 
-from ..core.package import LISTS
+from ..core.package import LIST_RESOURCES, LISTS
 from .inline import inline_ops, step_changes
 from .resemblance import resemblances
 from .schemas import schema_changes
@@ -16,8 +17,10 @@ TOWN_LISTS = ("basic", "coordinated")
 ITEM_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling", "page")
 SET_FIELDS = ("departments",)
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
-DESCRIPTOR_KEYS = ("name", "title", "version", "edition", "description", "created", "town", "licenses", "sources")
 BUMPS = ("none", "patch", "minor", "major")
+STRUCTURE_BUMPS = {"column-removed": "major", "column-renamed": "major", "column-duplicated": "major", "column-added": "minor"}
+EXTRA_CELLS = "(extra cells)"  # as core.edition.EXTRA_CELLS: the cells of a ragged row beyond its header
+CORRECTION_KEY = ("item_id", "field", "extracted")
 SCHEMA_BUMPS = {
     "resource-removed": "major", "field-removed": "major", "retyped": "major",
     "constraint-tightened": "major", "constraint-changed": "major", "changed": "major",
@@ -35,7 +38,8 @@ def empty_edition(label="empty edition"):
 def compare(old, new, unchanged=None):
     """The report. ``unchanged`` is for a caller that left out the items equal on both sides but for their 序号
     (diff/stream.py): ``{"renumbered": [(list, old seq, new seq)], "lists": {list: {"before", "after"}}}``."""
-    items, renumbered = item_changes(old["items"], new["items"])
+    columns = (old.get("columns") or {}, new.get("columns") or {})
+    items, renumbered = item_changes(old["items"], new["items"], columns)
     if unchanged:
         renumbered += unchanged["renumbered"]
     report = {
@@ -50,12 +54,81 @@ def compare(old, new, unchanged=None):
         "corrections": correction_changes(old.get("corrections", []), new.get("corrections", [])),
         "schema": schema_changes(old.get("schemas", {}), new.get("schemas", {})),
         "descriptor": descriptor_changes(old["descriptor"], new["descriptor"]),
-        "by_department": by_department(items),
+        "structure": structure_changes(old, new),
+        "by_department": by_department(items, old["items"], new["items"]),
+        "warnings": load_warnings(old, new),
         "notes": notes(old, new),
     }
     lists = unchanged["lists"] if unchanged else list_counts(old["items"], new["items"])
     report["summary"] = summary(report, lists)
-    return report
+    return json_safe(report)
+
+
+def json_safe(value):
+    """The report as strict JSON data: NaN and infinities (which json.loads accepts in a descriptor) become
+    strings, and so do lone surrogates, so that json.dumps(allow_nan=False) and UTF-8 output never fail."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value).replace("nan", "NaN").replace("inf", "Infinity")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join(character if not 0xD800 <= ord(character) <= 0xDFFF else f"⟨U+{ord(character):04X}⟩" for character in value)
+        return value
+    if isinstance(value, dict):
+        return {json_safe(key) if isinstance(key, str) else key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
+
+
+def load_warnings(old, new):
+    """What was read leniently (a cell kept as text, a ragged row, a duplicated column), side by side."""
+    return [{"side": role, **warning} for role, edition in (("old", old), ("new", new)) for warning in edition.get("warnings", [])]
+
+
+def structure_changes(old, new):
+    """Columns added, removed, renamed or duplicated in a CSV between the two sides, and (as warnings of NEW)
+    columns that NEW's own Table Schema does not declare or that its CSV lacks."""
+    changes = []
+    old_columns, new_columns = old.get("columns") or {}, new.get("columns") or {}
+    for resource in sorted(old_columns.keys() & new_columns.keys()):
+        before, after = old_columns[resource], new_columns[resource]
+        old_duplicates, new_duplicates = _duplicated_columns(before), _duplicated_columns(after)
+        before_unique, after_unique = _unique_columns(before), _unique_columns(after)
+        removed = [column for column in before_unique if column not in after_unique and column not in new_duplicates]
+        added = [column for column in after_unique if column not in before_unique and column not in old_duplicates]
+        for column in list(removed):
+            position = before.index(column)
+            partner = next((name for name in added if after.index(name) == position), None)
+            if partner is not None:
+                changes.append({"resource": resource, "change": "column-renamed", "column": partner, "old_column": column})
+                removed.remove(column)
+                added.remove(partner)
+        changes += [{"resource": resource, "change": "column-removed", "column": column} for column in removed]
+        changes += [{"resource": resource, "change": "column-added", "column": column} for column in added]
+        changes += [{"resource": resource, "change": "column-duplicated", "column": column}
+                    for column in new_duplicates if column not in old_duplicates]
+    return changes
+
+
+REPEATED_COLUMN = re.compile(r"^(.*) \(column \d+\)$")
+
+
+def _unique_columns(header):
+    """A header without the columns of a repeated name (core.edition reads them as '<name> (column N)')."""
+    repeated = _duplicated_columns(header)
+    return [name for name in header if not _is_duplicate(name, repeated)]
+
+
+def _duplicated_columns(header):
+    bases = [match.group(1) for match in map(REPEATED_COLUMN.match, header) if match]
+    return sorted({base for base in bases if bases.count(base) > 1})
+
+
+def _is_duplicate(name, repeated):
+    match = REPEATED_COLUMN.match(name)
+    return bool(match) and match.group(1) in repeated
 
 
 def side(edition):
@@ -63,9 +136,19 @@ def side(edition):
     return {
         "label": edition["label"],
         "revision": edition.get("revision"),
-        "version": descriptor.get("version"),
-        "edition": descriptor.get("edition"),
+        "version": _as_text(descriptor.get("version")),
+        "edition": _as_text(descriptor.get("edition")),
     }
+
+
+def _as_text(value):
+    """A descriptor value shown as a version or edition: a string, or null where there is none."""
+    if value is None or isinstance(value, str):
+        return value
+    import json
+
+    value = json_safe(value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def notes(old, new):
@@ -77,20 +160,28 @@ def notes(old, new):
     return found
 
 
-def item_changes(old_items, new_items):
-    """One pass over the ids in file order (so that runs of 序号 come nearly sorted); changes sorted by id."""
+def item_changes(old_items, new_items, columns=({}, {})):
+    """One pass over the ids in file order (so that runs of 序号 come nearly sorted); changes sorted by id.
+
+    A 序号 that is not a whole number (read leniently) cannot be renumbered: its change is a field change."""
     changes, renumbered = [], []
     for item_id in [*old_items, *(item_id for item_id in new_items if item_id not in old_items)]:
         old, new = old_items.get(item_id), new_items.get(item_id)
-        if old is not None and new is not None and _same_but_seq(old, new):
-            if old["seq"] != new["seq"]:
+        renumbering = old is not None and new is not None and old["seq"] != new["seq"]
+        if renumbering and not (_whole(old["seq"]) and _whole(new["seq"])):
+            renumbering = False
+            seq_change = [field_change("seq", old["seq"], new["seq"])]
+        else:
+            seq_change = []
+        if old is not None and new is not None and not seq_change and _same_but_seq(old, new):
+            if renumbering:
                 renumbered.append((old["list"], old["seq"], new["seq"]))
             continue
-        fields = field_changes(old, new) if old and new else []
+        fields = seq_change + field_changes(old, new, columns) if old and new else []
         kind = change_kind(old, new, fields)
         if kind:
             changes.append(item_change(item_id, kind, old, new, fields))
-        elif old["seq"] != new["seq"]:
+        elif renumbering:
             renumbered.append((old["list"], old["seq"], new["seq"]))
     changes.sort(key=lambda change: change["id"])
     return changes, renumbered
@@ -131,21 +222,54 @@ def item_change(item_id, kind, old, new, fields):
     return change
 
 
+def _whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def place(item):
     return {"list": item["list"], "seq": item["seq"]} if item else None
 
 
 def record(item):
-    return {field: item[field] for field in ITEM_FIELDS if field in item}
+    return {field: item[field] for field in _fields_of(item)}
 
 
-def field_changes(old, new):
+def _fields_of(*items):
+    """The fields to show: the known ones in their order, then any other column (an extra column, extra cells)."""
+    present = {field for item in items for field in item}
+    others = sorted(present - set(ITEM_FIELDS) - {"id", "list", "seq"})
+    return [field for field in ITEM_FIELDS if field in present] + others
+
+
+def field_changes(old, new, columns=({}, {})):
+    """Each differing field. A field only one side has is a change when the other side's list has no such
+    column (moved between lists, or a ragged row's extra cells); it is skipped when the column itself was
+    added or removed (a structure change, reported once under ``structure``)."""
     changes = []
-    for field in ITEM_FIELDS:
-        old_value, new_value = _plain(old.get(field)), _plain(new.get(field))
-        if old_value != new_value:
-            changes.append(field_change(field, old_value, new_value))
+    for field in _fields_of(old, new):
+        if field in old and field in new:
+            old_value, new_value = _plain(old[field]), _plain(new[field])
+            if old_value != new_value:
+                changes.append(field_change(field, old_value, new_value))
+        elif _column_difference(field, old if field in old else new, columns[1] if field in old else columns[0]):
+            continue
+        else:
+            absent = "new" if field in old else "old"
+            value = _plain((old if field in old else new)[field])
+            empty = [] if isinstance(value, list) else ""
+            change = field_change(field, empty if absent == "old" else value, empty if absent == "new" else value)
+            change["absent"] = absent
+            changes.append(change)
     return changes
+
+
+def _column_difference(field, holder, other_columns):
+    """Whether field, held by holder's side only, is missing on the other side because that side's CSV for
+    holder's list lacks the column (a structure change) rather than because the item changed lists."""
+    if field == EXTRA_CELLS:
+        return False
+    header = other_columns.get(LIST_RESOURCES.get(holder["list"]))
+    return header is not None and field not in header
 
 
 def field_change(field, old, new):
@@ -188,8 +312,7 @@ def likely_reidentifications(items):
 
 def stripped_register(edition, name):
     """Register rows keyed by name, with whitespace at cell ends (not a real change) removed."""
-    rows = (_stripped(row) for row in edition["registers"].get(name, {}).values())
-    return {row.get("name", ""): row for row in rows}
+    return {_plain(key): _stripped(row) for key, row in edition["registers"].get(name, {}).items()}
 
 
 def _stripped(row):
@@ -205,9 +328,7 @@ def row_changes(old_rows, new_rows):
     """Register rows keyed by name: added, removed, and changed with each differing column."""
     changed = []
     for name in sorted(old_rows.keys() & new_rows.keys()):
-        old, new = old_rows[name], new_rows[name]
-        fields = [field_change(column, old.get(column), new.get(column))
-                  for column in sorted(old.keys() | new.keys()) if old.get(column) != new.get(column)]
+        fields = _row_field_changes(old_rows[name], new_rows[name])
         if fields:
             changed.append({"name": name, "fields": fields})
     return {
@@ -217,13 +338,59 @@ def row_changes(old_rows, new_rows):
     }
 
 
+def _row_field_changes(old, new):
+    """The differing columns of two rows of one register or of the corrections. A column only one side's
+    file has is a structure change (reported once); a ragged row's extra cells are compared."""
+    changes = []
+    for column in sorted(old.keys() | new.keys(), key=str):
+        if column is None:
+            continue
+        if column in old and column in new:
+            if old[column] != new[column]:
+                changes.append(field_change(column, old[column], new[column]))
+        elif column == EXTRA_CELLS:
+            absent = "new" if column in old else "old"
+            value = old.get(column, new.get(column))
+            change = field_change(column, "" if absent == "old" else value, "" if absent == "new" else value)
+            change["absent"] = absent
+            changes.append(change)
+    return changes
+
+
 def correction_changes(old_rows, new_rows):
-    old_set = {_frozen(_stripped(row)) for row in old_rows}
-    new_set = {_frozen(_stripped(row)) for row in new_rows}
+    """Correction records paired by (item_id, field, extracted): a record whose other columns changed is one
+    change with those columns; records without a partner (or sharing their key with others) are added or removed."""
+    from collections import Counter
+
+    old_rows = [_stripped(row) for row in old_rows]
+    new_rows = [_stripped(row) for row in new_rows]
+    old_count = Counter(_frozen(row) for row in old_rows)
+    new_count = Counter(_frozen(row) for row in new_rows)
+    removed = [dict(row) for row in sorted((old_count - new_count).elements())]  # a repeated record counts each time
+    added = [dict(row) for row in sorted((new_count - old_count).elements())]
+    old_keys, new_keys = defaultdict(list), defaultdict(list)
+    for row in removed:
+        old_keys[_correction_key(row)].append(row)
+    for row in added:
+        new_keys[_correction_key(row)].append(row)
+    changed = []
+    for key in sorted(old_keys.keys() & new_keys.keys()):
+        if len(old_keys[key]) == 1 and len(new_keys[key]) == 1:
+            old_row, new_row = old_keys[key][0], new_keys[key][0]
+            fields = _row_field_changes(old_row, new_row)
+            if fields:
+                changed.append({"key": dict(zip(CORRECTION_KEY, key)), "fields": fields})
+                removed.remove(old_row)
+                added.remove(new_row)
     return {
-        "added": [dict(row) for row in sorted(new_set - old_set)],
-        "removed": [dict(row) for row in sorted(old_set - new_set)],
+        "added": [dict(row) for row in sorted(_frozen(row) for row in added)],
+        "removed": [dict(row) for row in sorted(_frozen(row) for row in removed)],
+        "changed": changed,
     }
+
+
+def _correction_key(row):
+    return tuple(str(row.get(column) or "") for column in CORRECTION_KEY)
 
 
 def _frozen(row):
@@ -231,38 +398,69 @@ def _frozen(row):
 
 
 def descriptor_changes(old, new):
+    """The changed keys of the descriptor (resources aside: their names are compared, their schemas under
+    ``schema``), each with its path and old and new value; nested values are compared with deepdiff."""
     old_resources = _resource_names(old)
     new_resources = _resource_names(new)
+    changed = []
+    for key in sorted((old.keys() | new.keys()) - {"resources"}, key=str):
+        if key not in new:
+            changed.append({"field": key, "path": key, "change": "removed", "old": old[key]})
+        elif key not in old:
+            changed.append({"field": key, "path": key, "change": "added", "new": new[key]})
+        elif old[key] != new[key] or type(old[key]) is not type(new[key]):
+            changed += _nested_changes(key, old[key], new[key])
     return {
-        "changed": [{"field": key, "old": old.get(key), "new": new.get(key)}
-                    for key in DESCRIPTOR_KEYS if old.get(key) != new.get(key)],
+        "changed": changed,
         "resources_added": sorted(new_resources - old_resources),
         "resources_removed": sorted(old_resources - new_resources),
     }
+
+
+def _nested_changes(key, old, new):
+    if not (isinstance(old, (dict, list)) and isinstance(new, (dict, list))):
+        return [{"field": key, "path": key, "change": "changed", "old": old, "new": new}]
+    from deepdiff import DeepDiff  # imported here: only a changed nested descriptor value needs it
+
+    found = []
+    for kind, levels in DeepDiff(old, new, view="tree", verbose_level=2).items():
+        for level in levels:
+            path = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in level.path(output_format="list"))
+            if "added" in kind:
+                found.append({"field": key, "path": path, "change": "added", "new": level.t2})
+            elif "removed" in kind:
+                found.append({"field": key, "path": path, "change": "removed", "old": level.t1})
+            else:
+                found.append({"field": key, "path": path, "change": "changed", "old": level.t1, "new": level.t2})
+    return sorted(found, key=lambda change: change["path"]) or [{"field": key, "path": key, "change": "changed", "old": old, "new": new}]
 
 
 def _resource_names(descriptor):
     return {resource.get("name") for resource in descriptor.get("resources") or [] if isinstance(resource, dict)}
 
 
-def by_department(items):
-    """The ids of the changed items concerning each county department (from either side)."""
+def by_department(items, old_items=None, new_items=None):
+    """The ids of the changed items concerning each county department: the departments of either side of
+    the item, whether or not they changed."""
     groups = defaultdict(list)
     for item in items:
-        departments = _departments(item)
+        departments = _departments(item, (old_items or {}).get(item["id"]), (new_items or {}).get(item["id"]))
         for department in departments or [None]:
             groups[department].append(item["id"])
     return [{"department": department, "ids": groups[department]}
             for department in sorted(groups, key=lambda name: (name is None, name or ""))]
 
 
-def _departments(item):
+def _departments(item, old=None, new=None):
     found = list(item.get("record", {}).get("departments", []))
+    for side in (old, new):
+        if side and isinstance(side.get("departments"), list):
+            found += side["departments"]
     for change in item["fields"]:
         if change["field"] == "departments":
             found += (change["old"] or []) + (change["new"] or [])
     found += item.get("reclaimed_by", [])
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(value for value in found if isinstance(value, str) and value))
 
 
 def list_counts(old_items, new_items):
@@ -282,12 +480,14 @@ def summary(report, lists):
     counts["registers"] = sum(len(entries) for register in report["registers"].values() for entries in register.values())
     counts["corrections"] = sum(len(entries) for entries in report["corrections"].values())
     counts["schema"] = len(report["schema"])
+    counts["structure"] = len(report["structure"])
+    counts["warnings"] = len(report["warnings"])
     descriptor = report["descriptor"]
     counts["descriptor"] = len(descriptor["changed"]) + len(descriptor["resources_added"]) + len(descriptor["resources_removed"])
     counts["likely_renames"] = len(report["likely"]["renames"])
     counts["lists"] = lists
     reasons = bump_reasons(report)
-    counts["identical"] = not any(counts[key] for key in (*KINDS, "renumbered", "registers", "corrections", "schema", "descriptor"))
+    counts["identical"] = not any(counts[key] for key in (*KINDS, "renumbered", "registers", "corrections", "schema", "structure", "descriptor"))
     counts["bump"] = max((reason["bump"] for reason in reasons), key=BUMPS.index, default="none")
     counts["bump_reasons"] = reasons
     counts["declared_bump"] = declared_bump(report["from"]["version"], report["to"]["version"])
@@ -301,6 +501,9 @@ def bump_reasons(report):
         where = change["resource"] + (f".{change['field']}" if change["field"] else "")
         reasons.append({"bump": SCHEMA_BUMPS[change["change"]], "reason": f"schema {change['change']}: {where}"
                         + (f" ({change['key']})" if change["key"] else "")})
+    for change in report["structure"]:
+        column = change["column"] if "old_column" not in change else f"{change['old_column']} → {change['column']}"
+        reasons.append({"bump": STRUCTURE_BUMPS[change["change"]], "reason": f"{change['change']}: {change['resource']}.{column}"})
     for name in report["descriptor"]["resources_removed"]:
         reasons.append({"bump": "major", "reason": f"resource removed: {name}"})
     for name in report["descriptor"]["resources_added"]:

@@ -7,6 +7,8 @@ Blocks: ``("heading", level, fragments)``, ``("paragraph", fragments)``, ``("not
 ``("list", [(fragments, [children…]), …])``, ``("table", [header fragments…], [[cell fragments…], …])``.
 """
 
+import re
+
 from ..core.package import LIST_LABELS, LISTS
 
 KIND_ORDER = ("reclaimed", "returned", "added", "removed", "moved", "changed")
@@ -28,19 +30,80 @@ STEP_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
 NO_DEPARTMENT = "无对应部门 (basic list, no department)"
 
 
+BRIEF_WARNINGS = 5  # warnings listed in the brief report (the full one lists them all)
+# Characters a reader cannot see or that would act on a terminal: C0/C1 controls (but the line break), format
+# characters (zero-width, bidi controls, BOM, soft hyphen), unusual spaces, line/paragraph separators,
+# variation selectors, tags, private use and lone surrogates. Shown as ⟨U+XXXX⟩.
+INVISIBLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2000-\u200f"
+    "\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\ufff0-\ufffb\ue000-\uf8ff\ud800-\udfff"
+    "\U000e0000-\U000e0fff\U000f0000-\U0010ffff]"
+)
+
+
 def text(value):
     return ("text", "" if value is None else str(value))
 
 
-def document(report, by=None):
-    blocks = header(report) + summary(report)
+def visible(value):
+    """value with every invisible or control character written as ⟨U+XXXX⟩, so that no change is invisible."""
+    return INVISIBLE.sub(lambda match: f"⟨U+{ord(match.group()):04X}⟩", value)
+
+
+def document(report, by=None, brief=False):
+    """The report's blocks. ``brief``: the first screen only (header, warnings, summary and where the details are)."""
+    blocks = header(report) + warnings(report, brief) + summary(report, brief)
     if report["summary"]["identical"]:
-        return blocks
+        return _visible(blocks)
+    if brief:
+        return _visible(blocks + [("note", [text("详情 Details: this is the summary only. Add "), ("code", "--full"),
+                                            text(" for every change, or write the whole report to a file: "),
+                                            ("code", "--format markdown -o report.md"), text(" (or html, json).")])])
     if by == "department":
         blocks += department_sections(report)
     else:
         blocks += kind_sections(report)
-    return blocks + renumbered(report) + likely(report) + registers(report) + corrections(report) + schema(report) + descriptor(report)
+    blocks += renumbered(report) + likely(report) + registers(report) + corrections(report) + structure(report) + schema(report) + descriptor(report)
+    return _visible(blocks)
+
+
+def _visible(blocks):
+    def fragments(parts):
+        return [(style, visible(value)) for style, value in parts]
+
+    def entries(listed):
+        return [(fragments(parts), entries(children)) for parts, children in listed]
+
+    shown = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "heading":
+            shown.append(("heading", block[1], fragments(block[2])))
+        elif kind in ("paragraph", "note"):
+            shown.append((kind, fragments(block[1])))
+        elif kind == "list":
+            shown.append(("list", entries(block[1])))
+        elif kind == "table":
+            shown.append(("table", [fragments(cell) for cell in block[1]], [[fragments(cell) for cell in row] for row in block[2]]))
+        else:
+            shown.append(block)
+    return shown
+
+
+def warnings(report, brief=False):
+    found = report.get("warnings") or []
+    if not found:
+        return []
+    listed = found[:BRIEF_WARNINGS] if brief else found
+    entries = [([text(f"{'旧版 OLD' if warning['side'] == 'old' else '新版 NEW'} "),
+                 ("code", ":".join(str(part) for part in (warning["file"], warning["row"], warning["field"]) if part is not None)),
+                 text(f" {warning['code']}: {warning['message']}")], []) for warning in listed]
+    if len(found) > len(listed):
+        entries.append(([text(f"… and {len(found) - len(listed)} more (see --full or --format json)")], []))
+    return [("note", [("strong", f"⚠ 警告 Warnings ({len(found)}): "),
+                      text("some of the input does not fit the package's types or layout and was read as it is, so that "
+                           "every change still shows. Run "), ("code", "dutylist validate"), text(" on that edition.")]),
+            ("list", entries)]
 
 
 def header(report):
@@ -59,24 +122,42 @@ def side_fragments(side):
     return parts
 
 
-def summary(report):
+def summary(report, brief=False):
     counts = report["summary"]
     blocks = [("heading", 2, [text("摘要 Summary")])]
     if counts["identical"]:
         return blocks + [("paragraph", [("strong", "无变更 No differences.")])]
     rows = [[[text(KIND_LABELS[kind])], [text(counts[kind])]] for kind in (*KIND_ORDER, "renumbered")]
     for key, label in (("registers", "登记表 Registers"), ("corrections", "更正记录 Corrections"),
-                       ("schema", "表结构 Schema"), ("descriptor", "描述文件 Descriptor")):
+                       ("structure", "表头 Columns"), ("schema", "表结构 Schema"), ("descriptor", "描述文件 Descriptor")):
         rows.append([[text(label)], [text(counts[key])]])
+    if brief:
+        rows = [row for row in rows if row[1][0][1] != "0"]
     blocks.append(("table", [[text("变更 Change")], [text("数量 Count")]], rows))
     list_rows = [[[text(f"{LIST_LABELS[name]} ({name})")], [text(counts["lists"][name]["before"])], [text(counts["lists"][name]["after"])]]
                  for name in LISTS]
     blocks.append(("table", [[text("清单 List")], [text("变更前 Before")], [text("变更后 After")]], list_rows))
     blocks.append(("paragraph", bump_fragments(counts)))
-    reasons = [([text(f"{reason['bump']}: {reason['reason']}")], []) for reason in counts["bump_reasons"]]
+    reasons = [([text(reason)], []) for reason in (condensed_reasons(counts["bump_reasons"]) if brief else
+                                                   [f"{reason['bump']}: {reason['reason']}" for reason in counts["bump_reasons"]])]
     if reasons:
         blocks.append(("list", reasons))
     return blocks
+
+
+def condensed_reasons(reasons):
+    """One line per bump and kind of reason: 'minor: resource added: a, b, c'."""
+    groups = {}
+    for reason in reasons:
+        kind, _, what = reason["reason"].rpartition(": ")
+        if not kind or what.isdigit():
+            kind, what = reason["reason"], None
+        groups.setdefault((reason["bump"], kind), []).append(what)
+    lines = []
+    for (bump, kind), whats in groups.items():
+        named = [what for what in whats if what]
+        lines.append(f"{bump}: {kind}" + (f": {', '.join(named[:6])}" + (f" and {len(named) - 6} more" if len(named) > 6 else "") if named else ""))
+    return lines
 
 
 def bump_fragments(counts):
@@ -156,7 +237,17 @@ def field_entry(change, list_name):
         return label + set_fragments(change), []
     if kind == "steps":
         return label, [step_entry(step) for step in change["steps"]]
-    return label + [("del", str(change["old"])), text(" → "), ("ins", str(change["new"]))], []
+    if change.get("absent") == "old":
+        return label + [text("(无此项 not in this list) → "), ("ins", _shown(change["new"]))], []
+    if change.get("absent") == "new":
+        return label + [("del", _shown(change["old"])), text(" → (无此项 not in this list)")], []
+    return label + [("del", _shown(change["old"])), text(" → "), ("ins", _shown(change["new"]))], []
+
+
+def _shown(value):
+    if isinstance(value, list):
+        return "、".join(str(part) for part in value)
+    return "" if value is None else str(value)
 
 
 def inline_fragments(ops):
@@ -244,10 +335,29 @@ def registers(report):
 
 def corrections(report):
     changes = report["corrections"]
-    entries = [([text(f"{label}: "), ("code", row.get("item_id", "")), text(f" {row.get('field', '')} "), (style, row.get("corrected", "")),
-                 text(f" ({row.get('kind', '')}, {row.get('status', '')})")], [])
+    entries = [([text(f"{label}: "), ("code", row.get("item_id") or ""), text(f" {row.get('field') or ''} "), (style, row.get("corrected") or ""),
+                 text(f" ({row.get('kind') or ''}, {row.get('status') or ''})")], [])
                for key, label, style in (("added", "新增 added", "ins"), ("removed", "删除 removed", "del")) for row in changes[key]]
+    entries += [([text("修改 changed: "), ("code", change["key"]["item_id"]), text(f" {change['key']['field']} «{change['key']['extracted']}»")],
+                 [field_entry(field, "") for field in change["fields"]])
+                for change in changes.get("changed", [])]
     return [("heading", 2, [text("更正记录 Corrections")]), ("list", entries)] if entries else []
+
+
+STRUCTURE_LABELS = {"column-added": "新增列 column added", "column-removed": "删除列 column removed",
+                    "column-renamed": "列改名 column renamed", "column-duplicated": "列名重复 column name repeated"}
+
+
+def structure(report):
+    entries = []
+    for change in report.get("structure", []):
+        fragments = [("strong", STRUCTURE_LABELS[change["change"]]), text(": "), ("code", change["resource"]), text(" ")]
+        if change["change"] == "column-renamed":
+            fragments += [("del", change["old_column"]), text(" → "), ("ins", change["column"])]
+        else:
+            fragments.append(("del" if change["change"] == "column-removed" else "ins", change["column"]))
+        entries.append((fragments, []))
+    return [("heading", 2, [text("表头 Columns")]), ("list", entries)] if entries else []
 
 
 def schema(report):
@@ -263,8 +373,16 @@ def schema(report):
 
 def descriptor(report):
     changes = report["descriptor"]
-    entries = [([("strong", change["field"] + ": "), ("del", _json(change["old"])), text(" → "), ("ins", _json(change["new"]))], [])
-               for change in changes["changed"]]
+    entries = []
+    for change in changes["changed"]:
+        fragments = [("strong", change["path"] + ": ")]
+        if change["change"] == "added":
+            fragments += [text("新增 added "), ("ins", _json(change["new"]))]
+        elif change["change"] == "removed":
+            fragments += [text("删除 removed "), ("del", _json(change["old"]))]
+        else:
+            fragments += [("del", _json(change["old"])), text(" → "), ("ins", _json(change["new"]))]
+        entries.append((fragments, []))
     entries += [([text("新增资源 resource added: "), ("ins", name)], []) for name in changes["resources_added"]]
     entries += [([text("删除资源 resource removed: "), ("del", name)], []) for name in changes["resources_removed"]]
     return [("heading", 2, [text("描述文件 Descriptor")]), ("list", entries)] if entries else []
@@ -273,4 +391,6 @@ def descriptor(report):
 def _json(value):
     import json
 
+    if value is None:
+        return "(无 unset)"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -2,7 +2,7 @@
 
 import html
 
-from .layout import document
+from .layout import document, visible
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.6; color: #1f2328; }
@@ -20,7 +20,7 @@ blockquote { border-left: 4px solid #d0d7de; margin: 0; padding-left: 1rem; colo
 
 def render(report, by=None):
     body = render_body(report, by)
-    title = html.escape(f"履职事项清单变更报告 {report['from']['version'] or '—'} → {report['to']['version'] or '—'}")
+    title = html.escape(visible(f"履职事项清单变更报告 {report['from']['version'] or '—'} → {report['to']['version'] or '—'}"))
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 

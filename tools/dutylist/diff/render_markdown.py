@@ -8,8 +8,8 @@ from .layout import document
 SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
-def render(report, by=None):
-    return "\n\n".join(block(entry) for entry in document(report, by)) + "\n"
+def render(report, by=None, brief=False):
+    return "\n\n".join(block(entry) for entry in document(report, by, brief)) + "\n"
 
 
 def block(entry):

@@ -8,8 +8,8 @@ MARKS = {"ins": ("{+", "+}"), "del": ("[-", "-]"), "code": ("", ""), "strong": (
 COLOURS = {"ins": "green", "del": "red"}
 
 
-def render(report, by=None, colour=False):
-    return "\n\n".join(block(entry, colour) for entry in document(report, by)) + "\n"
+def render(report, by=None, colour=False, brief=False):
+    return "\n\n".join(block(entry, colour) for entry in document(report, by, brief)) + "\n"
 
 
 def block(entry, colour):

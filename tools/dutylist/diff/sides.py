@@ -6,11 +6,11 @@ package has only ever had one version. Git objects are read directly: the workin
 never touched.
 """
 
-import json
 import re
 from pathlib import Path
 
 from ..core.edition import EditionError, FolderReader, GitReader, load_edition, read_descriptor
+from ..core.files import FileRefused, read_git_entry
 from ..core.package import DESCRIPTOR
 from .compare import empty_edition
 
@@ -21,17 +21,21 @@ WORKING_TREE = "working tree"
 class SideError(Exception):
     """A side cannot be resolved or read; the message says which side and what to do."""
 
+    def __init__(self, message, file=None, code=None):
+        super().__init__(message)
+        self.file, self.code = file, code
+
 
 def editions(repo_folder, old_spec, new_spec):
-    """Both editions, loaded whole (the old one is the empty edition when there is no previous version)."""
+    """Both editions, loaded whole (OLD is the empty edition when NEW has no previous version)."""
     old_reader, new_reader = readers(repo_folder, old_spec, new_spec)
     new = load(new_reader, "NEW")
     return (load(old_reader, "OLD") if old_reader else empty_edition()), new
 
 
 def readers(repo_folder, old_spec, new_spec):
-    """The readers of both sides; the old one is None when NEW has no previous version."""
-    repo_folder = Path(repo_folder)
+    """The readers of both sides; OLD's is None when NEW has no previous version (compare with the empty edition)."""
+    repo_folder = package_folder(repo_folder)
     new_reader = reader_for(repo_folder, new_spec, "NEW")
     if old_spec is not None:
         return reader_for(repo_folder, old_spec, "OLD"), new_reader
@@ -42,18 +46,38 @@ def readers(repo_folder, old_spec, new_spec):
     return previous_version(repo_folder, new_reader, version), new_reader
 
 
+def package_folder(folder):
+    """The folder of the package for --repo: folder itself when it holds datapackage.json (or is that file),
+    else the top of the git repository folder lies in, so that diff works from any subfolder."""
+    folder = Path(folder)
+    if folder.name == DESCRIPTOR and folder.is_file():
+        return folder.parent
+    if (folder / DESCRIPTOR).is_file():
+        return folder
+    try:
+        import git
+
+        top = Path(git.Repo(folder, search_parent_directories=True).working_tree_dir)
+    except Exception:  # not in a repository (or no such folder): the caller's message says so
+        return folder
+    return top if (top / DESCRIPTOR).is_file() else folder
+
+
 def reader_for(repo_folder, spec, role):
     if spec is None:
         reader = FolderReader(repo_folder)
         reader.label = WORKING_TREE
         return reader
-    if VERSION.match(spec):
-        repo = open_repo(repo_folder, role)
-        reader = GitReader(repo, version_commit(repo, spec, role))
-        reader.label = f"{spec} ({reader.revision[:7]})"
-        return reader
+    if Path(spec).name == DESCRIPTOR and Path(spec).is_file():
+        return FolderReader(Path(spec).parent)
     if (Path(spec) / DESCRIPTOR).is_file():
         return FolderReader(spec)
+    version = VERSION.match(spec) and spec or (spec.startswith("v") and VERSION.match(spec[1:]) and version_of_spec(open_repo(repo_folder, role), spec))
+    if version:
+        repo = open_repo(repo_folder, role)
+        reader = GitReader(repo, version_commit(repo, version, role))
+        reader.label = f"{version} ({reader.revision[:7]})"
+        return reader
     if Path(spec).is_dir() and not is_revision(repo_folder, spec):
         raise SideError(f"{role} {spec}: this folder holds no {DESCRIPTOR}; give the folder of a package")
     repo = open_repo(repo_folder, role)
@@ -74,7 +98,7 @@ def is_revision(repo_folder, spec):
 
 def load(reader, role, lists=True):
     try:
-        edition = load_edition(reader, lists=lists)
+        edition = load_edition(reader, lenient=True, lists=lists)
     except EditionError as error:
         raise unreadable(reader, role, error) from None
     edition["revision"] = getattr(reader, "revision", None)
@@ -82,8 +106,9 @@ def load(reader, role, lists=True):
 
 
 def unreadable(reader, role, error):
+    """The SideError for an EditionError met while reading one side."""
     where = f"revision {reader.label}" if isinstance(reader, GitReader) else reader.label
-    return SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}")
+    return SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}", file=error.file, code=error.code)
 
 
 def open_repo(repo_folder, role):
@@ -96,53 +121,42 @@ def open_repo(repo_folder, role):
                         f"or --repo the repository's folder") from None
 
 
-def versions(repo, start="HEAD"):
-    """(commit, version) for every commit that touches datapackage.json, newest first."""
-    import git
+def version_commit(repo, version, role):
+    from ..release.history import version_commit as commit_of_version
 
-    try:
-        commits = list(repo.iter_commits(start, paths=DESCRIPTOR))
-    except (git.GitCommandError, ValueError):
-        return
-    for commit in commits:
-        yield commit, declared_version(commit)
+    commit = commit_of_version(repo, version)
+    if commit is None:
+        raise SideError(f"{role}: no commit of this repository declares version {version} in {DESCRIPTOR}")
+    return commit
 
 
-def declared_version(commit):
-    try:
-        return json.loads(commit.tree[DESCRIPTOR].data_stream.read()).get("version")
-    except (KeyError, ValueError, AttributeError):
-        return None
-
-
-def newest_commit(repo, start, wanted):
-    """The newest commit at or before start whose declared version satisfies wanted, or None.
-
-    Only commits touching datapackage.json change the version, so the answer is start itself or the
-    parent of the commit that moved the version away from a wanted one.
-    """
-    newer = None
-    for commit, declared in versions(repo, start):
-        if declared is not None and wanted(declared):
-            return repo.commit(start) if newer is None else newer.parents[0]
-        newer = commit
+def version_of_spec(repo, spec):
+    """The version a spec names: '1.0.0', or 'v1.0.0' when no tag or branch has that name; else None."""
+    if VERSION.match(spec):
+        return spec
+    if spec.startswith("v") and VERSION.match(spec[1:]) and not _names_a_ref(repo, spec):
+        return spec[1:]
     return None
 
 
-def version_commit(repo, version, role):
-    commit = newest_commit(repo, "HEAD", lambda declared: declared == version)
-    if commit is None:
-        raise SideError(f"{role}: no commit of this repository declares version {version} in {DESCRIPTOR}")
-    return commit.hexsha
+def _names_a_ref(repo, spec):
+    try:
+        repo.commit(spec)
+    except Exception:  # gitdb/git raise several kinds for an unknown name
+        return False
+    return True
 
 
 def previous_version(repo_folder, new_reader, version):
-    """The reader of the newest commit before NEW that declares another version, or None."""
+    """The reader of the newest version in NEW's history (HEAD's for a folder) other than ``version``, the one
+    NEW declares; None when there is none."""
+    from ..release.history import list_versions
+
     repo = open_repo(repo_folder, "OLD")
     start = getattr(new_reader, "revision", None) or "HEAD"
-    commit = newest_commit(repo, start, lambda declared: declared != version)
-    if commit is None:
+    previous = next((entry for entry in list_versions(repo, start) if entry.version != version), None)
+    if previous is None:
         return None
-    reader = GitReader(repo, commit.hexsha)
-    reader.label = f"{declared_version(commit)} ({commit.hexsha[:7]})"
+    reader = GitReader(repo, previous.commit)
+    reader.label = f"{previous.version} ({previous.commit[:7]})"
     return reader

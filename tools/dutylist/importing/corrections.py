@@ -73,3 +73,26 @@ def _apply_one(items, record, row):
         )
     item[field] = value.replace(extracted, corrected, 1)
     return None
+
+
+def carry_over(items, records):
+    """Apply the records that still apply to a new edition's items (keyed by id), in place.
+
+    A record carries over when its item is still in the edition and its extracted text still
+    occurs (once) in the item's field. Returns the records kept, in order, and a problem for
+    each record that no longer applies (its item retired, or its text gone).
+    """
+    kept, dropped = [], []
+    for row, record in enumerate(records, start=2):
+        if record["item_id"] not in items:
+            dropped.append(CorrectionProblem(row, record["item_id"], record["field"], "correction-item-retired",
+                                             f"no row of the new edition links to {record['item_id']}"))
+            continue
+        problem = _apply_one(items, record, row)
+        if problem and problem.code == "correction-text-not-found":
+            problem.message = f"{record['extracted']!r} is no longer in the field: the new text differs there"
+        if problem:
+            dropped.append(problem)
+        else:
+            kept.append(record)
+    return kept, dropped

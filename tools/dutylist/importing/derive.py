@@ -1,10 +1,12 @@
-"""Derive the three lists from the extracted source: parse, apply the rules, then the corrections."""
+"""Derive the three lists from the extracted source: parse, apply the rules, link ids, then the corrections."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .anomalies import find_anomalies
-from .corrections import apply_corrections
-from ..core.package import ID_PREFIX, LIST_FIELDS, LISTS
+from .corrections import apply_corrections, carry_over
+from ..core.package import LIST_FIELDS, LISTS
+from .link import Linking, link_rows
 from .parse import parse_source
 from .rules import normalise_cells
 
@@ -15,31 +17,41 @@ class ImportResult:
     anomalies: list = field(default_factory=list)
     source_problems: list = field(default_factory=list)
     correction_problems: list = field(default_factory=list)
+    linking: Linking = None
+    corrections_kept: list = field(default_factory=list)  # the records that apply (carry_over)
+    pages: int = 0
 
 
-def mint_ids(raw_rows):
-    """Identifiers of the 2025-07 edition: minted once, in document order.
+def import_source(text, corrections, known_categories=(), *, prefix, town=None, links=None,
+                  previous=None, used_ids=(), new_edition=False, links_file="the links file"):
+    """Rows of the three lists derived from the extracted text, the links and the correction records.
 
-    ``652325100-0001`` .. ``-0085`` went to the basic list, ``-0086`` .. ``-0153``
-    to the coordinated list and ``-0154`` .. ``-0179`` to the reclaimed list as
-    they stood in that edition. An id never changes afterwards, whatever list
-    or 序号 its item later has, and a retired id is never given again.
+    ``prefix`` is the package's id prefix (``core.package.id_prefix(descriptor)``); ``town`` its town's
+    name, which every list title must contain.
+
+    ``links`` ((list, seq) -> Link) are honoured as written; other rows are linked to the items of
+    ``previous`` (id -> row with ``list``), or get new ids above every id of ``used_ids``. With
+    no links and no previous edition, ids are minted in document order (the first edition).
+    For a ``new_edition``, correction records that no longer apply are set aside
+    (``correction_problems``) instead of being errors.
     """
-    return {(row.list, row.seq): f"{ID_PREFIX}{number:04d}" for number, row in enumerate(raw_rows, start=1)}
-
-
-def import_source(text, corrections, known_categories=()):
-    """Rows of the three lists derived from the extracted text and the correction records."""
-    parsed = parse_source(text)
-    result = ImportResult(source_problems=parsed.problems)
-    ids = mint_ids(parsed.rows)
+    parsed = parse_source(text, town)
+    result = ImportResult(source_problems=parsed.problems, pages=parsed.pages)
+    normalised = [(raw, normalise_cells(raw.list, raw.cells)) for raw in parsed.rows]
+    by_id = defaultdict(list)
+    for record in corrections:
+        by_id[record["item_id"]].append(record)
+    rows = [{"list": raw.list, "seq": str(raw.seq), **values} for raw, values in normalised]
+    result.linking = link_rows(rows, previous or {}, by_id, links or {}, used_ids, prefix, links_file)
     items = {}
-    for raw in parsed.rows:
-        values = normalise_cells(raw.list, raw.cells)
-        item_id = ids[(raw.list, raw.seq)]
-        result.anomalies.extend(find_anomalies(raw, item_id, values, known_categories))
-        items[item_id] = {"id": item_id, "seq": str(raw.seq), **values, "page": str(raw.page), "_list": raw.list}
-    result.correction_problems = apply_corrections(items, corrections)
+    for (raw, values), link in zip(normalised, result.linking.links):
+        result.anomalies.extend(find_anomalies(raw, link.id, values, known_categories))
+        items[link.id] = {"id": link.id, "seq": str(raw.seq), **values, "page": str(raw.page), "_list": raw.list}
+    if new_edition:
+        result.corrections_kept, result.correction_problems = carry_over(items, corrections)
+    else:
+        result.correction_problems = apply_corrections(items, corrections)
+        result.corrections_kept = list(corrections)
     for list_name in LISTS:
         result.rows[list_name] = [
             {name: item[name] for name in LIST_FIELDS[list_name]}

@@ -1,26 +1,42 @@
 """The versions of the package in the history of a branch, read from git objects alone.
 
-A version is the ``version`` that ``datapackage.json`` declares. Its content is the edition at the
-newest commit that still declares it (the same commit ``dutylist diff 1.0.0`` reads); its date is
-the date of the commit that first declared it (the release). Tags are not needed: a fresh clone of
-main is enough.
+A version is the ``version`` that ``datapackage.json`` declares. Its content (``commit``) is the
+commit that released it, and it never changes afterwards:
+
+- a tag ``vX.Y.Z`` when present, if the tagged commit declares that version;
+- otherwise the first commit (on the first-parent history) that declares the version together with
+  its changelog entry ``changelog/X.Y.Z.md``, as ``dutylist release`` writes them;
+- otherwise (a repository without a changelog) the first commit that declares it.
+
+A change to the package committed later without a new version belongs to no version: ``dutylist
+changelog --check`` reports it ("the package changed since version X; run `dutylist release`").
+``released`` and ``date`` are the commit that first declared the version and its date. Tags are not
+needed: a fresh clone of main is enough.
 """
 
 from dataclasses import asdict, dataclass
 
 from ..core.package import DESCRIPTOR
 
+CHANGELOG_FOLDER = "changelog"
+
 
 @dataclass(frozen=True)
 class Version:
     version: str
     edition: str  # the official edition (YYYY-MM) the version reflects, or "" if it declares none
-    commit: str  # full hash of the newest commit declaring this version: its content
-    released: str  # full hash of the oldest commit declaring it: the release
-    date: str  # the release commit's date, YYYY-MM-DD (committer date, UTC)
+    commit: str  # full hash of the commit holding this version's content: the release (see above)
+    released: str  # full hash of the oldest commit declaring it
+    date: str  # the oldest declaring commit's date, YYYY-MM-DD (committer date, UTC)
+    created: str = ""  # the date part of the descriptor's `created` at `commit`, or "" if it has none
 
     def to_dict(self):
         return asdict(self)
+
+    @property
+    def release_date(self):
+        """The date a changelog shows: the `created` that `dutylist release` set, else the commit date."""
+        return self.created or self.date
 
 
 def list_versions(repo, start="HEAD"):
@@ -35,37 +51,96 @@ def list_versions(repo, start="HEAD"):
         commits = list(repo.iter_commits(start, paths=DESCRIPTOR, first_parent=True))
     except (git.GitCommandError, ValueError):
         return []
-    runs = []  # [version, descriptor, newest commit, oldest commit], newest run first
+    runs = []  # [version, [commits touching the descriptor, newest first]], newest run first
     for commit in commits:
         descriptor = _descriptor(commit)
         declared = descriptor.get("version") if descriptor else None
         if not isinstance(declared, str):
             continue
         if runs and runs[-1][0] == declared:
-            runs[-1][3] = commit
+            runs[-1][1].append(commit)
         else:
-            runs.append([declared, descriptor, commit, commit])
+            runs.append([declared, [commit]])
     head = repo.commit(start)
     versions = []
-    for index, (declared, descriptor, newest, oldest) in enumerate(runs):
-        # commits that do not touch the descriptor keep its version: the content of the newest run
-        # is start itself, and of an older run the parent of the commit that moved the version on
-        content = head if index == 0 else runs[index - 1][3].parents[0]
-        edition = descriptor.get("edition")
+    seen = set()
+    for index, (declared, touching) in enumerate(runs):
+        oldest = touching[-1]
+        # commits that do not touch the descriptor keep its version: the run ends at start itself
+        # (newest run) or at the parent of the commit that moved the version on
+        newest = head if index == 0 else runs[index - 1][1][-1].parents[0]
+        content = _tagged(repo, declared, start) if declared not in seen else None
+        content = content or _first_with_changelog(repo, declared, oldest, newest) or oldest
+        seen.add(declared)
+        descriptor = _descriptor(content) or {}
+        edition, created = descriptor.get("edition"), descriptor.get("created")
         versions.append(Version(
             version=declared, edition=edition if isinstance(edition, str) else "",
             commit=content.hexsha, released=oldest.hexsha,
             date=oldest.committed_datetime.astimezone(_utc()).strftime("%Y-%m-%d"),
+            created=created[:10] if isinstance(created, str) and len(created) >= 10 else "",
         ))
     return versions
+
+
+def version_commit(repo, version, start="HEAD"):
+    """The commit (full hash) holding ``version``'s content, or None: the one answer to "which commit is version X"."""
+    for entry in list_versions(repo, start):
+        if entry.version == version:
+            return entry.commit
+    tagged = _tagged(repo, version, None)
+    return tagged.hexsha if tagged is not None else None
+
+
+def _tagged(repo, version, start):
+    """The commit tagged vX.Y.Z if it declares that version (and is in start's history), else None."""
+    try:
+        commit = repo.tags[f"v{version}"].commit
+    except (IndexError, ValueError, AttributeError, TypeError):
+        return None
+    descriptor = _descriptor(commit)
+    if not descriptor or descriptor.get("version") != version:
+        return None
+    if start is not None and not repo.is_ancestor(commit, start):
+        return None
+    return commit
+
+
+def _first_with_changelog(repo, version, oldest, newest):
+    """The first commit from oldest to newest (first parents) holding changelog/<version>.md, or None."""
+    path = f"{CHANGELOG_FOLDER}/{version}.md"
+    chain = []
+    commit = newest
+    while True:
+        chain.append(commit)
+        if commit == oldest or not commit.parents:
+            break
+        commit = commit.parents[0]
+    found = None
+    for commit in chain:  # newest first: remember the oldest that has it
+        if _has(commit, path):
+            found = commit
+        else:
+            break
+    return found
+
+
+def _has(commit, path):
+    try:
+        commit.tree[path]
+    except KeyError:
+        return False
+    return True
 
 
 def _descriptor(commit):
     import json
 
+    from ..core.files import FileRefused, read_git_entry
+
     try:
-        value = json.loads(commit.tree[DESCRIPTOR].data_stream.read())
-    except (KeyError, ValueError):
+        value = json.loads(read_git_entry(commit.tree, DESCRIPTOR) or b"")
+    except (FileRefused, ValueError, RecursionError):  # a link, a huge or a too deeply nested file: no version
         return None
     return value if isinstance(value, dict) else None
 

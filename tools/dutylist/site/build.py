@@ -39,6 +39,8 @@ def build_site(repo_folder, out):
     history = collect(repo_folder)
     files = site_files(history)
     out = Path(out)
+    for folder in sorted({(out / path).parent for path in files}):
+        folder.mkdir(parents=True, exist_ok=True)  # the site's own folders; write_atomic creates none
     for path in sorted(files):
         write_atomic(out / path, files[path])
     return {

@@ -29,6 +29,7 @@ FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
 GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED_PATTERNS))
 LATIN_LETTER = re.compile("[A-Za-z]")
+MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 
 CHECKS = []
 
@@ -91,6 +92,10 @@ def check_tables(package):
             if error.type == "primary-key" and error.row_number in unique_rows:
                 continue  # the unique-error on the same row says it already
             yield _table_finding(package, task.name, error)
+        for warning in task.warnings:  # frictionless stops at its error limit: say so
+            if warning.startswith("reached error limit"):
+                yield finding("table-error-limit", file=package.files.get(task.name, DESCRIPTOR), resource=task.name,
+                              limit=warning.rsplit(":", 1)[-1].strip())
 
 
 def _frictionless_resources(package):
@@ -117,8 +122,11 @@ def _table_finding(package, resource, error):
     file = package.files.get(resource, DESCRIPTOR)
     if error.type == "foreign-key" and field == "category":
         return finding("unknown-category", file=file, resource=resource, row=row, field=field, text=text)
+    message = descriptor.get("message") or error.title
+    if len(message) > MAX_MESSAGE:  # frictionless quotes the whole cell; the text line shows its start
+        message = message[: MAX_MESSAGE - 1] + "…"
     return Finding(
-        code=f"table-{error.type}", level="error", message=descriptor.get("message") or error.title,
+        code=f"table-{error.type}", level="error", message=message,
         file=file, resource=resource, row=row, field=field, text=str(text) if text not in (None, "") else None,
         fix=TABLE_FIXES.get(error.type),
     )
@@ -130,14 +138,17 @@ def _table_finding(package, resource, error):
 def check_seq(package):
     for list_name, resource in LIST_RESOURCES.items():
         items = sorted((i for i in package.items if i["list"] == list_name and isinstance(i.get("seq"), int)), key=lambda i: i["seq"])
-        seqs = {i["seq"] for i in items}
         count = len(items)
-        for missing in sorted(set(range(1, max(seqs, default=0) + 1)) - seqs):
-            after = next(i for i in items if i["seq"] > missing)
-            yield finding(
-                "seq-gap", file=after["_file"], resource=resource, row=after["_row"], field="seq",
-                text=str(after["seq"]), list=list_name, missing=missing, count=count,
-            )
+        expected = 1
+        for item in items:  # one finding per run of missing numbers: work grows with the rows, not the values
+            if item["seq"] > expected:
+                last = item["seq"] - 1
+                missing = f"{expected} is" if last == expected else f"{expected}–{last} ({last - expected + 1} numbers) are"
+                yield finding(
+                    "seq-gap", file=item["_file"], resource=resource, row=item["_row"], field="seq",
+                    text=str(item["seq"]), list=list_name, missing=missing, count=count,
+                )
+            expected = max(expected, item["seq"] + 1)
 
 
 @check
@@ -276,9 +287,10 @@ def check_corrections(package):
 
 # --- against an earlier edition ------------------------------------------------------------------
 
-def check_against(package, earlier, label):
+def check_against(package, earlier, label, content_change="content not compared"):
+    """``content_change``: why the content differs from the earlier edition, or None when it does not."""
     yield from _check_ids_not_reused(package, earlier, label)
-    yield from _check_version_increased(package, earlier, label)
+    yield from _check_version_increased(package, earlier, label, content_change)
 
 
 def _check_ids_not_reused(package, earlier, label):
@@ -291,10 +303,14 @@ def _check_ids_not_reused(package, earlier, label):
             yield _item_finding("id-reused", item, "id", item["name"], item_id=item["id"], old_name=old["name"], against=label, ratio=ratio)
 
 
-def _check_version_increased(package, earlier, label):
+def _check_version_increased(package, earlier, label, content_change):
+    """The version grows with the content: greater when the content changed, never lower."""
     new, old = package.descriptor.get("version"), earlier["descriptor"].get("version")
-    if _semver(new) and _semver(old) and _semver(new) <= _semver(old):
-        yield finding("version-not-increased", file=DESCRIPTOR, field="version", text=new, old_version=old, against=label)
+    if not (_semver(new) and _semver(old)):
+        return
+    if _semver(new) < _semver(old) or (_semver(new) == _semver(old) and content_change):
+        why = f"the content changed ({content_change})" if content_change and _semver(new) == _semver(old) else "a version never goes down"
+        yield finding("version-not-increased", file=DESCRIPTOR, field="version", text=new, old_version=old, against=label, why=why)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -20,8 +20,11 @@ CODES = {
     "encoding-bom": (ERROR, "the file starts with a byte-order mark (BOM)", "save it as UTF-8 without BOM"),
     "encoding-not-utf8": (ERROR, "the file is not UTF-8 (byte {byte} cannot be decoded; it may be GBK)", "save it as UTF-8"),
     "empty-file": (ERROR, "the file is empty; a resource needs at least its header row", "restore the header row and the data"),
+    "line-endings-crlf": (WARNING, "the file has Windows line endings (CRLF); they are read as LF, but the package stores LF", "save it with LF line endings (the repository's .gitattributes keeps them in a checkout)"),
+    "table-error-limit": (WARNING, "the table check stopped after {limit} errors in this file; more rows may be wrong", "fix the errors shown, then run dutylist validate again"),
     # the duty-list rules
-    "seq-gap": (ERROR, "{list} list: seq {missing} is missing; seq runs 1..N without gaps", "renumber the list so that seq runs 1..{count}"),
+    "integer-not-ascii": (ERROR, "{field} {text!r} is written with digits other than ASCII 0-9 (full-width, say); Python reads it as a number, other tools do not", "write it with ASCII digits 0-9"),
+    "seq-gap": (ERROR, "{list} list: seq {missing} missing; seq runs 1..N without gaps", "renumber the list so that seq runs 1..{count}"),
     "id-in-two-lists": (ERROR, "id {text} is also {other_list} item {other_seq} ({other_file} row {other_row}); an item is in one list only", "keep the item in one list, or give the new item a new id"),
     "unknown-category": (ERROR, "category {text!r} is not a name in data/categories.csv", "use a category of the register, or add it to data/categories.csv"),
     "unknown-department": (ERROR, "department {text!r} is not a name in data/departments.csv", "use the register's full name, or add the body to data/departments.csv"),
@@ -38,7 +41,7 @@ CODES = {
     "kept-as-published": (WARNING, "{item_id} {field} is an oddity of the official text, kept as published: {evidence}", None),
     # against an earlier edition
     "id-reused": (ERROR, "id {item_id} was {old_name!r} in {against}; it now names a different item (name similarity {ratio:.2f})", "give the new item a new id; an id is never reused"),
-    "version-not-increased": (ERROR, "version {text} is not greater than {old_version}, the version in {against}", "raise the version (semver) for every new edition"),
+    "version-not-increased": (ERROR, "version {text} is not greater than {old_version}, the version in {against}, and {why}", "raise the version (semver) whenever the content changes (dutylist diff says which bump)"),
 }
 
 TABLE_FIXES = {

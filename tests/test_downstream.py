@@ -1,0 +1,67 @@
+"""The README's part for downstream projects runs as printed: every Python block, in a repository with two versions."""
+
+import contextlib
+import importlib.util
+import io
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+from diff_repo import GIT_ENV, PackageRepo
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SECTION = README.split("## For downstream projects", 1)[1].split("\n## ", 1)[0]
+BLOCKS = re.findall(r"```python\n(.*?)```", SECTION, flags=re.S)
+SHELL = re.findall(r"```sh\n(.*?)```", SECTION, flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    repository = PackageRepo(tmp_path_factory.mktemp("downstream") / "repo")
+    repository.commit("Publish 1.0.0")
+    repository.append("coordinated-duties", id="652325100-0180", category="民生服务", name="新增的配合事项",
+                      departments="奇台县民政局", county_duties="1.统筹部署。", town_duties="1.做好配合工作。", page="20")
+    repository.set_version("1.1.0")
+    repository.commit("Add an item: 1.1.0")
+    return repository
+
+
+def run_block(repo, code, monkeypatch):
+    monkeypatch.chdir(repo.root)
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    return output.getvalue()
+
+
+def test_the_section_has_the_blocks_it_promises():
+    assert len(BLOCKS) == 6 and any("import pandas" in block for block in BLOCKS)
+
+
+@pytest.mark.parametrize("index", range(len(BLOCKS)))
+def test_every_python_block_runs_as_printed(repo, index, monkeypatch):
+    code = BLOCKS[index]
+    if "import pandas" in code and importlib.util.find_spec("pandas") is None:
+        pytest.skip("pandas is not installed (it is not a dependency); the block runs where it is")
+    output = run_block(repo, code, monkeypatch)
+    expected = {
+        "descriptor = json.load": "2025-07 1.1.0",
+        "from frictionless": "652325100-0180 69 新增的配合事项 ['奇台县民政局'] ['county']",
+        "import csv": "652325100-0180 69 ['奇台县民政局'] 1",
+        "import pandas": "652325100-0180",
+        "import sqlite3": "coordinated 69 新增的配合事项",
+        '"diff", "1.0.0"': "1.0.0 -> 1.1.0 calls for a minor bump\nadded 652325100-0180 新增的配合事项 []",
+    }
+    marker = next(key for key in expected if key in code)
+    assert expected[marker] in output, output
+
+
+def test_the_shell_command_finds_the_release_commit_of_a_version(repo):
+    (command,) = [block.strip() for block in SHELL]
+    result = subprocess.run(command, shell=True, cwd=repo.root, capture_output=True, text=True, env={**os.environ, **GIT_ENV})
+    assert result.returncode == 0 and result.stdout.strip() == repo.git("rev-list", "--max-parents=0", "HEAD")

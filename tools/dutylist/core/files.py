@@ -1,0 +1,183 @@
+"""Reading the files of a package safely: only regular files inside the package, never more than a size limit.
+
+A package may come from a stranger (a pull request run in CI), so a file is read only if
+it is a regular file whose resolved path lies inside the package folder. A symbolic link
+that stays inside the package is followed (a maintainer may share one schema between two
+resources that way); one that leads out, a device, a FIFO, a socket or a folder is refused
+before a byte of it is read, with a message that names the path and never its content. In
+a git revision a symbolic link (mode 120000) or a submodule entry is refused, not followed.
+
+Every file is read in full only up to ``max_file_bytes()`` (default 8 MiB, over 100 times
+the largest file of the package; the environment variable ``DUTYLIST_MAX_FILE_BYTES``
+overrides it); at most limit + 1 bytes are ever read. The same bound is the CSV field size
+limit, so a long cell is read rather than refused by the csv module (a cell cannot be longer
+than its file).
+"""
+
+import csv
+import io
+import os
+import stat
+from pathlib import Path
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_FILE_BYTES_VARIABLE = "DUTYLIST_MAX_FILE_BYTES"
+MAX_JSON_DEPTH = 64  # a descriptor or Table Schema needs a handful of levels
+SYMLINK_MODE = 0o120000
+SUBMODULE_MODE = 0o160000
+
+
+class FileRefused(Exception):
+    """A file of the package that is not read: the message names it and says why, never what it holds."""
+
+    def __init__(self, file, message, code="file-refused"):
+        self.file, self.message, self.code = file, message, code
+        super().__init__(f"{file}: {message}")
+
+
+def max_file_bytes():
+    """The size limit per file, from DUTYLIST_MAX_FILE_BYTES or the default."""
+    value = os.environ.get(MAX_FILE_BYTES_VARIABLE, "").strip()
+    if not value:
+        return MAX_FILE_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise FileRefused(MAX_FILE_BYTES_VARIABLE, f"{value!r} is not a positive whole number of bytes; unset it or give, say, {MAX_FILE_BYTES}",
+                          code="bad-limit")
+    return int(value)
+
+
+def allow_long_cells():
+    """Raise the csv module's field size limit (131,072 characters) to the file size limit."""
+    csv.field_size_limit(max(max_file_bytes(), 131072))
+
+
+def _too_large(file, limit):
+    return FileRefused(file, f"is larger than the limit of {limit} bytes per file; if the file is really meant to be "
+                             f"that large, raise the limit with {MAX_FILE_BYTES_VARIABLE}=<bytes>", code="file-too-large")
+
+
+def _kind(mode):
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def read_package_file(root, relative, limit=None):
+    """The bytes of the file at root/relative, or None if there is none; FileRefused if it may not be read."""
+    stream = open_package_file(root, relative, limit)
+    if stream is None:
+        return None
+    with stream:
+        return stream.read()
+
+
+def open_package_file(root, relative, limit=None):
+    """A buffered binary stream of the file at root/relative, or None if there is none; FileRefused if it may
+    not be read. Only a regular file whose real path is inside root is opened (never followed out, never a
+    device, FIFO or socket), and reading past ``limit`` bytes raises FileRefused: a file that grows while it
+    is read is stopped too."""
+    limit = max_file_bytes() if limit is None else limit
+    root = Path(root)
+    target = root / relative
+    shown = str(relative)
+    try:
+        info = os.lstat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except ValueError:  # a NUL character in the name
+        raise FileRefused(shown.replace("\0", "⟨U+0000⟩"), "is not a possible file name (it holds a NUL character)") from None
+    except OSError as error:  # a name too long, a loop of links, a folder that may not be entered
+        raise FileRefused(shown, f"cannot be read ({error.strerror})") from None
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(target)
+    if os.path.commonpath([real_root, real]) != real_root:
+        how = "is a symbolic link" if stat.S_ISLNK(info.st_mode) else "goes through a symbolic link"
+        raise FileRefused(shown, f"{how} that leads outside the package folder; it is not read (replace it with the file itself)")
+    try:
+        info = os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # a dangling link inside the package: as good as missing
+    except OSError as error:
+        raise FileRefused(shown, f"cannot be read ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefused(shown, f"is {_kind(info.st_mode)}, not a regular file; it is not read")
+    try:
+        handle = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise FileRefused(shown, f"cannot be opened safely ({error.strerror}); it is not read") from None
+    try:
+        opened = os.fstat(handle)
+        if not stat.S_ISREG(opened.st_mode):  # replaced between the check and the open
+            raise FileRefused(shown, f"is {_kind(opened.st_mode)}, not a regular file; it is not read")
+        if opened.st_size > limit:
+            raise _too_large(shown, limit)
+    except BaseException:
+        os.close(handle)
+        raise
+    return io.BufferedReader(_Limited(handle, limit, shown), buffer_size=1 << 20)
+
+
+class _Limited(io.RawIOBase):
+    """A file descriptor read as a raw stream that refuses to go past limit bytes."""
+
+    def __init__(self, handle, limit, shown):
+        self.handle, self.limit, self.shown, self.done = handle, limit, shown, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = os.read(self.handle, min(len(buffer), self.limit + 1 - self.done))
+        self.done += len(data)
+        if self.done > self.limit:
+            raise _too_large(self.shown, self.limit)
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self):
+        if not self.closed:
+            os.close(self.handle)
+        super().close()
+
+
+def read_git_entry(tree, path, limit=None):
+    """The bytes of the blob at path in a git tree, or None if there is none; FileRefused if it may not be read."""
+    limit = max_file_bytes() if limit is None else limit
+    try:
+        entry = tree[path]
+    except KeyError:
+        return None
+    if entry.mode == SYMLINK_MODE:
+        raise FileRefused(path, "is a symbolic link in this revision; links are not followed (commit the file itself)")
+    if entry.mode == SUBMODULE_MODE or entry.type == "commit":
+        raise FileRefused(path, "is a submodule in this revision, not a file; it is not read")
+    if entry.type != "blob":
+        raise FileRefused(path, "is a folder in this revision, not a file")
+    if entry.size > limit:
+        raise _too_large(path, limit)
+    data = entry.data_stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(path, limit)
+    return data
+
+
+def json_depth_problem(value, limit=MAX_JSON_DEPTH):
+    """A sentence if value (parsed JSON) nests deeper than limit, else None; iterative, so any depth is safe."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return f"nests more than {limit} levels deep; a descriptor or schema needs only a few"
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return None

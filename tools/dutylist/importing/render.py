@@ -1,0 +1,115 @@
+"""The text report of ``dutylist import-source``: a screen that says what happens, then the details.
+
+The JSON report is the job's return value itself; this only renders it. Each list of details is
+cut at ``DETAILS_SHOWN`` entries with "and N more" (the JSON lists them all).
+"""
+
+from ..core.package import LIST_LABELS
+
+DETAILS_SHOWN = 50
+
+
+def render_text(report):
+    lines = _summary(report)
+    lines.append("")
+    lines.extend(_details(report))
+    return "\n".join(lines).rstrip()
+
+
+def _summary(report):
+    rows = report["rows"]
+    links = report["links"]
+    counts = links["counts"]
+    lines = []
+    if report["new_edition"]:
+        lines.append(f"edition {report['edition']} from {report['source']}: into the package at edition "
+                     f"{report['package_edition']} (version {report['version']})")
+    else:
+        lines.append(f"edition {report['edition']} from {report['source']}: the package's own edition"
+                     + (f", linked as {links['file']} says ({links['recorded']} rows)" if links["recorded"] else ""))
+    lines.append(_status(report))
+    lines.append("rows: " + ", ".join(f"{name} {count}" for name, count in rows.items())
+                 + f" ({sum(rows.values())} on {report['pages']} pages)")
+    lines.append(f"links: {counts['exact']} exact, {counts['likely']} likely, {counts['new']} new, {counts['manual']} manual; "
+                 f"{counts['retired']} retired" + (f"  (review the likely links in {links['file']})" if counts["likely"] else ""))
+    if report["new_edition"]:
+        corrections = report["corrections"]
+        lines.append(f"corrections: {corrections['kept']} carry over, {len(corrections['dropped'])} no longer apply"
+                     + (" (dropped with --write)" if corrections["dropped"] and not report["written"] else ""))
+        known = len(report["anomalies"]) - len(report["new_anomalies"])
+        lines.append(f"anomalies: {len(report['new_anomalies'])} new" +
+                     (" (record each in data/corrections.csv, or leave it if it is the official text)" if report["new_anomalies"] else "")
+                     + f", {known} already met in edition {report['package_edition']}")
+    else:
+        lines.append(f"anomalies: {len(report['anomalies'])} in the extracted text (a work list, below)")
+    problems = len(report["source_problems"]) + len(report["correction_problems"])
+    if problems:
+        lines.append(f"problems: {problems} (below); nothing can be written until they are solved")
+    return lines
+
+
+def _status(report):
+    written, would = report["written"], report["would_write"]
+    if written:
+        return f"wrote {len(written)} file(s): {', '.join(written)}" + (
+            f"; the version stays {report['version']}: review with git diff and dutylist diff, then commit" if report["new_edition"] else "")
+    if report["source_problems"] or report["correction_problems"]:
+        return "nothing written: the problems below must be solved first"
+    if report["new_edition"]:
+        return (f"nothing written (a dry run); --write would write {len(would)} file(s): {', '.join(would)} "
+                f"(edition {report['edition']}; the version stays {report['version']})")
+    if report["differences"]:
+        return (f"data/ differs from the source in {len(report['differences'])} place(s): "
+                "record a correction, or run with --write to rewrite the three lists")
+    if would:
+        return f"data/ agrees with the source; --write would write {', '.join(would)}"
+    return "data/ is exactly the source with the rules and corrections applied"
+
+
+def _details(report):
+    source = report["source"]
+    links = report["links"]
+    sections = [
+        ("problems in the source", [f"{source}:{p['line']}  {p['code']}  {p['message']}" for p in report["source_problems"]]),
+        ("correction records that do not apply", [
+            f"data/corrections.csv:{p['row']}:{p['field']}  {p['code']}  {p['item_id']}: {p['message']}"
+            for p in report["correction_problems"]]),
+        ("cells where data/ differs from the source", [
+            f"{d['file']}:{d['row']}:{d['field']}  differs-from-source  {d['id']}: data/ holds {d['held']!r}, "
+            f"the source gives {d['derived']!r}" for d in report["differences"]]),
+        (f"likely links, to review in {links['file']} (write another id and 'manual', or clear the id and write 'new')",
+         [_likely(link) for link in links["likely"]]),
+        ("new ids", [f"{_place(link)} → {link['id']}  {link['name']}" for link in links["new"]]),
+        ("retired ids (no row links to them)", [f"{item['id']}  was {_place(item)}  {item['name']}" for item in links["retired"]]),
+        ("correction records that no longer apply", [
+            f"data/corrections.csv:{p['row']}:{p['field']}  {p['item_id']}: {p['message']}" for p in report["corrections"]["dropped"]]),
+        ("new anomalies in the extracted text", [_anomaly(source, a) for a in report["new_anomalies"]]),
+    ]
+    if not report["new_edition"]:
+        sections.append(("anomalies in the extracted text, a work list", [_anomaly(source, a) for a in report["anomalies"]]))
+    lines = []
+    for title, entries in sections:
+        if not entries:
+            continue
+        lines.append(f"{title} ({len(entries)}):")
+        lines.extend(f"  {entry}" for entry in entries[:DETAILS_SHOWN])
+        if len(entries) > DETAILS_SHOWN:
+            lines.append(f"  … and {len(entries) - DETAILS_SHOWN} more (--format json lists them all)")
+    return lines
+
+
+def _likely(link):
+    was = [_place({"list": link["previous_list"], "seq": link["previous_seq"]})] if link["previous_list"] else []
+    if link["previous_name"] is not None:
+        was.append(link["previous_name"])
+    return (f"{_place(link)} → {link['id']}  score {link['score']}\n      now: {link['name']}"
+            + (f"\n      was: {'  '.join(was)}" if was else ""))
+
+
+def _place(item):
+    return f"{LIST_LABELS.get(item['list'], item['list'])} {item['seq']}"
+
+
+def _anomaly(source, anomaly):
+    return (f"{source}:{anomaly['line']}  page {anomaly['page']}  {anomaly['list']} {anomaly['seq']} "
+            f"({anomaly['item_id']}) {anomaly['field']}  {anomaly['code']}  {anomaly['message']}")

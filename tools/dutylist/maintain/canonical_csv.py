@@ -1,0 +1,146 @@
+"""``dutylist fmt``: every CSV of the package in one canonical layout, so that diffs stay minimal.
+
+The canonical form: UTF-8 without byte-order mark, LF line endings, the columns in the order of
+the resource's Table Schema, quoting only where the csv module needs it, no whitespace at the ends
+of a cell or of a line inside it, step fields one step per line (no blank lines), list fields
+separated by a bare 、. It changes layout, never words: what ``load_edition`` reads is the same
+before and after (a test checks it). A file whose columns are not the schema's fields, a ragged
+row, or a file that is not UTF-8 is not formatted but reported (exit 2): those need a person.
+"""
+
+import csv
+import io
+import json
+import os
+import stat
+from dataclasses import dataclass
+
+from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, unsafe_path_problem
+from ..core.package import LIST_DELIMITER, csv_text, write_bytes_atomic
+
+STEP_FIELDS = ("county_duties", "town_duties", "handling")
+LIST_FIELDS = ("departments", "short_names")
+
+
+class FormatError(Exception):
+    """A file cannot be put in canonical form without a person's decision."""
+
+
+@dataclass
+class FileResult:
+    path: str
+    changed: bool
+    reasons: list
+
+    def to_dict(self):
+        return {"path": self.path, "changed": self.changed, "reasons": self.reasons}
+
+
+def canonical_cell(field, value):
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if field in STEP_FIELDS:
+        return "\n".join(line.strip() for line in value.split("\n") if line.strip())
+    if field in LIST_FIELDS:
+        return LIST_DELIMITER.join(part.strip() for part in value.split(LIST_DELIMITER) if part.strip())
+    return "\n".join(line.rstrip() for line in value.strip().split("\n"))
+
+
+def canonical_text(path, data, fieldnames):
+    """The canonical text of one CSV file's bytes, and why it differs (an empty list when it does not)."""
+    reasons = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        reasons.append("byte-order mark")
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FormatError(f"{path}:{line}: not UTF-8 (byte {error.start}); save it as UTF-8 (it may be GBK), then run dutylist fmt") from None
+    if "\r" in text:
+        reasons.append("CR line endings")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise FormatError(f"{path}: empty; a resource needs at least its header row")
+    header = [name.strip() for name in rows[0]]
+    if sorted(header) != sorted(fieldnames):
+        missing = [name for name in fieldnames if name not in header]
+        extra = [name for name in header if name not in fieldnames]
+        raise FormatError(f"{path}:1: the columns are not the schema's fields (missing: {', '.join(missing) or 'none'}; "
+                          f"not in the schema: {', '.join(extra) or 'none'}); fix the header, then run dutylist fmt")
+    if header != list(fieldnames):
+        reasons.append("column order")
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            reasons.append("blank row")
+            continue
+        if len(row) != len(header):
+            raise FormatError(f"{path}:{number}: {len(row)} cells where the header has {len(header)} columns (a ragged row); "
+                              f"fix the row, then run dutylist fmt")
+        records.append({name: canonical_cell(name, cell) for name, cell in zip(header, row)})
+    canonical = csv_text(fieldnames, records)
+    if canonical != text and not reasons:
+        reasons.append("quoting or whitespace")
+    return canonical, reasons if canonical != text or reasons else []
+
+
+def package_files(root):
+    """(path, fieldnames) of every CSV resource, from datapackage.json and the Table Schemas."""
+    reader = FolderReader(root)
+    descriptor = read_descriptor(reader)
+    paths = resource_paths(descriptor)
+    files = []
+    for resource in descriptor.get("resources") or []:
+        if not isinstance(resource, dict) or resource.get("name") not in paths:
+            continue
+        path = paths[resource["name"]]
+        if not path.endswith(".csv"):
+            continue
+        schema = resource.get("schema")
+        if isinstance(schema, str) and not unsafe_path_problem(schema):
+            try:
+                schema = json.loads((root / schema).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise FormatError(f"{resource['schema']}: cannot be read as JSON ({error})") from None
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            raise FormatError(f"datapackage.json: resource {resource['name']} has no Table Schema with fields")
+        files.append((path, [field.get("name") for field in schema["fields"] if isinstance(field, dict)]))
+    return files
+
+
+def format_package(root, write, progress=None):
+    """Check (and with write, rewrite) every CSV. Returns a FileResult per file, in descriptor order."""
+    try:
+        files = package_files(root)
+    except EditionError as error:
+        raise FormatError(str(error)) from None
+    results = []
+    if progress:
+        progress.stage("formatting", total=len(files))
+    for path, fieldnames in files:
+        target = root / path
+        if not target.exists():
+            raise FormatError(f"{path}: no such file; datapackage.json names it as a resource")
+        if not target.is_file() or target.is_symlink():
+            raise FormatError(f"{path}: not a regular file (a link or a folder); fmt only rewrites regular files")
+        data = target.read_bytes()
+        canonical, reasons = canonical_text(path, data, fieldnames)
+        changed = canonical.encode("utf-8") != data
+        if changed and write:
+            write_bytes_atomic(target, canonical.encode("utf-8"), mode=stat.S_IMODE(os.stat(target).st_mode))
+        results.append(FileResult(path, changed, reasons if changed else []))
+        if progress:
+            progress.advance()
+    return results
+
+
+def render_text(results, write):
+    changed = [result for result in results if result.changed]
+    lines = [f"{result.path}: {'reformatted' if write else 'would be reformatted'} ({', '.join(result.reasons)})" for result in changed]
+    if not changed:
+        lines.append(f"all {len(results)} CSV files are in canonical form")
+    elif write:
+        lines.append(f"reformatted {len(changed)} of {len(results)} CSV files")
+    else:
+        lines.append(f"{len(changed)} of {len(results)} CSV files are not in canonical form; run: dutylist fmt")
+    return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""``dutylist new-item``: add an item to a list with a fresh id and the next 序号, or refuse it.
+
+The id is the next number after every id the package has ever used: the ids in the current
+files and every id that appears in the git history of data/ (all branches), so that a retired
+id is never given again. The item is refused when ``dutylist validate`` would report a new error
+for it (unknown category or department, empty name, a page out of range, steps not numbered 1, 2,
+…): the package is validated with and without the item, in a temporary copy, and only the errors
+the item brings count. The list's CSV is then rewritten atomically, in canonical form.
+"""
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, resource_paths
+from ..core.package import ID_PREFIX, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, csv_text, read_csv_text, write_bytes_atomic
+
+ID_NUMBER = re.compile(re.escape(ID_PREFIX) + r"([0-9]{4})(?![0-9])")
+STEP_FIELDS = ("county_duties", "town_duties", "handling")
+
+
+class ItemRefused(Exception):
+    """Validation would refuse the item: ``findings`` are the errors it would bring."""
+
+    def __init__(self, findings):
+        self.findings = findings
+        super().__init__("; ".join(f"{f['code']}: {f['message']}" for f in findings))
+
+
+class NewItemError(Exception):
+    """The item cannot be added as asked (misuse, or a package that cannot be read)."""
+
+
+def used_id_numbers(root, progress=None):
+    """Every id number in the current data/ files and in the git history of data/ (all refs)."""
+    numbers = set()
+    data = Path(root) / "data"
+    for path in sorted(data.glob("*.csv")) if data.is_dir() else []:
+        numbers.update(int(match) for match in ID_NUMBER.findall(path.read_text(encoding="utf-8", errors="replace")))
+    if progress:
+        progress.stage("reading the ids in git history")
+    try:
+        history = subprocess.run(
+            ["git", "log", "--all", "-p", "--no-textconv", "--no-ext-diff", "--format=", "--", "data/"],
+            cwd=root, capture_output=True, check=False,
+        )
+    except OSError:
+        return numbers, False
+    if history.returncode != 0:
+        return numbers, False
+    numbers.update(int(match) for match in ID_NUMBER.findall(history.stdout.decode("utf-8", errors="replace")))
+    return numbers, True
+
+
+def one_line(text):
+    """Command-line text with any line break made a space: a CR would also break the CSV record."""
+    return " ".join(text.replace("\r", "\n").split("\n")).strip()
+
+
+def build_row(list_name, fieldnames, item_id, seq, values):
+    values = {key: one_line(value) if isinstance(value, str) else value for key, value in values.items()}
+    for field in ("departments", *STEP_FIELDS):
+        values[field] = [one_line(part) for part in values.get(field) or []]
+    row = {field: "" for field in fieldnames}
+    row.update(id=item_id, seq=str(seq), category=values["category"], name=values["name"], page=str(values["page"]))
+    for field in ("departments", *STEP_FIELDS):
+        given = values.get(field) or []
+        if given and field not in fieldnames:
+            raise NewItemError(f"the {list_name} list has no {field}; give it only for a list that has it")
+        if field in fieldnames:
+            row[field] = ("、" if field == "departments" else "\n").join(part.strip() for part in given if part.strip())
+    return row
+
+
+def add_item(root, list_name, values, progress=None):
+    """Add the item; returns {"id", "list", "seq", "file", "history_checked"}. Raises ItemRefused or NewItemError."""
+    from ..validate.run import PackageUnreadable, validate_package
+
+    root = Path(root)
+    try:
+        descriptor = read_descriptor(FolderReader(root))
+        paths = resource_paths(descriptor)
+        load_edition(FolderReader(root))
+    except EditionError as error:
+        raise NewItemError(str(error)) from None
+    resource = LIST_RESOURCES[list_name]
+    path = paths.get(resource)
+    if path is None:
+        raise NewItemError(f"datapackage.json has no resource {resource}")
+    target = root / path
+    if not target.is_file() or target.is_symlink():
+        raise NewItemError(f"{path}: not a regular file inside the package")
+    text = target.read_text(encoding="utf-8")
+    rows = read_csv_text(text)
+    fieldnames = list(rows[0].keys()) if rows else list(LIST_FIELDS[list_name])
+    numbers, history_checked = used_id_numbers(root, progress)
+    number = max(numbers, default=0) + 1
+    if number > 9999:
+        raise NewItemError(f"every id {ID_PREFIX}0001…{ID_PREFIX}9999 has been used; ids are never reused")
+    item_id = f"{ID_PREFIX}{number:04d}"
+    seq = max((int(row["seq"]) for row in rows if row.get("seq", "").isdigit()), default=0) + 1
+    row = build_row(list_name, fieldnames, item_id, seq, values)
+    new_text = csv_text(fieldnames, rows + [row])
+
+    if progress:
+        progress.stage("validating the package with the new item")
+    with tempfile.TemporaryDirectory(prefix="dutylist-new-item-") as folder:
+        copy = Path(folder) / "package"
+        copy.mkdir()
+        shutil.copy2(root / "datapackage.json", copy / "datapackage.json")
+        for name in ("data", "schemas", "sources"):
+            if (root / name).is_dir():
+                shutil.copytree(root / name, copy / name, symlinks=True)
+        try:
+            before = validate_package(copy)
+            (copy / path).write_text(new_text, encoding="utf-8", newline="")
+            after = validate_package(copy)
+        except PackageUnreadable as error:
+            raise NewItemError(str(error)) from None
+    brought = Counter(_key(f) for f in after["errors"]) - Counter(_key(f) for f in before["errors"])
+    refused = [f for f in after["errors"] if brought[_key(f)] > 0]
+    if refused:
+        raise ItemRefused(refused)
+    write_bytes_atomic(target, new_text.encode("utf-8"), mode=stat.S_IMODE(os.stat(target).st_mode))
+    return {"id": item_id, "list": list_name, "list_title": LIST_LABELS[list_name], "seq": seq, "file": path,
+            "history_checked": history_checked}
+
+
+def _key(finding):
+    return (finding["code"], finding["file"], finding["row"], finding["field"], finding["message"])

@@ -1,0 +1,144 @@
+"""``dutylist release``: prepare the next version of the package for the maintainer to commit.
+
+``plan_release(folder, bump, today)`` decides everything and returns plain data (the JSON output),
+writing nothing; ``apply(plan)`` writes its files as one atomic set. The steps:
+
+1. the previous version is the newest in the history of HEAD, read at the commit that released it;
+2. the working tree is compared with it: ``compare()``'s ``summary.bump`` is the bump the changes
+   call for, ``bump_reasons`` why. Nothing changed (bump ``none``) is refused;
+3. ``auto`` takes that bump; an explicit bump smaller than it is refused with the reasons;
+4. ``version`` and ``created`` (``today``, midnight UTC) are set in ``datapackage.json``;
+5. the edition, with that descriptor, is validated, against the previous version too (ids never
+   reused, version grew); an invalid edition is refused;
+6. changelog/ is regenerated with the new version.
+"""
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..core.edition import FolderReader
+from ..core.package import DESCRIPTOR, write_files_atomic
+from . import changelog
+from .editions import ReleaseError, export, load_version, open_repo
+from .history import CHANGELOG_FOLDER, list_versions
+
+BUMPS = ("none", "patch", "minor", "major")
+SHOWN_ERRORS = 10
+
+
+def today():
+    """Today's date (UTC), or the date of SOURCE_DATE_EPOCH when set (reproducible builds, tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d")
+
+
+def next_version(version, bump):
+    parts = version.split(".") if isinstance(version, str) else []
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise ReleaseError(f"the previous version {version!r} is not MAJOR.MINOR.PATCH; fix it by hand")
+    major, minor, patch = (int(part) for part in parts)
+    if bump == "major":
+        return f"{major + 1}.0.0"
+    if bump == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def plan_release(folder, bump="auto", date=None):
+    from ..diff.compare import compare
+
+    folder = Path(folder)
+    repo = open_repo(folder)
+    versions = list_versions(repo)
+    if not versions:
+        raise ReleaseError(f"no earlier version in the history of HEAD: declare the first version in {DESCRIPTOR}, "
+                           f"run `dutylist changelog`, and commit both")
+    previous = versions[0]
+    previous_edition = load_version(repo, previous)
+    working = changelog.working_tree(folder)
+    report = compare(previous_edition, working)
+    required = report["summary"]["bump"]
+    if required == "none":
+        raise ReleaseError(f"nothing changed since version {previous.version}: the package is the one it released "
+                           f"(`dutylist diff {previous.version}` shows no change); there is nothing to release")
+    chosen = required if bump == "auto" else bump
+    if BUMPS.index(chosen) < BUMPS.index(required):
+        reasons = [reason for reason in report["summary"]["bump_reasons"] if BUMPS.index(reason["bump"]) > BUMPS.index(chosen)]
+        raise ReleaseError(f"a {chosen} release is too small: the changes since version {previous.version} call for "
+                           f"{required}, because:\n" + "\n".join(f"  - {reason['bump']}: {reason['reason']}" for reason in reasons)
+                           + f"\nrun `dutylist release {required}` (or `auto`)")
+    version = next_version(previous.version, chosen)
+    created = f"{date or today()}T00:00:00Z"
+    descriptor_path = folder / DESCRIPTOR
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor.update(version=version, created=created)
+    descriptor_text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    validation = validate_with(folder, descriptor_text, previous_edition)
+    if not validation["valid"]:
+        errors = validation["errors"]
+        shown = "\n".join(f"  {_where(error)}  {error['code']}: {error['message']}" for error in errors[:SHOWN_ERRORS])
+        more = f"\n  and {len(errors) - SHOWN_ERRORS} more" if len(errors) > SHOWN_ERRORS else ""
+        raise ReleaseError(f"version {version} would not be valid ({len(errors)} error(s)); fix them, then release:\n{shown}{more}\n"
+                           f"(`dutylist validate --against {previous.commit[:12]}` lists them all)")
+    working["descriptor"] = descriptor
+    entries = [entry for entry in changelog.history(repo) if entry.version != version] + [changelog.entry_of(working)]
+    files = changelog.generate(entries, changelog.existing_notes(changelog.read(folder, changelog.INDEX)))
+    writes = {descriptor_path: descriptor_text, **changelog.changed_files(folder, files)}
+    return {
+        "from": previous.version,
+        "version": version,
+        "bump": chosen,
+        "required": required,
+        "reasons": report["summary"]["bump_reasons"],
+        "created": created,
+        "warnings": len(validation["warnings"]),
+        "files": [str(path.relative_to(folder)) for path in writes],
+        "commit": f"git add {DESCRIPTOR} data schemas {CHANGELOG_FOLDER} && git commit -m \"Release {version}\"",
+        "_writes": writes,
+    }
+
+
+def validate_with(folder, descriptor_text, previous_edition):
+    """Validate the working tree's package with the new descriptor, against the previous version, in a temporary copy."""
+    from ..validate import run
+
+    class Reader(FolderReader):
+        def read(self, path):
+            return descriptor_text.encode("utf-8") if path == DESCRIPTOR else super().read(path)
+
+    with tempfile.TemporaryDirectory(prefix="dutylist-release-") as copy:
+        export(Reader(folder), Path(copy))
+        against = f"version {previous_edition['descriptor'].get('version')}"
+        return run.validate_package(copy, against, earlier=previous_edition)
+
+
+def apply(plan):
+    write_files_atomic(plan["_writes"])
+
+
+def public(plan):
+    return {key: value for key, value in plan.items() if not key.startswith("_")}
+
+
+def render_text(plan, dry_run):
+    lines = [f"release {plan['version']}: a {plan['bump']} release after {plan['from']}"
+             + (f" (the changes call for {plan['required']})" if plan["bump"] != plan["required"] else "") + ", because:"]
+    lines += [f"  - {reason['bump']}: {reason['reason']}" for reason in plan["reasons"]]
+    lines.append(f"valid against version {plan['from']} (0 errors, {plan['warnings']} warnings)")
+    lines.append("would write:" if dry_run else "wrote:")
+    lines += [f"  {name}" + (f" (version {plan['version']}, created {plan['created']})" if name == DESCRIPTOR else "")
+              for name in plan["files"]]
+    if dry_run:
+        lines.append("dry run: nothing written")
+    else:
+        lines.append(f"now review and commit it: {plan['commit']}")
+    return "\n".join(lines)
+
+
+def _where(error):
+    return ":".join(str(part) for part in (error["file"], error["row"], error["field"]) if part is not None)
+
