@@ -103,3 +103,18 @@ def test_a_copy_in_another_folder_streams_the_same(repo, tmp_path):
     shutil.copytree(repo.root, copy, ignore=shutil.ignore_patterns(".git"))
     full, streamed = both_ways(FolderReader(repo.root), FolderReader(copy))
     assert streamed == full and streamed["summary"]["identical"] is True
+
+
+def test_correction_records_added_removed_changed_and_repeated_stream_the_same(repo):
+    """Records equal to the byte on both sides are never built; the others are compared as compare() does."""
+    import git
+
+    fieldnames, rows = repo.rows("corrections")
+    rows[0] = dict(rows[0], evidence=rows[0]["evidence"] + " (checked again)")
+    removed = rows.pop(5)
+    rows.append(dict(removed, item_id="652325100-0001"))
+    rows.append(dict(rows[10]))  # a record given twice
+    repo.write_rows("corrections", fieldnames, rows)
+    full, streamed = both_ways(GitReader(git.Repo(repo.root), "base"), FolderReader(repo.root))
+    assert streamed == full
+    assert streamed["corrections"]["changed"] and streamed["corrections"]["added"] and streamed["corrections"]["removed"]

@@ -130,8 +130,9 @@ def read_descriptor(reader):
     return descriptor
 
 
-def load_edition(reader, lenient=False, lists=True):
-    """The edition read by reader (with ``lists=False``, all but the three lists, whose items stay empty). ``lenient`` (diff): a cell that does not fit its type is kept as text,
+def load_edition(reader, lenient=False, lists=True, corrections=True):
+    """The edition read by reader (with ``lists=False`` its three lists stay empty, with ``corrections=False``
+    its correction records: diff/stream.py reads those as streams). ``lenient`` (diff): a cell that does not fit its type is kept as text,
     a ragged row or a duplicated column is read as it is, and each is a warning in ``edition["warnings"]``
     instead of an ``EditionError``; ``edition["columns"]`` holds each resource's header."""
     descriptor = read_descriptor(reader)
@@ -183,7 +184,7 @@ def load_edition(reader, lenient=False, lists=True):
                                              f"name {name!r} is already a row of the register; this row is compared as '{name} (row {row_number})'"))
                 name = f"{name} (row {row_number})"
             named[name] = row
-    if "corrections" in paths:
+    if "corrections" in paths and corrections:
         edition["corrections"] = [row for _, row in rows("corrections", paths["corrections"])]
     return edition
 

@@ -97,8 +97,9 @@ def is_revision(repo_folder, spec):
 
 
 def load(reader, role, lists=True):
+    """The edition, read leniently; with ``lists=False`` without its lists and correction records (diff/stream.py)."""
     try:
-        edition = load_edition(reader, lenient=True, lists=lists)
+        edition = load_edition(reader, lenient=True, lists=lists, corrections=lists)
     except EditionError as error:
         raise unreadable(reader, role, error) from None
     edition["revision"] = getattr(reader, "revision", None)

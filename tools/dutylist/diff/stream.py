@@ -10,10 +10,13 @@ most of its items do not change between two editions. So the three lists are rea
 3. **Build OLD's changed rows.** OLD is read once more, building only the rows whose id NEW did not
    hold unchanged.
 
+The correction records are streamed the same way: a multiset of row digests per side, and only the
+records that the other side does not hold to the byte are built.
+
 ``compare`` then runs on those items alone, told which unchanged items were only renumbered and how
-many items each list holds. Memory grows with the number of items (the index: about a hundred bytes
-an item) plus the changed items, never with the length of their text. The registers, correction
-records, schemas and descriptor are read whole, as ``load_edition`` reads them.
+many items each list holds. Memory grows with the number of items and records (the indexes: about a
+hundred bytes each) plus the changed ones, never with the length of their text. The registers,
+schemas and descriptor are small and are read whole, as ``load_edition`` reads them.
 
 This fast path is taken for well-formed lists only. A list that ``load_edition(lenient=True)`` would
 read with a warning (a repeated column name, a ragged row, a row without an id, an id used twice, a
@@ -24,6 +27,7 @@ The tests check that both paths give the same report.
 
 import csv
 import io
+from collections import Counter
 from hashlib import blake2b
 
 from ..core.edition import (
@@ -58,6 +62,10 @@ def compare_readers(old_reader, new_reader):
 def _streamed(old_reader, new_reader):
     new_side = Side(new_reader, "NEW")  # NEW first: its errors come first, as with sides.editions
     old_side = Side(old_reader, "OLD")
+    old_records, new_records = old_side.correction_digests(), new_side.correction_digests()
+    common = old_records & new_records  # records equal to the byte on both sides: no change, never built
+    old_side.base["corrections"] = old_side.correction_rows(old_records - common)
+    new_side.base["corrections"] = new_side.correction_rows(new_records - common)
     old_index = old_side.index_lists()
     new_items, new_counts, renumbered, unchanged_old = new_side.stream_against(old_index)
     wanted_old = old_index.keys() - unchanged_old
@@ -146,11 +154,36 @@ class Side:
         return items
 
 
-class Table:
-    """One list's CSV, read as a stream: its header, then its records as lists of cells."""
+    def correction_digests(self):
+        """A multiset (Counter) of the digests of the correction records' rows (kept in file order for the second pass)."""
+        table = self.corrections_table()
+        self.record_digests = [table.digest(cells) for _, cells in table.records()] if table else []
+        return Counter(self.record_digests)
 
-    def __init__(self, path, resource, reader, side):
+    def correction_rows(self, wanted):
+        """The correction records whose digests the multiset ``wanted`` holds, as row dicts (as many of each as it counts)."""
+        table = self.corrections_table()
+        if table is None or not wanted:
+            return []
+        wanted, rows = Counter(wanted), []
+        for (_, cells), digest in zip(table.records(), self.record_digests):
+            if wanted[digest] > 0:
+                wanted[digest] -= 1
+                rows.append(dict(zip(table.header, cells)))
+        return rows
+
+    def corrections_table(self):
+        if self.reader is None or "corrections" not in self.paths:
+            return None
+        return Table(self.paths["corrections"], "corrections", self.reader, self, keyed=False)
+
+
+class Table:
+    """One CSV (a list, or the correction records), read as a stream: its header, then its records as lists of cells."""
+
+    def __init__(self, path, resource, reader, side, keyed=True):
         self.path, self.resource, self.reader, self.side = path, resource, reader, side
+        self.keyed = keyed  # a list: every row has an id and a 序号
         self.header = None
 
     def records(self):
@@ -189,14 +222,14 @@ class Table:
             yield row_number, cells
 
     def _read_header(self, header):
-        if len(set(header)) != len(header) or "id" not in header or "seq" not in header:
+        if len(set(header)) != len(header) or (self.keyed and ("id" not in header or "seq" not in header)):
             raise NotWellFormed()
         self.header = header
         self.side.base.setdefault("columns", {})[self.resource] = header  # as load_edition(lenient=True) records it
         where = {name: at for at, name in enumerate(header)}
-        self.id_at, self.seq_at = where["id"], where["seq"]
+        self.id_at, self.seq_at = where.get("id"), where.get("seq") if self.keyed else None
         self.integers = [where[field] for field in INTEGER_FIELDS if field in where]
-        self.prefix = repr([name for at, name in enumerate(header) if at != self.seq_at]).encode()
+        self.prefix = repr([name for at, name in enumerate(header) if at != self.seq_at]).encode()  # a record: every cell
 
     def key(self, cells):
         """The row's id and 序号; a row the whole path would read with a warning is not well formed."""
@@ -214,7 +247,7 @@ class Table:
         The cells are joined with U+001F; a row where a cell holds U+001F itself is hashed as the repr of
         its list instead, which quotes each cell, so that no content can make two different rows alike.
         """
-        kept = cells[:self.seq_at] + cells[self.seq_at + 1:]
+        kept = cells[:self.seq_at] + cells[self.seq_at + 1:] if self.seq_at is not None else cells
         joined = UNIT.join(kept)
         if joined.count(UNIT) == len(kept) - 1:
             data = b"j" + self.prefix + joined.encode()

@@ -20,7 +20,7 @@ EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # ，；：（） follow the importer's full-width-punctuation rule (check_half_width_punctuation); the other
 # marks have no such rule, so the package must only not mix their two forms.
 PUNCTUATION_PAIRS = (("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
-HALF_WIDTH_MARKS = (",", ";", ":", "(", ")")  # what the full-width-punctuation rule may change
+HALF_WIDTH_MARK = re.compile("[,;:()]")  # what the full-width-punctuation rule may change
 TEXT_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling")
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 REQUIRED_TEXT_FIELDS = ("category", "name")
@@ -215,7 +215,7 @@ def check_half_width_punctuation(package):
             if not item.get(field):
                 continue
             text = _field_text(item, field)
-            if not any(mark in text for mark in HALF_WIDTH_MARKS):
+            if not HALF_WIDTH_MARK.search(text):
                 continue  # nothing the rule would change: skip its character-by-character pass
             expected = full_width_punctuation(text)
             odd = [at for at, (char, want) in enumerate(zip(text, expected)) if char != want]
@@ -326,9 +326,19 @@ def _text_units(package):
     """(item, field, text) for every cell, department and step line of the three lists; listed once per package."""
     units = package.__dict__.get("_text_units")
     if units is None:
-        units = [(item, field, text)
-                 for item in package.items for field in TEXT_FIELDS if item.get(field)
-                 for text in (item[field] if isinstance(item[field], list) else (item[field],)) if text]
+        units = []
+        append = units.append
+        for item in package.items:
+            for field in TEXT_FIELDS:
+                value = item.get(field)
+                if not value:
+                    continue
+                if value.__class__ is list:
+                    for text in value:
+                        if text:
+                            append((item, field, text))
+                else:
+                    append((item, field, value))
         package.__dict__["_text_units"] = units
     return units
 

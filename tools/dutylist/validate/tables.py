@@ -118,11 +118,12 @@ def _rows_pass(schema, rows, keyed):
     width = len(names)
     # only the fields with something to check: a plain string field accepts any cell
     active = [(name, check) for name, check in zip(names, checks) if check.active or name in values or name in uniques]
+    check_blank = not any(check.required and nulls >= {""} for _, check in active)
     for _, row in rows:
         if len(row) != width or None in row.values():
             return False, values  # a ragged row
-        if not any(row.values()):
-            return False, values  # a blank row
+        if check_blank and not any(row.values()):
+            return False, values  # a blank row (where a required field is active, its check catches one)
         for name, check in active:
             value = row[name]
             if value in nulls:
