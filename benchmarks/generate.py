@@ -1,7 +1,7 @@
 """Write a pair of large synthetic editions: many towns' duty lists in one package, and a next edition of it.
 
-Each town is a copy of the real package's 179 items under its own division code (ids
-``<9-digit code>-NNNN``); the next edition changes, removes, adds, moves, reclaims and returns
+Each town is a copy of the real package's 179 items, with their full cells and correction records,
+under its own division code (ids ``<9-digit code>-NNNN``, the schemas' id pattern relaxed to any code); the next edition changes, removes, adds, moves, reclaims and returns
 a fixed share of items (seeded, so every run writes the same files) and renumbers the lists.
 
 Writes OUT/old and OUT/new (package folders for dutylist diff) and OUT/old.csv and OUT/new.csv
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from dutylist.core.edition import FolderReader, load_edition  # noqa: E402
-from dutylist.core.package import LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text  # noqa: E402
+from dutylist.core.package import LIST_FIELDS, LIST_RESOURCES, LISTS, csv_text, read_csv_text  # noqa: E402
 
 ALL_FIELDS = ("id", "list", "seq", "category", "name", "departments", "county_duties", "town_duties", "handling", "page")
 SHARES = {"changed": 0.01, "removed": 0.003, "added": 0.003, "moved": 0.002, "reclaimed": 0.002, "returned": 0.001}
@@ -47,7 +47,8 @@ def synthetic_items(count):
         town, model = divmod(number, len(template))
         code = f"{652301000 + town:09d}"
         item = dict(template[model], id=f"{code}-{model + 1:04d}")
-        item["name"] = item["name"] + ("" if town == 0 else f"({town})")
+        if item["name"] and town:
+            item["name"] = f"{item['name']}（{town}）"
         items.append(item)
     return renumbered(items)
 
@@ -118,10 +119,36 @@ def write_edition(folder, items):
     shutil.copy2(ROOT / "datapackage.json", folder / "datapackage.json")
     for register in ("categories", "departments"):
         shutil.copy2(ROOT / "data" / f"{register}.csv", folder / "data" / f"{register}.csv")
-    (folder / "data" / "corrections.csv").write_text("item_id,field,extracted,corrected,kind,status,evidence\n", encoding="utf-8")
+    write_corrections(folder / "data" / "corrections.csv", items)
+    relax_id_pattern(folder / "schemas")
     for list_name in LISTS:
         rows = [cells(item, LIST_FIELDS[list_name]) for item in items if item["list"] == list_name]
         (folder / "data" / f"{LIST_RESOURCES[list_name]}.csv").write_text(csv_text(LIST_FIELDS[list_name], rows), encoding="utf-8")
+
+
+def write_corrections(path, items):
+    """The real package's correction records, once per town, for the items of that town the edition holds."""
+    header, records = read_csv_text_with_header(ROOT / "data" / "corrections.csv")
+    ids = {item["id"] for item in items}
+    rows = []
+    for code in sorted({item["id"].rpartition("-")[0] for item in items}):
+        for record in records:
+            item_id = code + "-" + record["item_id"].rpartition("-")[2]
+            if item_id in ids:
+                rows.append(dict(record, item_id=item_id))
+    path.write_text(csv_text(header, rows), encoding="utf-8")
+
+
+def read_csv_text_with_header(path):
+    rows = read_csv_text(path.read_text(encoding="utf-8"))
+    return list(rows[0].keys()), rows
+
+
+def relax_id_pattern(schemas):
+    """A many-town package: ids of any 9-digit division code."""
+    for path in schemas.glob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("^652325100-[0-9]{4}$", "^[0-9]{9}-[0-9]{4}$"), encoding="utf-8")
 
 
 def write_combined(path, items):

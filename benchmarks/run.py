@@ -1,18 +1,27 @@
-"""Measure dutylist diff against csv-diff and daff on the same synthetic pair, at several sizes, in one run.
+"""Measure dutylist diff and validate beside their peers on the same synthetic editions, in one run.
 
-For each size the pair is generated once (benchmarks/generate.py); each tool then runs as its own
-process under /usr/bin/time, which gives its wall time and peak memory (maximum resident set size).
-dutylist compares the two package folders; csv-diff (--key id) and daff (--id id) compare the same
-items as one CSV per edition. A tool that exceeds --timeout is recorded as a timeout.
-Also measures the real package's diff between two revisions, cold (a fresh process).
+For each size the pair is generated once (benchmarks/generate.py: many towns, real cells, correction
+records per town). Each tool then runs --runs times as its own process under /usr/bin/time, which
+gives wall time, CPU time (user + system) and peak memory (maximum resident set size); the table shows
+medians and the ratio of dutylist to its peer measured in the same run:
 
-Example: python benchmarks/run.py --sizes 10000 100000 1000000 --timeout 600
+- ``dutylist diff OLD NEW --format json`` beside ``csv-diff old.csv new.csv --key id --json``
+  (and ``daff`` if asked for with --tools);
+- ``dutylist validate OLD`` beside ``frictionless validate OLD/datapackage.json``;
+- on the real package: ``dutylist diff HEAD~1 HEAD`` beside ``frictionless validate datapackage.json``
+  (start-up), and ``dutylist --help``.
+
+The synthetic files are larger than the default per-file size limit (core/files.py), so the runs set
+DUTYLIST_MAX_FILE_BYTES. A tool that exceeds --timeout is recorded as a timeout.
+
+Example: python benchmarks/run.py --sizes 10000 100000 1000000 --runs 3
 """
 
 import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,32 +30,40 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
+ENV = {**os.environ, "DUTYLIST_MAX_FILE_BYTES": str(16 * 1024 ** 3)}
+PEERS = {"dutylist diff": "csv-diff", "dutylist validate": "frictionless validate"}
+DEFAULT_TOOLS = ["dutylist diff", "csv-diff", "dutylist validate", "frictionless validate"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each tool; the table shows medians")
+    parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "dutylist-bench")
-    parser.add_argument("--tools", nargs="+", default=["dutylist", "csv-diff", "daff"])
+    parser.add_argument("--tools", nargs="+", default=DEFAULT_TOOLS,
+                        help=f"any of {', '.join(DEFAULT_TOOLS)}, daff")
     arguments = parser.parse_args()
-    results = [real_package()]
-    print_row(results[0])
+    results = real_package(arguments.runs)
     for size in arguments.sizes:
         folder = arguments.work / str(size)
         if not (folder / "new.csv").exists():
             subprocess.run([sys.executable, str(HERE / "generate.py"), "--items", str(size), "--out", str(folder)], check=True)
         for tool in arguments.tools:
-            result = measure(command(tool, folder), arguments.timeout)
+            result = measure(command(tool, folder), arguments.timeout, arguments.runs)
             result.update(tool=tool, items=size)
             results.append(result)
-            print_row(result)
+    print_table(results)
     print(json.dumps(results, indent=2))
 
 
 def command(tool, folder):
-    if tool == "dutylist":
+    if tool == "dutylist diff":
         return [str(BIN / "dutylist"), "diff", str(folder / "old"), str(folder / "new"), "--format", "json"]
+    if tool == "dutylist validate":
+        return [str(BIN / "dutylist"), "validate", str(folder / "old")]
+    if tool == "frictionless validate":
+        return [str(BIN / "frictionless"), "validate", str(folder / "old" / "datapackage.json")]
     if tool == "csv-diff":
         return [str(BIN / "csv-diff"), str(folder / "old.csv"), str(folder / "new.csv"), "--key", "id", "--json"]
     if tool == "daff":
@@ -54,21 +71,31 @@ def command(tool, folder):
     raise ValueError(tool)
 
 
-def measure(arguments, timeout):
-    """Wall time (s) and peak memory (MB) of one process, from /usr/bin/time."""
+def measure(arguments, timeout, runs=1):
+    """Medians over runs of wall time (s), CPU time (s, user + system) and peak memory (MB) of one process."""
+    samples = [measure_once(arguments, timeout) for _ in range(runs)]
+    done = [sample for sample in samples if sample["seconds"] is not None]
+    if not done:
+        return samples[0]
+    return {"seconds": statistics.median(s["seconds"] for s in done), "cpu": statistics.median(s["cpu"] for s in done),
+            "peak_mb": round(statistics.median(s["peak_mb"] for s in done), 1), "runs": len(done), "status": done[-1]["status"]}
+
+
+def measure_once(arguments, timeout):
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         try:
-            completed = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", report.name, *arguments],
+            completed = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", report.name, *arguments], env=ENV,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
         except subprocess.TimeoutExpired:
-            return {"seconds": None, "peak_mb": None, "status": f"timeout after {timeout:.0f} s"}
-        seconds, kilobytes = report.read().split()[-2:]
+            return {"seconds": None, "cpu": None, "peak_mb": None, "status": f"timeout after {timeout:.0f} s"}
+        seconds, user, system, kilobytes = report.read().split()[-4:]
     status = "ok" if completed.returncode in (0, 1) else f"exit {completed.returncode}: {completed.stderr.decode()[-300:]}"
-    return {"seconds": float(seconds), "peak_mb": round(int(kilobytes) / 1024, 1), "status": status}
+    return {"seconds": float(seconds), "cpu": round(float(user) + float(system), 2),
+            "peak_mb": round(int(kilobytes) / 1024, 1), "status": status}
 
 
-def real_package():
-    """dutylist diff HEAD~1 HEAD on a repository holding the real package at two versions, in a fresh process."""
+def real_package(runs):
+    """Start-up on the real package: diff HEAD~1 HEAD, frictionless validate, and dutylist --help, each a fresh process."""
     folder = Path(tempfile.mkdtemp(prefix="dutylist-real-"))
     try:
         env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
@@ -85,16 +112,30 @@ def real_package():
         descriptor = folder / "datapackage.json"
         descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": "1.0.1"'), encoding="utf-8")
         git("commit", "-q", "-am", "1.0.1")
-        result = measure([str(BIN / "dutylist"), "diff", "HEAD~1", "HEAD", "--repo", str(folder), "--format", "markdown"], 60)
+        diff = measure([str(BIN / "dutylist"), "diff", "HEAD~1", "HEAD", "--repo", str(folder), "--format", "markdown"], 60, runs)
+        peer = measure([str(BIN / "frictionless"), "validate", str(folder / "datapackage.json")], 60, runs)
+        helps = measure([str(BIN / "dutylist"), "--help"], 60, runs)
     finally:
         shutil.rmtree(folder)
-    return dict(result, tool="dutylist diff HEAD~1 HEAD (real package, cold)", items=179)
+    return [dict(diff, tool="dutylist diff", items="real"), dict(peer, tool="frictionless validate", items="real"),
+            dict(helps, tool="dutylist --help", items="real")]
 
 
-def print_row(result):
-    took = f"{result['seconds']:.2f} s" if result["seconds"] is not None else "-"
-    memory = f"{result['peak_mb']} MB" if result["peak_mb"] is not None else "-"
-    print(f"{result['items']:>9}  {result['tool']:<48} {took:>10} {memory:>10}  {result['status']}", file=sys.stderr, flush=True)
+def print_table(results):
+    """Medians per tool and size, and dutylist's ratio to its peer of the same run (time, CPU, memory)."""
+    by_key = {(r["items"], r["tool"]): r for r in results}
+    print(f"{'items':>9}  {'tool':<24} {'wall':>9} {'cpu':>9} {'memory':>10}  {'ratio to peer (wall, cpu, memory)':<36} status",
+          file=sys.stderr)
+    for r in results:
+        wall = f"{r['seconds']:.2f} s" if r["seconds"] is not None else "-"
+        cpu = f"{r['cpu']:.2f} s" if r.get("cpu") is not None else "-"
+        memory = f"{r['peak_mb']} MB" if r["peak_mb"] is not None else "-"
+        peer = by_key.get((r["items"], "frictionless validate" if r["items"] == "real" and r["tool"] == "dutylist diff" else PEERS.get(r["tool"])))
+        ratio = ""
+        if peer and r["seconds"] is not None and peer["seconds"]:
+            ratio = (f"{r['seconds'] / peer['seconds']:.2f}x, {r['cpu'] / peer['cpu']:.2f}x, "
+                     f"{r['peak_mb'] / peer['peak_mb']:.2f}x of {peer['tool']}")
+        print(f"{r['items']:>9}  {r['tool']:<24} {wall:>9} {cpu:>9} {memory:>10}  {ratio:<36} {r['status']}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def repo(tmp_path_factory):
 
 COMMANDS = {
     "export": (["export", "--format", "json"], "dutylist export: writing json"),
-    "diff": (["diff", "HEAD~1", "HEAD", "--format", "json"], "dutylist diff: comparing 179 and 179 items"),
+    "diff": (["diff", "HEAD~1", "HEAD", "--format", "json"], "dutylist diff: reading and comparing the editions"),
     "validate": (["validate", "--format", "json"], "dutylist validate: validating"),
     "fmt": (["fmt", "--check"], "dutylist fmt: formatting"),
 }

@@ -24,7 +24,7 @@ import json
 import posixpath
 from pathlib import Path
 
-from .files import FileRefused, json_depth_problem, read_git_entry, read_package_file
+from .files import FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
 from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
 
 LIST_VALUE_FIELDS = ("departments",)
@@ -53,6 +53,13 @@ class FolderReader:
         """The file's bytes, or None if there is none; only a regular file inside the folder (core/files.py)."""
         try:
             return read_package_file(self.root, path)
+        except FileRefused as refused:
+            raise EditionError(refused.file, refused.message, code=refused.code) from None
+
+    def open_binary(self, path):
+        """A buffered binary stream of the file (checked as ``read`` checks it), or None: a large table read without holding it."""
+        try:
+            return open_package_file(self.root, path)
         except FileRefused as refused:
             raise EditionError(refused.file, refused.message, code=refused.code) from None
 
@@ -123,8 +130,9 @@ def read_descriptor(reader):
     return descriptor
 
 
-def load_edition(reader, lenient=False):
-    """The edition read by reader. ``lenient`` (diff): a cell that does not fit its type is kept as text,
+def load_edition(reader, lenient=False, lists=True, corrections=True):
+    """The edition read by reader (with ``lists=False`` its three lists stay empty, with ``corrections=False``
+    its correction records: diff/stream.py reads those as streams). ``lenient`` (diff): a cell that does not fit its type is kept as text,
     a ragged row or a duplicated column is read as it is, and each is a warning in ``edition["warnings"]``
     instead of an ``EditionError``; ``edition["columns"]`` holds each resource's header."""
     descriptor = read_descriptor(reader)
@@ -150,7 +158,7 @@ def load_edition(reader, lenient=False):
         edition["columns"][resource] = header
         return found
 
-    for resource, list_name in LIST_OF_RESOURCE.items():
+    for resource, list_name in LIST_OF_RESOURCE.items() if lists else ():
         path = _required_path(paths, resource)
         for row_number, row in rows(resource, path):
             item = item_from_row(row, list_name, path, row_number, warnings)
@@ -176,7 +184,7 @@ def load_edition(reader, lenient=False):
                                              f"name {name!r} is already a row of the register; this row is compared as '{name} (row {row_number})'"))
                 name = f"{name} (row {row_number})"
             named[name] = row
-    if "corrections" in paths:
+    if "corrections" in paths and corrections:
         edition["corrections"] = [row for _, row in rows("corrections", paths["corrections"])]
     return edition
 

@@ -15,6 +15,7 @@ than its file).
 """
 
 import csv
+import io
 import os
 import stat
 from pathlib import Path
@@ -69,6 +70,18 @@ def _kind(mode):
 
 def read_package_file(root, relative, limit=None):
     """The bytes of the file at root/relative, or None if there is none; FileRefused if it may not be read."""
+    stream = open_package_file(root, relative, limit)
+    if stream is None:
+        return None
+    with stream:
+        return stream.read()
+
+
+def open_package_file(root, relative, limit=None):
+    """A buffered binary stream of the file at root/relative, or None if there is none; FileRefused if it may
+    not be read. Only a regular file whose real path is inside root is opened (never followed out, never a
+    device, FIFO or socket), and reading past ``limit`` bytes raises FileRefused: a file that grows while it
+    is read is stopped too."""
     limit = max_file_bytes() if limit is None else limit
     root = Path(root)
     target = root / relative
@@ -106,18 +119,33 @@ def read_package_file(root, relative, limit=None):
             raise FileRefused(shown, f"is {_kind(opened.st_mode)}, not a regular file; it is not read")
         if opened.st_size > limit:
             raise _too_large(shown, limit)
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise _too_large(shown, limit)
-        return b"".join(chunks)
-    finally:
+    except BaseException:
         os.close(handle)
+        raise
+    return io.BufferedReader(_Limited(handle, limit, shown), buffer_size=1 << 20)
+
+
+class _Limited(io.RawIOBase):
+    """A file descriptor read as a raw stream that refuses to go past limit bytes."""
+
+    def __init__(self, handle, limit, shown):
+        self.handle, self.limit, self.shown, self.done = handle, limit, shown, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = os.read(self.handle, min(len(buffer), self.limit + 1 - self.done))
+        self.done += len(data)
+        if self.done > self.limit:
+            raise _too_large(self.shown, self.limit)
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self):
+        if not self.closed:
+            os.close(self.handle)
+        super().close()
 
 
 def read_git_entry(tree, path, limit=None):

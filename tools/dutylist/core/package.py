@@ -50,14 +50,34 @@ def data_path(resource):
 
 
 def read_csv_text(text):
-    """Rows of a CSV as dicts of strings, in file order.
+    """Rows of a CSV as dicts of strings, in file order: exactly what csv.DictReader gives, a little faster.
 
-    CRLF line endings (a Windows checkout) read as the same data as LF, inside quoted cells too.
-    Cells may be as long as the file size limit (core/files.py). A CSV the csv module cannot
-    parse raises csv.Error.
+    The first record names the columns; blank records are skipped; a short row's missing cells are None;
+    a long row's extra cells are a list under the key None. CRLF line endings (a Windows checkout) read
+    as the same data as LF, inside quoted cells too. Cells may be as long as the file size limit
+    (core/files.py). A CSV the csv module cannot parse raises csv.Error.
     """
     allow_long_cells()
-    return list(csv.DictReader(io.StringIO(text.replace("\r\n", "\n"), newline="")))
+    records = csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline=""))
+    header = next(records, None)
+    if header is None:
+        return []
+    width = len(header)
+    rows = []
+    for cells in records:
+        if not cells:
+            continue
+        if len(cells) == width:
+            rows.append(dict(zip(header, cells)))
+        else:
+            row = dict(zip(header, cells))
+            if len(cells) > width:
+                row[None] = cells[width:]
+            else:
+                for key in header[len(cells):]:
+                    row[key] = None
+            rows.append(row)
+    return rows
 
 
 def csv_text(fieldnames, rows):

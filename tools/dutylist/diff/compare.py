@@ -35,9 +35,13 @@ def empty_edition(label="empty edition"):
             "corrections": [], "schemas": {}, "empty": True}
 
 
-def compare(old, new):
+def compare(old, new, unchanged=None):
+    """The report. ``unchanged`` is for a caller that left out the items equal on both sides but for their 序号
+    (diff/stream.py): ``{"renumbered": [(list, old seq, new seq)], "lists": {list: {"before", "after"}}}``."""
     columns = (old.get("columns") or {}, new.get("columns") or {})
     items, renumbered = item_changes(old["items"], new["items"], columns)
+    if unchanged:
+        renumbered += unchanged["renumbered"]
     report = {
         "from": side(old),
         "to": side(new),
@@ -55,7 +59,8 @@ def compare(old, new):
         "warnings": load_warnings(old, new),
         "notes": notes(old, new),
     }
-    report["summary"] = summary(report, old["items"], new["items"])
+    lists = unchanged["lists"] if unchanged else list_counts(old["items"], new["items"])
+    report["summary"] = summary(report, lists)
     return json_safe(report)
 
 
@@ -357,8 +362,12 @@ def correction_changes(old_rows, new_rows):
     change with those columns; records without a partner (or sharing their key with others) are added or removed."""
     from collections import Counter
 
-    old_rows = [_stripped(row) for row in old_rows]
-    new_rows = [_stripped(row) for row in new_rows]
+    # records equal to the byte on both sides are no change: match them first, as multisets, so that only the
+    # rest is normalised (a national collection holds hundreds of thousands of records, nearly all unchanged)
+    old_raw, new_raw = Counter(_frozen(row) for row in old_rows), Counter(_frozen(row) for row in new_rows)
+    common = old_raw & new_raw
+    old_rows = [_stripped(dict(row)) for row in (old_raw - common).elements()]
+    new_rows = [_stripped(dict(row)) for row in (new_raw - common).elements()]
     old_count = Counter(_frozen(row) for row in old_rows)
     new_count = Counter(_frozen(row) for row in new_rows)
     removed = [dict(row) for row in sorted((old_count - new_count).elements())]  # a repeated record counts each time
@@ -458,7 +467,16 @@ def _departments(item, old=None, new=None):
     return list(dict.fromkeys(value for value in found if isinstance(value, str) and value))
 
 
-def summary(report, old_items, new_items):
+def list_counts(old_items, new_items):
+    counts = {list_name: {"before": 0, "after": 0} for list_name in LISTS}
+    for item in old_items.values():
+        counts[item["list"]]["before"] += 1
+    for item in new_items.values():
+        counts[item["list"]]["after"] += 1
+    return counts
+
+
+def summary(report, lists):
     counts = {kind: 0 for kind in KINDS}
     for item in report["items"]:
         counts[item["change"]] += 1
@@ -471,11 +489,7 @@ def summary(report, old_items, new_items):
     descriptor = report["descriptor"]
     counts["descriptor"] = len(descriptor["changed"]) + len(descriptor["resources_added"]) + len(descriptor["resources_removed"])
     counts["likely_renames"] = len(report["likely"]["renames"])
-    counts["lists"] = {list_name: {"before": 0, "after": 0} for list_name in LISTS}
-    for item in old_items.values():
-        counts["lists"][item["list"]]["before"] += 1
-    for item in new_items.values():
-        counts["lists"][item["list"]]["after"] += 1
+    counts["lists"] = lists
     reasons = bump_reasons(report)
     counts["identical"] = not any(counts[key] for key in (*KINDS, "renumbered", "registers", "corrections", "schema", "structure", "descriptor"))
     counts["bump"] = max((reason["bump"] for reason in reasons), key=BUMPS.index, default="none")

@@ -19,7 +19,7 @@ def schema_changes(old_schemas, new_schemas):
             changes.append(_change(resource, None, "resource-removed"))
         elif resource not in old_schemas:
             changes.append(_change(resource, None, "resource-added"))
-        else:
+        elif old_schemas[resource] != new_schemas[resource]:  # deepdiff only where something differs
             changes.extend(_resource_changes(resource, _normalised(old_schemas[resource]), _normalised(new_schemas[resource])))
     return changes
 

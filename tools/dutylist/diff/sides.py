@@ -9,7 +9,7 @@ never touched.
 import re
 from pathlib import Path
 
-from ..core.edition import EditionError, FolderReader, GitReader, load_edition
+from ..core.edition import EditionError, FolderReader, GitReader, load_edition, read_descriptor
 from ..core.package import DESCRIPTOR
 from .compare import empty_edition
 
@@ -26,14 +26,23 @@ class SideError(Exception):
 
 
 def editions(repo_folder, old_spec, new_spec):
+    """Both editions, loaded whole (OLD is the empty edition when NEW has no previous version)."""
+    old_reader, new_reader = readers(repo_folder, old_spec, new_spec)
+    new = load(new_reader, "NEW")
+    return (load(old_reader, "OLD") if old_reader else empty_edition()), new
+
+
+def readers(repo_folder, old_spec, new_spec):
+    """The readers of both sides; OLD's is None when NEW has no previous version (compare with the empty edition)."""
     repo_folder = package_folder(repo_folder)
     new_reader = reader_for(repo_folder, new_spec, "NEW")
-    new = load(new_reader, "NEW")
-    if old_spec is None:
-        old = previous_version(repo_folder, new_reader, new)
-    else:
-        old = load(reader_for(repo_folder, old_spec, "OLD"), "OLD")
-    return old, new
+    if old_spec is not None:
+        return reader_for(repo_folder, old_spec, "OLD"), new_reader
+    try:
+        version = read_descriptor(new_reader).get("version")
+    except EditionError as error:
+        raise unreadable(new_reader, "NEW", error) from None
+    return previous_version(repo_folder, new_reader, version), new_reader
 
 
 def package_folder(folder):
@@ -86,15 +95,20 @@ def is_revision(repo_folder, spec):
     return True
 
 
-def load(reader, role):
+def load(reader, role, lists=True):
+    """The edition, read leniently; with ``lists=False`` without its lists and correction records (diff/stream.py)."""
     try:
-        edition = load_edition(reader, lenient=True)
+        edition = load_edition(reader, lenient=True, lists=lists, corrections=lists)
     except EditionError as error:
-        where = f"revision {reader.label}" if isinstance(reader, GitReader) else reader.label
-        raise SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}",
-                        file=error.file, code=error.code) from None
+        raise unreadable(reader, role, error) from None
     edition["revision"] = getattr(reader, "revision", None)
     return edition
+
+
+def unreadable(reader, role, error):
+    """The SideError for an EditionError met while reading one side."""
+    where = f"revision {reader.label}" if isinstance(reader, GitReader) else reader.label
+    return SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}", file=error.file, code=error.code)
 
 
 def open_repo(repo_folder, role):
@@ -133,16 +147,16 @@ def _names_a_ref(repo, spec):
     return True
 
 
-def previous_version(repo_folder, new_reader, new):
-    """The newest version in NEW's history (HEAD's for a folder) other than the one NEW declares."""
+def previous_version(repo_folder, new_reader, version):
+    """The reader of the newest version in NEW's history (HEAD's for a folder) other than ``version``, the one
+    NEW declares; None when there is none."""
     from ..release.history import list_versions
 
     repo = open_repo(repo_folder, "OLD")
     start = getattr(new_reader, "revision", None) or "HEAD"
-    version = new["descriptor"].get("version")
     previous = next((entry for entry in list_versions(repo, start) if entry.version != version), None)
     if previous is None:
-        return empty_edition()
+        return None
     reader = GitReader(repo, previous.commit)
     reader.label = f"{previous.version} ({previous.commit[:7]})"
-    return load(reader, "OLD")
+    return reader

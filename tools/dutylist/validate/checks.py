@@ -20,12 +20,15 @@ EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # ，；：（） follow the importer's full-width-punctuation rule (check_half_width_punctuation); the other
 # marks have no such rule, so the package must only not mix their two forms.
 PUNCTUATION_PAIRS = (("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
+HALF_WIDTH_MARK = re.compile("[,;:()]")  # what the full-width-punctuation rule may change
 TEXT_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling")
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 REQUIRED_TEXT_FIELDS = ("category", "name")
 CORRECTABLE_FIELDS = TEXT_FIELDS
 FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
+GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED_PATTERNS))
+LATIN_LETTER = re.compile("[A-Za-z]")
 MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 
 CHECKS = []
@@ -67,7 +70,14 @@ def check_edition(package):
 
 @check
 def check_tables(package):
-    """Types, required, unique, patterns, enums, primary and foreign keys, header and row shape."""
+    """Types, required, unique, patterns, enums, primary and foreign keys, header and row shape.
+
+    Frictionless reads the tables only when the fast pass (tables.py) finds something it might report.
+    """
+    from .tables import suspect_tables
+
+    if not suspect_tables(package):
+        return
     from frictionless import FrictionlessException, Package
 
     descriptor = {"resources": _frictionless_resources(package)}
@@ -95,7 +105,8 @@ def _frictionless_resources(package):
         schema = dict(package.schemas.get(name) or {"fields": []})
         keys = [key for key in schema.get("foreignKeys", []) if key.get("reference", {}).get("resource") in package.files]
         schema["foreignKeys"] = keys
-        resources.append({"name": name, "path": path, "format": "csv", "encoding": "utf-8", "schema": schema})
+        resources.append({"name": name, "path": path, "format": "csv", "encoding": "utf-8", "schema": schema,
+                          "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True}})  # as csv.reader reads it
     return resources
 
 
@@ -178,6 +189,8 @@ def check_step_numbering(package):
 @check
 def check_space_between_chinese(package):
     for item, field, text in _text_units(package):
+        if " " not in text and "\t" not in text and "\u3000" not in text:
+            continue  # most units: no space at all, no regex needed
         for match in SPACE_BETWEEN_CJK.finditer(text):
             yield _item_finding("space-between-chinese", item, field, match.group(), level=_flag_level(package, item, field, match.group()))
 
@@ -185,6 +198,8 @@ def check_space_between_chinese(package):
 @check
 def check_glued_latin_or_digit(package):
     for item, field, text in _text_units(package):
+        if not (LATIN_LETTER.search(text) or (text[0].isdigit() and GLUED_ANY.match(text))):
+            continue  # no Latin letter, no digit glued at the start: nothing to look for
         for pattern, detail in GLUED_PATTERNS:
             for match in pattern.finditer(text):
                 fragment = text[max(match.start() - 1, 0): match.end() + 2]
@@ -200,6 +215,8 @@ def check_half_width_punctuation(package):
             if not item.get(field):
                 continue
             text = _field_text(item, field)
+            if not HALF_WIDTH_MARK.search(text):
+                continue  # nothing the rule would change: skip its character-by-character pass
             expected = full_width_punctuation(text)
             odd = [at for at, (char, want) in enumerate(zip(text, expected)) if char != want]
             if odd:
@@ -214,8 +231,9 @@ def check_half_width_punctuation(package):
 @check
 def check_punctuation_width(package):
     units = list(_text_units(package))
+    everything = "\n".join(text for _, _, text in units)  # one count per mark over all the text, not one per unit
     for full, half in PUNCTUATION_PAIRS:
-        counts = {mark: sum(text.count(mark) for _, _, text in units) for mark in (full, half)}
+        counts = {mark: everything.count(mark) for mark in (full, half)}
         if not (counts[full] and counts[half]):
             continue
         usual = full if counts[full] > counts[half] else half
@@ -305,13 +323,24 @@ def _item_finding(code, item, field, text, level=None, **params):
 
 
 def _text_units(package):
-    """(item, field, text) for every cell, department and step line of the three lists."""
-    for item in package.items:
-        for field in TEXT_FIELDS:
-            value = item.get(field)
-            for text in value if isinstance(value, list) else [value]:
-                if text:
-                    yield item, field, text
+    """(item, field, text) for every cell, department and step line of the three lists; listed once per package."""
+    units = package.__dict__.get("_text_units")
+    if units is None:
+        units = []
+        append = units.append
+        for item in package.items:
+            for field in TEXT_FIELDS:
+                value = item.get(field)
+                if not value:
+                    continue
+                if value.__class__ is list:
+                    for text in value:
+                        if text:
+                            append((item, field, text))
+                else:
+                    append((item, field, value))
+        package.__dict__["_text_units"] = units
+    return units
 
 
 def _field_text(item, field):
@@ -329,11 +358,22 @@ def _flagged_fields(package, statuses):
 
 def _flag_level(package, item, field, fragment):
     """Warning when a correction record flags this text (unrecoverable, or kept as published); else the default."""
-    for _, record in package.corrections():
-        if (record.get("item_id"), record.get("field")) == (item["id"], field) and record.get("status") in FLAGGING_STATUSES:
-            if fragment.strip() and fragment.strip() in record.get("corrected", ""):
-                return WARNING
+    for record in _flagging_records(package).get((item["id"], field), ()):
+        if fragment.strip() and fragment.strip() in record.get("corrected", ""):
+            return WARNING
     return None
+
+
+def _flagging_records(package):
+    """(item id, field) -> its flagging records, indexed once per package: a lookup per match, not a scan."""
+    index = package.__dict__.get("_flagging_records")
+    if index is None:
+        index = {}
+        for _, record in package.corrections():
+            if record.get("status") in FLAGGING_STATUSES:
+                index.setdefault((record.get("item_id"), record.get("field")), []).append(record)
+        package.__dict__["_flagging_records"] = index
+    return index
 
 
 def _semver(version):

@@ -1,6 +1,6 @@
 """What ``dutylist validate`` reports: findings with a stable kebab-case code, a level and a message from a template."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 ERROR = "error"
 WARNING = "warning"
@@ -72,7 +72,7 @@ class Finding:
     fix: str = None
 
     def to_dict(self):
-        return asdict(self)
+        return {name: getattr(self, name) for name in FINDING_FIELDS}  # asdict's deep copy is not needed for strings
 
     def location(self):
         return ":".join(str(part) for part in (self.file, self.row, self.field) if part is not None)
@@ -87,3 +87,6 @@ def finding(code, file=None, resource=None, row=None, field=None, text=None, lev
         file=file, resource=resource, row=row, field=field, text=text,
         fix=fix.format(**values) if fix else None,
     )
+
+
+FINDING_FIELDS = tuple(field.name for field in fields(Finding))

@@ -46,6 +46,7 @@ class Package:
     rows: dict = field(default_factory=dict)  # resource name -> [(row number, row dict)]
     items: list = field(default_factory=list)  # item dicts (edition.item_from_row) plus _file and _row
     load_findings: list = field(default_factory=list)
+    blank_lines: dict = field(default_factory=dict)  # resource name -> whether its text may hold a blank line
 
     def names(self, register):
         return {row.get("name") for _, row in self.rows.get(register, [])}
@@ -146,6 +147,7 @@ def _load_resource(package, reader, index, resource):
     except csv.Error as error:
         raise edition.EditionError(path, f"cannot be read as CSV ({error})") from None
     package.files[name] = path
+    package.blank_lines[name] = text.startswith(("\n", "\r")) or "\n\n" in text or "\n\r\n" in text or "\r\r" in text
     package.rows[name] = list(enumerate(rows, start=2))
     if schema is not None:
         package.schemas[name] = schema
@@ -211,14 +213,18 @@ def _items(package, resource, list_name):
             item = edition.item_from_row(row, list_name, path, row_number)
         except edition.EditionError:
             continue
-        yield {**item, "_file": path, "_row": row_number}
+        item["_file"], item["_row"] = path, row_number  # the item is new: no copy needed
+        yield item
 
 
 def _ascii_integers(package, resource, path, row_number, row):
     """The row with integers such as '１２' (which frictionless, like Python's int(), accepts) read as numbers,
     each reported as integer-not-ascii; an item is only whole numbers in ASCII digits (core.edition)."""
     for field in edition.INTEGER_FIELDS:
-        value = (row.get(field) or "").strip()
+        value = row.get(field)
+        if not value or value.isascii():
+            continue  # ASCII (or empty): nothing to read differently
+        value = value.strip()
         if value and not edition.is_whole_number(value) and value.isdigit() and value.isdecimal():
             package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=field, text=value))
             row = {**row, field: str(int(value))}
