@@ -1,6 +1,5 @@
 """The dutylist command line: reads input, calls the core, chooses the output."""
 
-import gc
 import json
 import signal
 import sys
@@ -49,22 +48,14 @@ def write_output(path, text, output_format=None):
         raise UserError(str(error), code="cannot-write", file=path, json=output_format == "json") from None
 
 
-GC_THRESHOLD = 100_000  # allocations between collections of the youngest generation (Python's default: 700)
-
-
 class Group(click.Group):
     """The command group: Ctrl-C exits 130 and SIGTERM 143, both after the temporary files are removed."""
 
     def main(self, *args, **kwargs):
         previous = _on_sigterm(_terminate)
-        thresholds = gc.get_threshold()
-        # A run builds hundreds of thousands of small acyclic objects (rows, items, findings): Python's cyclic
-        # collector would walk them all again and again, a quarter of validate's time on a large package.
-        gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
         try:
             return super().main(*args, **kwargs)
         finally:
-            gc.set_threshold(*thresholds)
             _on_sigterm(previous)
 
     def invoke(self, ctx):
@@ -192,12 +183,14 @@ def validate(path, against, details, output_format):
     Example: dutylist validate --against HEAD~1
     """
     from .core.progress import Progress
+    from .core.memory import no_cycle_collection
     from .validate import run as validation
 
     with Progress("dutylist validate") as progress:
         progress.stage("validating")
         try:
-            report = validation.validate_package(path, against)
+            with no_cycle_collection():  # core/memory.py: a large package is millions of acyclic objects
+                report = validation.validate_package(path, against)
         except validation.PackageUnreadable as error:
             raise input_error(error, output_format) from None
     echo_report(report, output_format, lambda found: validation.render_text(found, details=details))
@@ -230,13 +223,15 @@ def diff(old, new, repo, output_format, output, by, exit_code, full):
     """
     from .core.progress import Progress
     from .diff.sides import SideError, readers
+    from .core.memory import no_cycle_collection
     from .diff.stream import compare_readers
 
     chosen = output_format or default_diff_format(output)
     with Progress("dutylist diff") as progress:
         progress.stage("reading and comparing the editions")
         try:
-            report = compare_readers(*readers(repo, old, new))
+            with no_cycle_collection():
+                report = compare_readers(*readers(repo, old, new))
         except SideError as error:
             raise input_error(error, chosen) from None
         progress.stage("writing the report")

@@ -80,9 +80,12 @@ def check_tables(package):
         return
     from frictionless import FrictionlessException, Package
 
+    from ..core.memory import cycle_collection
+
     descriptor = {"resources": _frictionless_resources(package)}
     try:
-        report = Package(descriptor, basepath=str(package.root)).validate()
+        with cycle_collection():  # frictionless's own objects may form cycles: collect them as it goes
+            report = Package(descriptor, basepath=str(package.root)).validate()
     except FrictionlessException as exception:
         yield _table_finding(package, None, exception.error)
         return
