@@ -125,7 +125,7 @@ def test_the_last_item_of_a_list_missing_is_not_a_gap(package):
 
 # --- id in two lists ---------------------------------------------------------------------------------
 
-def test_an_id_in_two_lists_names_the_other_item_by_its_seq_and_row(package_copy):
+def test_an_id_in_two_lists_names_the_other_item_by_its_seq_and_row_through_the_cli(package_copy):
     """Reclaimed item 3 (row 4) given the id of basic item 5 (row 6): the message names basic item 5, row 6."""
     edit_rows(package_copy, "reclaimed-duties", lambda rows: row_of(rows, "652325100-0156").update(id="652325100-0005"))
     exit_code, report = validate_json(package_copy)
@@ -395,10 +395,51 @@ def test_a_row_with_a_missing_cell_and_a_blank_row_through_the_cli(package_copy)
     assert ("table-blank-row", "data/categories.csv", 5) in found
 
 
-def test_a_duplicate_id_is_one_unique_error_not_also_a_primary_key_error(package_copy):
+def test_a_duplicate_id_is_one_unique_error_not_also_a_primary_key_error_through_the_cli(package_copy):
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0005").update(id="652325100-0004"))
     exit_code, report = validate_json(package_copy)
     assert exit_code == 1
     at_row = [(f["code"], f["field"]) for f in report["errors"] if f["file"] == BASIC and f["row"] == 6]
     assert ("table-unique-error", "id") in at_row
     assert not [code for code, _ in at_row if code == "table-primary-key"]
+
+
+# --- what the mutation run found untested ---------------------------------------------------------------
+
+def test_every_check_function_runs():
+    names = [check.__name__ for check in checks.CHECKS]
+    defined = [name for name in dir(checks) if name.startswith("check_") and name != "check_against"]
+    assert set(defined) <= set(names)
+    assert all(callable(check) for check in checks.CHECKS)
+
+
+def test_findings_of_the_lists_name_their_resource(package):
+    item(package, "652325100-0002")["name"] = ""
+    item(package, "652325100-0156")["departments"] = ["县民政局"]
+    found = run(checks.check_empty_required_cells, package) + run(checks.check_departments, package)
+    assert [(f["code"], f["resource"]) for f in found] == [("empty-required-cell", "basic-duties"),
+                                                           ("unknown-department", "reclaimed-duties")]
+
+
+def test_an_id_reused_finding_names_the_item_both_names_and_the_revision(package):
+    before, entry = earlier(package, "完全不同的另一个事项名称")
+    found = run(checks.check_against, package, before, "v0.9.0")
+    assert [f["code"] for f in found] == ["id-reused"]
+    assert found[0]["text"] == entry["name"]
+    for fact in (entry["id"], "完全不同的另一个事项名称", "v0.9.0"):
+        assert fact in found[0]["message"]
+
+
+def test_a_version_not_increased_finding_quotes_the_new_version(package):
+    package.descriptor["version"] = "0.9.0"
+    found = run(checks.check_against, package, {"items": {}, "descriptor": {"version": "1.0.0"}}, "v1")
+    assert found[0]["text"] == "0.9.0"
+
+
+def test_a_flagging_record_without_a_corrected_column_does_not_crash(package):
+    entry = item(package, "652325100-0002")
+    entry["name"] = "铸牢 中华"
+    row = add_correction(package, item_id=entry["id"], field="name", extracted="铸牢 中华", status="unrecoverable")
+    del package.rows["corrections"][-1][1]["corrected"]
+    assert row
+    assert where(run(checks.check_space_between_chinese, package)) == [("space-between-chinese", "error", BASIC, entry["_row"], "name")]

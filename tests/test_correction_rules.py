@@ -38,6 +38,7 @@ def test_a_record_whose_extracted_text_occurs_twice_is_refused_and_changes_nothi
     problems = apply_corrections(found, [record("且织", "组织")])
     assert [(p.code, p.row, p.item_id, p.field) for p in problems] == [("correction-text-ambiguous", 2, ITEM, "name")]
     assert "2 times" in problems[0].message and "exactly once" in problems[0].message
+    assert "quote more of the surrounding text" in problems[0].message  # says what to do
     assert found[ITEM]["name"] == "且织开展且织活动"
 
 
@@ -94,7 +95,7 @@ def test_records_apply_in_order_and_each_problem_keeps_its_row():
     assert problems == [CorrectionProblem(3, ITEM, "name", "correction-text-not-found", problems[0].message)]
 
 
-def test_import_source_refuses_an_ambiguous_record_and_writes_nothing(package_copy):
+def test_cli_import_source_refuses_an_ambiguous_record_and_writes_nothing(package_copy):
     """Through the command line: a record whose extracted text occurs twice blocks --write and names the row."""
     corrections = package_copy / "data" / "corrections.csv"
     lines = corrections.read_text(encoding="utf-8").split("\n")

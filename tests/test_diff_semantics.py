@@ -332,7 +332,7 @@ def diff(repo, *args):
     return CliRunner().invoke(cli, ["diff", *args, "--repo", str(repo.root)], catch_exceptions=False)
 
 
-def test_exit_code_is_1_when_only_the_descriptor_changed(repo):
+def test_cli_exit_code_is_1_when_only_the_descriptor_changed(repo):
     repo.edit_json("datapackage.json", lambda d: d.update(title=d["title"] + " (revised)"))
     repo.commit("retitle")
     result = diff(repo, "base", "HEAD", "--exit-code", "--format", "json")
@@ -342,7 +342,7 @@ def test_exit_code_is_1_when_only_the_descriptor_changed(repo):
     assert [change["field"] for change in report["descriptor"]["changed"]] == ["title"]
 
 
-def test_exit_code_is_0_when_nothing_differs_and_1_for_an_item(repo):
+def test_cli_exit_code_is_0_when_nothing_differs_and_1_for_an_item(repo):
     assert diff(repo, "base", "HEAD", "--exit-code").exit_code == 0
     assert diff(repo, "base", "HEAD").exit_code == 0
     repo.update("basic-duties", "652325100-0002", page="3")
@@ -351,7 +351,7 @@ def test_exit_code_is_0_when_nothing_differs_and_1_for_an_item(repo):
     assert diff(repo, "base", "HEAD").exit_code == 0
 
 
-def test_by_department_files_a_department_change_under_both_departments(repo):
+def test_cli_by_department_files_a_department_change_under_both_departments(repo):
     repo.update("coordinated-duties", "652325100-0086", departments="奇台县民政局")
     repo.commit("another department")
     result = diff(repo, "base", "HEAD", "--by", "department", "--format", "json")
