@@ -11,9 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-MODULE=${1:?usage: mutation/run.sh MODULE TEST...}
+[ $# -ge 2 ] || { echo "usage: mutation/run.sh MODULE TEST...  (MODULE relative to tools/dutylist)" >&2; exit 2; }
+MODULE=$1
 shift
-[ $# -gt 0 ] || { echo "usage: mutation/run.sh MODULE TEST..." >&2; exit 2; }
 MUTMUT=${MUTMUT:-$ROOT/.venv/bin/mutmut}
 STAGE=$ROOT/mutation/stage
 rm -rf "$STAGE"
@@ -36,6 +36,7 @@ find "$STAGE" -name __pycache__ -prune -exec rm -rf {} +
   echo "mutate_only_covered_lines = false"
 } > "$STAGE/setup.cfg"
 cd "$STAGE"
+export DUTYLIST_MUTATION=1  # tests/conftest.py: hypothesis does not shrink failing examples
 nice -n 10 "$MUTMUT" run --max-children 1
 # the score, and the diff of every mutant that was not killed, in mutation/results/<module>.txt
 RESULT=$ROOT/mutation/results/$(echo "$MODULE" | tr / - | sed 's/\.py$//').txt

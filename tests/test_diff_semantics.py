@@ -359,3 +359,112 @@ def test_cli_by_department_files_a_department_change_under_both_departments(repo
     assert "652325100-0086" in groups["奇台县委组织部"] and "652325100-0086" in groups["奇台县民政局"]
     markdown = diff(repo, "base", "HEAD", "--by", "department", "--format", "markdown").stdout
     assert "### 奇台县委组织部 (1)" in markdown and "### 奇台县民政局 (1)" in markdown
+
+
+# --- what the mutation run found untested ------------------------------------------------------------------
+
+def test_the_report_has_exactly_its_documented_keys_and_sides():
+    old = edition(item(1), descriptor={"edition": "2025-07"}, label="旧")
+    old["revision"] = "abc123"
+    report = compare(old, edition(item(1), version="1.0.1", descriptor={"edition": "2026-01"}, label="新"))
+    assert set(report) == {"from", "to", "summary", "items", "renumbered", "likely", "registers", "corrections", "schema",
+                           "descriptor", "by_department", "notes"}
+    assert report["from"] == {"label": "旧", "revision": "abc123", "version": "1.0.0", "edition": "2025-07"}
+    assert report["to"] == {"label": "新", "revision": None, "version": "1.0.1", "edition": "2026-01"}
+
+
+def test_editions_without_corrections_schemas_or_a_register_compare():
+    old, new = edition(item(1)), edition(item(1), item(2))
+    for side in (old, new):
+        del side["corrections"], side["schemas"]
+        side["registers"] = {}
+    report = compare(old, new)
+    assert report["corrections"] == {"added": [], "removed": []} and report["schema"] == []
+    assert report["registers"]["categories"] == {"added": [], "removed": [], "changed": []}
+    report = compare(new, old)
+    assert [change["change"] for change in report["items"]] == ["removed"]
+
+
+def test_an_item_without_a_name_or_departments_prints_no_none():
+    old = edition(item(1, "coordinated"))
+    bare = item(1, "reclaimed")
+    del bare["name"], bare["departments"]
+    change = only(compare(old, edition(bare)), A)
+    assert (change["change"], change["name"], change["reclaimed_by"]) == ("reclaimed", "", [])
+    change = only(compare(edition(bare), old), A)
+    assert (change["change"], change["name"], change["reclaimed_by"]) == ("returned", "事项1", [])
+    change = only(compare(edition(), edition(bare)), A)
+    assert change["name"] == ""
+
+
+def test_the_empty_edition_note_says_every_item_is_removed():
+    notes = compare(edition(item(1)), empty_edition())["notes"]
+    assert len(notes) == 1 and "every item is removed" in notes[0]
+    assert compare(empty_edition(), edition())["from"]["label"] == "empty edition"
+
+
+def test_a_step_field_change_in_compare_is_a_steps_change():
+    old = edition(item(1, "coordinated", county_duties=["1.甲;", "2.乙。"]))
+    new = edition(item(1, "coordinated", county_duties=["1.甲;", "2.乙丙。"]))
+    field = only(compare(old, new), A)["fields"][0]
+    assert (field["field"], field["kind"]) == ("county_duties", "steps")
+    assert [(step["step"], step["old_index"], step["new_index"]) for step in field["steps"]] == [("changed", 2, 2)]
+
+
+def test_a_text_field_of_another_type_on_one_side_does_not_crash():
+    change = only(compare(edition(item(1, page="3")), edition(item(1, page=4))), A)
+    assert (change["fields"][0]["old"], change["fields"][0]["new"]) == ("3", 4)
+    assert "inline" not in change["fields"][0]
+
+
+def test_a_renumbered_run_gives_both_ends():
+    old = edition(*(item(n, seq=n) for n in (1, 2, 3)))
+    new = edition(*(item(n, seq=n + 2) for n in (1, 2, 3)))
+    assert compare(old, new)["renumbered"]["runs"] == [
+        {"list": "basic", "old_first": 1, "old_last": 3, "new_first": 3, "new_last": 5, "shift": 2, "count": 3}]
+
+
+def test_a_bare_carriage_return_is_a_line_ending_not_a_change():
+    assert compare(edition(item(1, name="甲\r乙")), edition(item(1, name="甲\n乙")))["items"] == []
+    assert compare(edition(item(1, name="甲\r\n乙")), edition(item(1, name="甲\n乙")))["items"] == []
+    assert compare(edition(item(1, name="甲\r\r乙")), edition(item(1, name="甲\n\n乙")))["items"] == []
+    assert compare(edition(item(1, name="甲\r乙")), edition(item(1, name="甲乙")))["items"] != []
+
+
+def test_register_changes_give_old_and_new_values_for_columns_of_either_side():
+    old = {"categories": {"甲": {"name": "甲", "name_en": "a", "note": "n"}}, "departments": {}}
+    new = {"categories": {"甲": {"name": "甲", "name_en": "b", "level": "county"}}, "departments": {}}
+    changes = compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"][0]["fields"]
+    assert [(f["field"], f["old"], f["new"]) for f in changes] == [("level", None, "county"), ("name_en", "a", "b"), ("note", "n", None)]
+
+
+def test_a_register_row_without_a_name_is_keyed_by_the_empty_name():
+    old = {"categories": {"x": {"name_en": "a"}}, "departments": {}}
+    new = {"categories": {"x": {"name_en": "b"}}, "departments": {}}
+    assert compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"][0]["name"] == ""
+
+
+def test_descriptor_changes_give_old_and_new():
+    changes = compare(edition(descriptor={"title": "甲"}), edition(descriptor={"title": "乙"}))["descriptor"]["changed"]
+    assert changes == [{"field": "title", "old": "甲", "new": "乙"}]
+
+
+def test_departments_are_sorted_by_name_with_no_department_last():
+    old = edition()
+    new = edition(item(1, "coordinated", departments=["乙局"]), item(2, "coordinated", departments=["甲局"]), item(3))
+    order = [group["department"] for group in compare(old, new)["by_department"]]
+    assert order == sorted(["乙局", "甲局"]) + [None]
+
+
+def test_summary_counts_every_kind_of_change():
+    record = {"item_id": A, "field": "name", "extracted": "x", "corrected": "y"}
+    old = edition(item(1), item(2), item(3, seq=3), item(5, seq=4), corrections=[record],
+                  registers={"categories": {"甲": {"name": "甲"}}, "departments": {}},
+                  descriptor={"title": "t", "resources": [{"name": "a"}, {"name": "b"}]}, schemas={"a": {"fields": []}})
+    new = edition(item(1, name="改"), item(2, name="改"), item(3, seq=4), item(5, seq=5), item(6), item(7),
+                  registers={"categories": {}, "departments": {"乙": {"name": "乙"}}},
+                  descriptor={"title": "u", "resources": [{"name": "c"}]}, schemas={"a": {"fields": [{"name": "f"}]}, "b": {"fields": []}})
+    summary = compare(old, new)["summary"]
+    assert (summary["changed"], summary["added"], summary["renumbered"]) == (2, 2, 2)
+    assert (summary["registers"], summary["corrections"], summary["schema"], summary["descriptor"]) == (2, 1, 2, 4)
+    assert "items changed: 2" in [reason["reason"] for reason in summary["bump_reasons"]]
