@@ -5,6 +5,7 @@ where a user meets the behaviour (``--exit-code``, ``--by department``).
 """
 
 import json
+import random
 
 import pytest
 from click.testing import CliRunner
@@ -468,3 +469,38 @@ def test_summary_counts_every_kind_of_change():
     assert (summary["changed"], summary["added"], summary["renumbered"]) == (2, 2, 2)
     assert (summary["registers"], summary["corrections"], summary["schema"], summary["descriptor"]) == (2, 1, 2, 4)
     assert "items changed: 2" in [reason["reason"] for reason in summary["bump_reasons"]]
+
+
+def test_matched_characters_is_symmetric_where_difflib_is_not():
+    # difflib aligns 'abbaa' → 'baccaab' on 2 characters and 'baccaab' → 'abbaa' on 3
+    assert matched_characters("abbaa", "baccaab") == matched_characters("baccaab", "abbaa")
+
+
+def test_long_texts_are_diffed_without_difflib_autojunk():
+    """Past 200 characters difflib's autojunk would ignore frequent characters and report everything as changed."""
+    generator = random.Random(2)
+    old = "".join(generator.choice("甲乙丙丁") for _ in range(250))
+    new = old[:100] + "戊" + old[101:]
+    ops = inline_ops(old, new)
+    assert sum(len(text) for op, text in ops if op != "equal") == 2  # one character out, one in
+    assert "".join(text for op, text in ops if op != "insert") == old and "".join(text for op, text in ops if op != "delete") == new
+    assert matched_characters("甲乙" * 110, "乙甲" * 110) == 219
+    old_steps = ["甲"] * 150 + ["乙"] + ["丙"] * 60
+    new_steps = ["甲"] * 150 + ["丁"] + ["丙"] * 60
+    assert [(step["step"], step["old_index"], step["new_index"]) for step in step_changes(old_steps, new_steps)] == [("changed", 151, 151)]
+
+
+def test_inline_ops_never_merge_text_with_an_operation_of_the_same_name():
+    assert inline_ops("deleteA", "deleteB") == [["equal", "delete"], ["delete", "A"], ["insert", "B"]]
+    assert inline_ops("insertA", "insertAB") == [["equal", "insertA"], ["insert", "B"]]
+
+
+def test_steps_replaced_by_fewer_steps_are_changed_then_removed():
+    steps = step_changes(["1.丙;", "2.甲;", "3.乙。"], ["1.丙;", "2.甲甲;"])
+    assert steps == [
+        {"step": "changed", "old_index": 2, "new_index": 2, "old": "2.甲;", "new": "2.甲甲;", "inline": [["equal", "2.甲"], ["insert", "甲"], ["equal", ";"]]},
+        {"step": "removed", "old_index": 3, "new_index": None, "old": "3.乙。", "new": None},
+    ]
+    mirrored = step_changes(["1.丙;", "2.甲甲;"], ["1.丙;", "2.甲;", "3.乙。"])
+    assert [(step["step"], step["old_index"], step["new_index"], step["old"], step["new"]) for step in mirrored] == [
+        ("changed", 2, 2, "2.甲甲;", "2.甲;"), ("added", None, 3, None, "3.乙。")]
