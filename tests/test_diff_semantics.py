@@ -504,3 +504,27 @@ def test_steps_replaced_by_fewer_steps_are_changed_then_removed():
     mirrored = step_changes(["1.丙;", "2.甲甲;"], ["1.丙;", "2.甲;", "3.乙。"])
     assert [(step["step"], step["old_index"], step["new_index"], step["old"], step["new"]) for step in mirrored] == [
         ("changed", 2, 2, "2.甲甲;", "2.甲;"), ("added", None, 3, None, "3.乙。")]
+
+
+def test_likely_renames_are_best_first_then_sorted_by_removed_id():
+    found = likely({1: "甲乙丙丁戊己子丑", 3: "甲乙丙丁戊己庚辛", 5: "子丑寅卯辰巳午未申"},
+                   {2: "甲乙丙丁戊己庚辛癸", 6: "子丑寅卯辰巳午未酉"})
+    assert found["renames"] == [
+        {"removed": "652325100-0003", "added": "652325100-0002", "similarity": 0.941},
+        {"removed": "652325100-0005", "added": "652325100-0006", "similarity": 0.889},
+    ]
+    found = likely({1: "甲乙丙丁戊己庚辛", 3: "甲乙丙丁戊己子丑", 9: "子丑寅卯辰巳午未申"},
+                   {2: "甲乙丙丁戊己庚辛癸", 6: "子丑寅卯辰巳午未酉"})
+    assert [(r["removed"], r["added"]) for r in found["renames"]] == [("652325100-0001", "652325100-0002"), ("652325100-0009", "652325100-0006")]
+
+
+def test_the_division_code_is_everything_before_the_last_hyphen():
+    assert resemblances({"65-2325100-0001": "甲乙丙丁戊己"}, {"65-2325101-0002": "甲乙丙丁戊己"})["renames"] == []
+    assert resemblances({"65-2325100-0001": "甲乙丙丁戊己"}, {"65-2325100-0002": "甲乙丙丁戊己"})["renames"] != []
+
+
+def test_split_parts_of_four_characters_and_containment_of_four_fifths_count():
+    found = likely({1: "甲乙丙丁子丑寅卯"}, {2: "甲乙丙丁", 3: "子丑寅卯"})
+    assert found["splits"][0]["added"] == ["652325100-0002", "652325100-0003"]
+    found = likely({1: "甲乙丙丁子丑寅卯辰午未申酉"}, {2: "甲乙丙丁戌", 3: "辰午未申酉亥"})  # 4 of 5, 5 of 6
+    assert found["splits"] == [{"removed": "652325100-0001", "added": ["652325100-0002", "652325100-0003"], "containment": [0.8, 0.833]}]
