@@ -9,10 +9,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from diff_repo import PackageRepo
+from diff_repo import PackageRepo, assert_golden
 from dutylist.cli import cli
 from dutylist.diff import render_html, render_markdown, render_text
-from dutylist.diff.compare import compare
+from dutylist.diff.compare import compare, empty_edition
 from editions import edition, item
 
 SCRIPT = "<script>alert(1)</script>"
@@ -142,3 +142,21 @@ def test_cli_escapes_a_hostile_name_in_every_format(tmp_path):
     assert HOSTILE_NAME in outputs["text"]
     changes = json.loads(outputs["json"])["items"]
     assert [change["name"] for change in changes if change["id"] == "652325100-0001"] == [HOSTILE_NAME]
+
+
+# --- the whole pages, against golden files a reviewer can read --------------------------------------------------
+
+def first_version_report():
+    return compare(empty_edition(), edition(item(1, name=HOSTILE_NAME), version="1.0.0"))
+
+
+@pytest.mark.parametrize("name, render", [
+    ("hostile.html", lambda: render_html.render(hostile_report())),
+    ("hostile-by-department.html", lambda: render_html.render(hostile_report(), by="department")),
+    ("hostile-first-version.html", lambda: render_html.render(first_version_report())),
+    ("hostile.md", lambda: render_markdown.render(hostile_report())),
+    ("hostile-by-department.md", lambda: render_markdown.render(hostile_report(), by="department")),
+    ("hostile-first-version.md", lambda: render_markdown.render(first_version_report())),
+])
+def test_hostile_reports_match_their_golden_files(name, render):
+    assert_golden(name, render())
