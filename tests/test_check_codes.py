@@ -443,3 +443,43 @@ def test_a_flagging_record_without_a_corrected_column_does_not_crash(package):
     del package.rows["corrections"][-1][1]["corrected"]
     assert row
     assert where(run(checks.check_space_between_chinese, package)) == [("space-between-chinese", "error", BASIC, entry["_row"], "name")]
+
+
+def test_table_findings_carry_the_cell_the_resource_and_a_fix_through_the_cli(package_copy):
+    edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(seq="two", category="党建"))
+    path = package_copy / "data" / "departments.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name,short_names", "名称,short_names", 1), encoding="utf-8")
+    exit_code, report = validate_json(package_copy)
+    assert exit_code == 1
+    by_code = {f["code"]: f for f in report["errors"]}
+    typed = by_code["table-type-error"]
+    assert (typed["file"], typed["resource"], typed["row"], typed["field"], typed["text"]) == (BASIC, "basic-duties", 3, "seq", "two")
+    assert typed["fix"] and "type" in typed["fix"] and typed["message"]
+    category = by_code["unknown-category"]
+    assert (category["resource"], category["row"], category["field"], category["text"]) == ("basic-duties", 3, "category", "党建")
+    label = next(f for f in report["errors"] if f["file"] == "data/departments.csv" and f["code"].endswith("-label"))
+    assert (label["row"], label["text"], label["resource"]) == (1, "名称", "departments")
+    assert label["fix"]
+
+
+def test_a_missing_register_drops_its_foreign_keys_without_a_crash_through_the_cli(package_copy):
+    (package_copy / "data" / "categories.csv").unlink()
+    exit_code, report = validate_json(package_copy)
+    assert exit_code == 1
+    assert [(f["code"], f["file"]) for f in report["errors"]] == [("file-missing", "data/categories.csv")]
+
+
+def test_a_table_without_its_schema_is_still_read_through_the_cli(package_copy):
+    import json as json_module
+
+    descriptor_path = package_copy / "datapackage.json"
+    descriptor = json_module.loads(descriptor_path.read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == "categories")["schema"] = "schemas/nope.json"
+    descriptor_path.write_text(json_module.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    exit_code, report = validate_json(package_copy)
+    assert exit_code == 1
+    assert "schema-file-missing" in {f["code"] for f in report["errors"]}
+    # its columns are read as a table without fields: only its labels are reported, in its own file
+    tables = [f for f in report["errors"] if f["code"].startswith("table-")]
+    assert {(f["code"], f["file"]) for f in tables} == {("table-extra-label", "data/categories.csv")}
