@@ -528,3 +528,23 @@ def test_split_parts_of_four_characters_and_containment_of_four_fifths_count():
     assert found["splits"][0]["added"] == ["652325100-0002", "652325100-0003"]
     found = likely({1: "甲乙丙丁子丑寅卯辰午未申酉"}, {2: "甲乙丙丁戌", 3: "辰午未申酉亥"})  # 4 of 5, 5 of 6
     assert found["splits"] == [{"removed": "652325100-0001", "added": ["652325100-0002", "652325100-0003"], "containment": [0.8, 0.833]}]
+
+
+def test_a_used_id_does_not_stop_the_search_for_other_renames():
+    found = likely({1: "甲乙丙丁戊己庚辛", 3: "甲乙丙丁戊己子丑", 11: "天地玄黄宇宙洪荒"},
+                   {2: "甲乙丙丁戊己庚辛癸", 12: "天地玄黄宇宙日月盈昃"})  # 0.941, 0.706 (2 is taken), then 0.667
+    assert [(r["removed"], r["added"]) for r in found["renames"]] == [("652325100-0001", "652325100-0002"), ("652325100-0011", "652325100-0012")]
+
+
+def test_candidates_share_character_pairs_not_triples():
+    assert likely({1: "甲乙子丙丁丑戊己"}, {2: "甲乙寅丙丁卯戊己"})["renames"] != []  # 甲乙, 丙丁, 戊己 shared; no triple
+    assert likely({1: "子丙丁"}, {2: "丑丙丁"})["renames"] != []  # only the last pair is shared
+
+
+@pytest.mark.parametrize("sharing, found", [(200, True), (201, False)])
+def test_a_character_pair_shared_by_more_than_200_names_links_no_candidates(sharing, found):
+    """The linear-time bound: a pair as common as 甲乙 in 201 names is no evidence (README: candidates, within a code)."""
+    many = {n: "甲乙丙丁" + chr(0x4E00 + 2000 + n) + chr(0x4E00 + 3000 + n) for n in range(1, sharing + 1)}
+    one = {5000: "甲乙丙丁〇"}
+    assert bool(likely(many, one)["renames"]) is found
+    assert bool(likely(one, many)["renames"]) is found

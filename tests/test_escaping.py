@@ -154,6 +154,7 @@ def first_version_report():
     ("hostile.html", lambda: render_html.render(hostile_report())),
     ("hostile-by-department.html", lambda: render_html.render(hostile_report(), by="department")),
     ("hostile-first-version.html", lambda: render_html.render(first_version_report())),
+    ("to-empty-edition.html", lambda: render_html.render(compare(edition(item(1, name=HOSTILE_NAME)), empty_edition()))),
     ("hostile.md", lambda: render_markdown.render(hostile_report())),
     ("hostile-by-department.md", lambda: render_markdown.render(hostile_report(), by="department")),
     ("hostile-first-version.md", lambda: render_markdown.render(first_version_report())),
