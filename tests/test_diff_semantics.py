@@ -538,6 +538,7 @@ def test_a_used_id_does_not_stop_the_search_for_other_renames():
 
 def test_candidates_share_character_pairs_not_triples():
     assert likely({1: "甲乙子丙丁丑戊己"}, {2: "甲乙寅丙丁卯戊己"})["renames"] != []  # 甲乙, 丙丁, 戊己 shared; no triple
+    assert likely({1: "甲乙子丙丁丑戊己天"}, {2: "甲乙寅丙丁卯戊己地"})["renames"] != []  # the same, none of them last
     assert likely({1: "子丙丁"}, {2: "丑丙丁"})["renames"] != []  # only the last pair is shared
 
 
