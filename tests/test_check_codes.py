@@ -483,3 +483,25 @@ def test_a_table_without_its_schema_is_still_read_through_the_cli(package_copy):
     # its columns are read as a table without fields: only its labels are reported, in its own file
     tables = [f for f in report["errors"] if f["code"].startswith("table-")]
     assert {(f["code"], f["file"]) for f in tables} == {("table-extra-label", "data/categories.csv")}
+
+
+def test_an_empty_cell_in_a_table_finding_is_no_text_through_the_cli(package_copy):
+    edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(page=""))
+    exit_code, report = validate_json(package_copy)
+    assert exit_code == 1
+    found = [f for f in report["errors"] if f["code"] == "table-constraint-error" and f["row"] == 3]
+    assert [(f["field"], f["text"]) for f in found] == [("page", None)]
+
+
+def test_a_foreign_key_without_a_reference_is_not_a_crash_through_the_cli(package_copy):
+    import json as json_module
+
+    path = package_copy / "schemas" / "basic-duties.json"
+    schema = json_module.loads(path.read_text(encoding="utf-8"))
+    schema["foreignKeys"] = [{"fields": "category"}]
+    path.write_text(json_module.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(package_copy), "--format", "json"])
+    assert result.exit_code in (0, 1)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    json.loads(result.output)
