@@ -1,0 +1,50 @@
+"""The bugs issue 14 lists, planted one at a time in a copy of the package: each must make its tests fail.
+
+    .venv/bin/python mutation/issue_bugs.py      (about 20 s; prints CAUGHT or MISSED per bug, exits 1 if one is missed)
+
+mutmut (mutation/run.sh) makes its own small mutations; these are the larger, named bugs a reviewer tried.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = str(Path(__file__).resolve().parent.parent)
+CASES = [
+ ("issue: HTML unescaped", "diff/render_html.py", "escaped = html.escape(value)", "escaped = value", "tests/test_escaping.py"),
+ ("issue: markdown | unescaped", "diff/render_markdown.py", r'SPECIAL = re.compile(r"([\\`*_\[\]#|~])")', r'SPECIAL = re.compile(r"([\\`*_\[\]#~])")', "tests/test_escaping.py"),
+ ("issue: markdown <>& unescaped", "diff/render_markdown.py", "value = html.escape(value, quote=False)", "value = value", "tests/test_escaping.py"),
+ ("issue: ambiguous record applied to first", "importing/corrections.py", "if found != 1:", "if found < 1:", "tests/test_correction_rules.py"),
+ ("issue: empty extracted overwrites", "importing/corrections.py", "        if value:\n            return problem(", "        if False:\n            return problem(", "tests/test_correction_rules.py"),
+ ("issue: first department only", "validate/checks.py", 'for department in item.get("departments", []):', 'for department in item.get("departments", [])[:1]:', "tests/test_check_codes.py"),
+ ("issue: list starting at 2 passes", "validate/checks.py", "set(range(1, max(seqs, default=0) + 1))", "set(range(min(seqs, default=1), max(seqs, default=0) + 1))", "tests/test_check_codes.py"),
+ ("issue: fill record unchecked", "validate/checks.py", "or (not corrected and not record.get(\"extracted\") and value)", "", "tests/test_check_codes.py"),
+ ("issue: fill record unchecked (2)", "validate/checks.py", "if (corrected and corrected not in value)", "if (corrected and record.get(\"extracted\") and corrected not in value)", "tests/test_check_codes.py"),
+ ("issue: flag silences other fields", "validate/checks.py", 'level = WARNING if (item["id"], field) in flagged else None', 'level = WARNING if any(item["id"] == f[0] for f in flagged) else None', "tests/test_check_codes.py"),
+ ("issue: id-in-two-lists wrong seq", "validate/checks.py", 'other_seq=other["seq"]', 'other_seq=item["seq"]', "tests/test_check_codes.py"),
+ ("issue: renumbered only moving down", "diff/compare.py", '            if old["seq"] != new["seq"]:\n                renumbered', '            if old["seq"] < new["seq"]:\n                renumbered', "tests/test_diff_semantics.py"),
+ ("issue: runs merged across shifts", "diff/compare.py", ' and last["shift"] == new_seq - old_seq:', ':', "tests/test_diff_semantics.py"),
+ ("issue: exit-code ignores descriptor", "diff/compare.py", '"schema", "descriptor"))', '"schema"))', "tests/test_diff_semantics.py"),
+ ("issue: department grouped under new only", "diff/compare.py", 'found += (change["old"] or []) + (change["new"] or [])', 'found += (change["new"] or [])', "tests/test_diff_semantics.py"),
+ ("issue: changed steps never paired", "diff/inline.py", "pairs = min(i2 - i1, j2 - j1)", "pairs = 0", "tests/test_diff_semantics.py"),
+ ("issue: loosened constraint patch", "diff/compare.py", '"constraint-loosened": "minor"', '"constraint-loosened": "patch"', "tests/test_version_policy.py"),
+ ("issue: rename threshold moved", "diff/resemblance.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.62", "tests/test_diff_semantics.py"),
+ ("issue: rename threshold moved down", "diff/resemblance.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.58", "tests/test_diff_semantics.py"),
+]
+missed = 0
+for label, path, old, new, tests in CASES:
+    tmp = tempfile.mkdtemp(prefix="issue-bugs-") + "/tools"
+    shutil.copytree(f"{ROOT}/tools", tmp, ignore=shutil.ignore_patterns("__pycache__"))
+    target = f"{tmp}/dutylist/{path}"
+    text = open(target, encoding="utf-8").read()
+    assert text.count(old) == 1, (label, text.count(old))
+    open(target, "w", encoding="utf-8").write(text.replace(old, new))
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", tests], cwd=ROOT,
+                       env={**os.environ, "PYTHONPATH": tmp}, capture_output=True, text=True)
+    shutil.rmtree(Path(tmp).parent, ignore_errors=True)
+    missed += not r.returncode
+    print(("CAUGHT " if r.returncode else "MISSED ") + label.removeprefix("issue: "), "|", r.stdout.strip().splitlines()[-1][:100])
+sys.exit(1 if missed else 0)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Mutation testing of every core module, one after the other, each with the tests that exercise it
+# (see docs/mutation.md). About 12 minutes on a shared 2-core machine; the scores land in mutation/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run=mutation/run.sh
+$run importing/corrections.py tests/test_correction_rules.py tests/test_rules.py
+$run importing/rules.py tests/test_correction_rules.py tests/test_rules.py
+MUTATION_K="not pre_commit" $run validate/checks.py tests/test_check_codes.py tests/test_validate.py
+MUTATION_K="not cli" $run diff/compare.py tests/test_diff_semantics.py tests/test_version_policy.py tests/test_escaping.py
+MUTATION_K="not cli" $run diff/inline.py tests/test_diff_semantics.py tests/test_diff_properties.py
+MUTATION_K="not cli" $run diff/resemblance.py tests/test_diff_semantics.py tests/test_diff_properties.py
+MUTATION_K="not chromium" $run diff/render_html.py tests/test_escaping.py tests/test_diff_html.py
+$run diff/render_markdown.py tests/test_escaping.py tests/test_diff_cli.py
