@@ -137,7 +137,8 @@ def render_text(report):
     if not report["versions"]:
         lines.append(f"no version: no commit of this branch declares a version in {DESCRIPTOR}")
     elif invalid:
-        lines.append(f"{len(report['versions'])} version(s); not valid: {', '.join(invalid)}")
+        lines.append(f"{len(report['versions'])} version(s); not valid under this version of dutylist's checks: {', '.join(invalid)} "
+                     f"(an older version may predate a check, e.g. half-width-punctuation came with 1.1.0)")
     else:
         lines.append(f"{len(report['versions'])} version(s), all valid")
     return "\n".join(lines)
