@@ -31,7 +31,7 @@ from collections import Counter
 from hashlib import blake2b
 
 from ..core.edition import (
-    INTEGER_FIELDS, EditionError, _required_path, is_whole_number, item_from_row, read_text, resource_paths,
+    INTEGER_FIELDS, EditionError, _required_path, item_from_row, read_text, resource_paths,
 )
 from ..core.files import allow_long_cells
 from ..core.package import LIST_OF_RESOURCE, LISTS
@@ -109,9 +109,8 @@ class Side:
         """(list number, table, row number, cells, id, seq, digest) of every row of the three lists."""
         for list_name, table in self.tables():
             number = LIST_NUMBER[list_name]
-            for row_number, cells in table.records():
-                item_id, seq = table.key(cells)
-                yield number, table, row_number, cells, item_id, seq, table.digest(cells)
+            for row_number, cells, item_id, seq, digest in table.keyed_records():
+                yield number, table, row_number, cells, item_id, seq, digest
 
     def index_lists(self):
         """id -> (list number, 序号, digest of the row but its 序号) for every row."""
@@ -231,28 +230,48 @@ class Table:
         self.integers = [where[field] for field in INTEGER_FIELDS if field in where]
         self.prefix = repr([name for at, name in enumerate(header) if at != self.seq_at]).encode()  # a record: every cell
 
-    def key(self, cells):
-        """The row's id and 序号; a row the whole path would read with a warning is not well formed."""
-        for at in self.integers:
-            if not is_whole_number(cells[at].strip()):
+    def keyed_records(self):
+        """(row number, cells, id, 序号, digest) of each row: the loop a national collection spends its time in,
+        so the checks of ``key`` and ``digest`` are written out here once more, without a call per row."""
+        integers, unit, prefix = None, UNIT, None
+        for row_number, cells in self.records():
+            if integers is None:
+                integers, id_at, seq_at = self.integers, self.id_at, self.seq_at
+                prefix_j, prefix_r = blake2b(b"j" + self.prefix, digest_size=16), blake2b(b"r" + self.prefix, digest_size=16)
+            for at in integers:
+                value = cells[at].strip()
+                if not (value and value.isascii() and value.isdigit()):
+                    raise NotWellFormed()  # the whole path reads it as text, with a warning
+            item_id = cells[id_at].strip()
+            if not item_id:
                 raise NotWellFormed()
-        item_id = cells[self.id_at].strip()
-        if not item_id:
-            raise NotWellFormed()
-        return item_id, int(cells[self.seq_at].strip())
+            seq = cells[seq_at]
+            cells[seq_at] = ""  # left out of the digest (a renumbering is not a change of the row)
+            joined = unit.join(cells)
+            cells[seq_at] = seq
+            if joined.count(unit) == len(cells) - 1:
+                digest = prefix_j.copy()
+                digest.update(joined.encode())
+            else:
+                digest = prefix_r.copy()
+                digest.update(repr(cells[:seq_at] + cells[seq_at + 1:]).encode())
+            yield row_number, cells, item_id, int(seq.strip()), digest.digest()
 
     def digest(self, cells):
         """128-bit BLAKE2b of the header and the cells, 序号 left out: equal digests, equal rows.
 
         The cells are joined with U+001F; a row where a cell holds U+001F itself is hashed as the repr of
         its list instead, which quotes each cell, so that no content can make two different rows alike.
+        (``keyed_records`` computes the same digest for the rows of a list.)
         """
-        kept = cells[:self.seq_at] + cells[self.seq_at + 1:] if self.seq_at is not None else cells
+        kept = list(cells)
+        if self.seq_at is not None:
+            kept[self.seq_at] = ""
         joined = UNIT.join(kept)
         if joined.count(UNIT) == len(kept) - 1:
             data = b"j" + self.prefix + joined.encode()
         else:
-            data = b"r" + self.prefix + repr(kept).encode()
+            data = b"r" + self.prefix + repr(cells[:self.seq_at] + cells[self.seq_at + 1:] if self.seq_at is not None else kept).encode()
         return blake2b(data, digest_size=16).digest()
 
     def item(self, cells, list_name, row_number):
