@@ -233,7 +233,7 @@ class Table:
     def keyed_records(self):
         """(row number, cells, id, 序号, digest) of each row: the loop a national collection spends its time in,
         so the checks of ``key`` and ``digest`` are written out here once more, without a call per row."""
-        integers, unit, prefix = None, UNIT, None
+        integers, unit = None, UNIT
         for row_number, cells in self.records():
             if integers is None:
                 integers, id_at, seq_at = self.integers, self.id_at, self.seq_at
