@@ -62,10 +62,10 @@ def compare_readers(old_reader, new_reader):
 def _streamed(old_reader, new_reader):
     new_side = Side(new_reader, "NEW")  # NEW first: its errors come first, as with sides.editions
     old_side = Side(old_reader, "OLD")
-    old_records, new_records = old_side.correction_digests(), new_side.correction_digests()
-    common = old_records & new_records  # records equal to the byte on both sides: no change, never built
-    old_side.base["corrections"] = old_side.correction_rows(old_records - common)
-    new_side.base["corrections"] = new_side.correction_rows(new_records - common)
+    # records equal to the byte on both sides are no change and are never built: OLD's digests, then NEW read once
+    # against them, then OLD's records that NEW did not match read again
+    new_side.base["corrections"], unmatched_old = new_side.corrections_against(old_side.correction_digests())
+    old_side.base["corrections"] = old_side.correction_rows(unmatched_old)
     old_index = old_side.index_lists()
     new_items, new_counts, renumbered, unchanged_old = new_side.stream_against(old_index)
     wanted_old = old_index.keys() - unchanged_old
@@ -158,6 +158,18 @@ class Side:
         table = self.corrections_table()
         self.record_digests = [table.digest(cells) for _, cells in table.records()] if table else []
         return Counter(self.record_digests)
+
+    def corrections_against(self, old_digests):
+        """(this side's records that the multiset of OLD's digests does not match, as row dicts; OLD's digests left unmatched)."""
+        table = self.corrections_table()
+        remaining, rows = Counter(old_digests), []
+        for _, cells in table.records() if table else ():
+            digest = table.digest(cells)
+            if remaining[digest] > 0:
+                remaining[digest] -= 1
+            else:
+                rows.append(dict(zip(table.header, cells)))
+        return rows, +remaining
 
     def correction_rows(self, wanted):
         """The correction records whose digests the multiset ``wanted`` holds, as row dicts (as many of each as it counts)."""
