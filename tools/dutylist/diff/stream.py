@@ -27,6 +27,7 @@ The tests check that both paths give the same report.
 
 import csv
 import io
+from contextlib import contextmanager
 from collections import Counter
 from hashlib import blake2b
 
@@ -105,20 +106,15 @@ class Side:
                 raise unreadable(self.reader, self.role, error) from None
             yield list_name, Table(path, resource, self.reader, self)
 
-    def rows(self):
-        """(list number, table, row number, cells, id, seq, digest) of every row of the three lists."""
-        for list_name, table in self.tables():
-            number = LIST_NUMBER[list_name]
-            for row_number, cells, item_id, seq, digest in table.keyed_records():
-                yield number, table, row_number, cells, item_id, seq, digest
-
     def index_lists(self):
         """id -> (list number, 序号, digest of the row but its 序号) for every row."""
         index = {}
-        for number, _, _, _, item_id, seq, digest in self.rows():
-            if item_id in index:
-                raise NotWellFormed()  # an id used twice: the whole path reports it as a warning
-            index[item_id] = (number, seq, digest)
+        for list_name, table in self.tables():
+            number = LIST_NUMBER[list_name]
+            for _, _, item_id, seq, digest in table.keyed_records():
+                if item_id in index:
+                    raise NotWellFormed()  # an id used twice: the whole path reports it as a warning
+                index[item_id] = (number, seq, digest)
         return index
 
     def stream_against(self, old_index):
@@ -128,43 +124,44 @@ class Side:
         """
         items, seen, renumbered, unchanged = {}, set(), [], set()
         counts = {list_name: 0 for list_name in LISTS}
-        for number, table, row_number, cells, item_id, seq, digest in self.rows():
-            if item_id in seen:
-                raise NotWellFormed()
-            seen.add(item_id)
-            counts[LISTS[number]] += 1
-            old = old_index.get(item_id)
-            if old is not None and old[0] == number and old[2] == digest:
-                unchanged.add(item_id)
-                if old[1] != seq:
-                    renumbered.append((LISTS[number], old[1], seq))
-                continue
-            items[item_id] = table.item(cells, LISTS[number], row_number)
+        for list_name, table in self.tables():
+            number = LIST_NUMBER[list_name]
+            for row_number, cells, item_id, seq, digest in table.keyed_records():
+                if item_id in seen:
+                    raise NotWellFormed()
+                seen.add(item_id)
+                counts[list_name] += 1
+                old = old_index.get(item_id)
+                if old is not None and old[0] == number and old[2] == digest:
+                    unchanged.add(item_id)
+                    if old[1] != seq:
+                        renumbered.append((list_name, old[1], seq))
+                    continue
+                items[item_id] = table.item(cells, list_name, row_number)
         return items, counts, renumbered, unchanged
 
     def build(self, wanted):
         """The items of the wanted ids, read again from the lists, in file order (every row was checked already)."""
         items = {}
         for list_name, table in self.tables():
-            for row_number, cells in table.records():
-                item_id = cells[table.id_at].strip()
-                if item_id in wanted:
-                    items[item_id] = table.item(cells, list_name, row_number)
+            with table._reading() as records:
+                id_at = table.id_at
+                for row_number, cells in enumerate(records, start=2):
+                    if cells and cells[id_at].strip() in wanted:
+                        items[cells[id_at].strip()] = table.item(cells, list_name, row_number)
         return items
-
 
     def correction_digests(self):
         """A multiset (Counter) of the digests of the correction records' rows (kept in file order for the second pass)."""
         table = self.corrections_table()
-        self.record_digests = [table.digest(cells) for _, cells in table.records()] if table else []
+        self.record_digests = [digest for _, digest in table.digested_records()] if table else []
         return Counter(self.record_digests)
 
     def corrections_against(self, old_digests):
         """(this side's records that the multiset of OLD's digests does not match, as row dicts; OLD's digests left unmatched)."""
         table = self.corrections_table()
         remaining, rows = Counter(old_digests), []
-        for _, cells in table.records() if table else ():
-            digest = table.digest(cells)
+        for cells, digest in table.digested_records() if table else ():
             if remaining[digest] > 0:
                 remaining[digest] -= 1
             else:
@@ -177,10 +174,15 @@ class Side:
         if table is None or not wanted:
             return []
         wanted, rows = Counter(wanted), []
-        for (_, cells), digest in zip(table.records(), self.record_digests):
-            if wanted[digest] > 0:
-                wanted[digest] -= 1
-                rows.append(dict(zip(table.header, cells)))
+        digests = iter(self.record_digests)
+        with table._reading() as records:
+            for cells in records:
+                if not cells:
+                    continue
+                digest = next(digests)
+                if wanted[digest] > 0:
+                    wanted[digest] -= 1
+                    rows.append(dict(zip(table.header, cells)))
         return rows
 
     def corrections_table(self):
@@ -197,15 +199,16 @@ class Table:
         self.keyed = keyed  # a list: every row has an id and a 序号
         self.header = None
 
-    def records(self):
-        """(row number, cells) of each record, the header being row 1 (blank lines are skipped but counted)."""
+    @contextmanager
+    def _reading(self):
+        """The csv reader of the file, past its header; errors name the side, as load_edition's do."""
         try:
             stream = _open(self.reader, self.path)
         except EditionError as error:
             raise unreadable(self.reader, self.side.role, error) from None
         with stream:
             try:
-                yield from self._records_of(stream)
+                yield self._past_header(stream)
             except UnicodeDecodeError:
                 try:
                     read_text(self.reader, self.path)  # raises the error load_edition gives, with its line
@@ -215,7 +218,7 @@ class Table:
             except EditionError as error:
                 raise unreadable(self.reader, self.side.role, error) from None
 
-    def _records_of(self, stream):
+    def _past_header(self, stream):
         allow_long_cells()
         records = csv.reader(stream)
         header = next(records, None)
@@ -224,13 +227,7 @@ class Table:
                 raise EditionError(self.path, "is empty; a resource needs at least its header row", row=1)
             raise NotWellFormed()  # text after a blank first line: the whole path says what it makes of it
         self._read_header(header)
-        width = len(header)
-        for row_number, cells in enumerate(records, start=2):
-            if not cells:
-                continue
-            if len(cells) != width:
-                raise NotWellFormed()  # a ragged row
-            yield row_number, cells
+        return records
 
     def _read_header(self, header):
         if len(set(header)) != len(header) or (self.keyed and ("id" not in header or "seq" not in header)):
@@ -245,46 +242,54 @@ class Table:
     def keyed_records(self):
         """(row number, cells, id, 序号, digest) of each row: the loop a national collection spends its time in,
         so the checks of ``key`` and ``digest`` are written out here once more, without a call per row."""
-        integers, unit = None, UNIT
-        for row_number, cells in self.records():
-            if integers is None:
-                integers, id_at, seq_at = self.integers, self.id_at, self.seq_at
-                prefix_j, prefix_r = blake2b(b"j" + self.prefix, digest_size=16), blake2b(b"r" + self.prefix, digest_size=16)
-            for at in integers:
-                value = cells[at].strip()
-                if not (value and value.isascii() and value.isdigit()):
-                    raise NotWellFormed()  # the whole path reads it as text, with a warning
-            item_id = cells[id_at].strip()
-            if not item_id:
-                raise NotWellFormed()
-            seq = cells[seq_at]
-            cells[seq_at] = ""  # left out of the digest (a renumbering is not a change of the row)
-            joined = unit.join(cells)
-            cells[seq_at] = seq
-            if joined.count(unit) == len(cells) - 1:
-                digest = prefix_j.copy()
-                digest.update(joined.encode())
-            else:
-                digest = prefix_r.copy()
-                digest.update(repr(cells[:seq_at] + cells[seq_at + 1:]).encode())
-            yield row_number, cells, item_id, int(seq.strip()), digest.digest()
+        unit = UNIT
+        with self._reading() as records:
+            width, integers, id_at, seq_at = len(self.header), self.integers, self.id_at, self.seq_at
+            prefix_j, prefix_r = blake2b(b"j" + self.prefix, digest_size=16), blake2b(b"r" + self.prefix, digest_size=16)
+            for row_number, cells in enumerate(records, start=2):
+                if not cells:
+                    continue
+                if len(cells) != width:
+                    raise NotWellFormed()  # a ragged row
+                for at in integers:
+                    value = cells[at].strip()
+                    if not (value and value.isascii() and value.isdigit()):
+                        raise NotWellFormed()  # the whole path reads it as text, with a warning
+                item_id = cells[id_at].strip()
+                if not item_id:
+                    raise NotWellFormed()
+                seq = cells[seq_at]
+                cells[seq_at] = ""  # left out of the digest (a renumbering is not a change of the row)
+                joined = unit.join(cells)
+                cells[seq_at] = seq
+                if joined.count(unit) == len(cells) - 1:
+                    digest = prefix_j.copy()
+                    digest.update(joined.encode())
+                else:
+                    digest = prefix_r.copy()
+                    digest.update(repr(cells[:seq_at] + cells[seq_at + 1:]).encode())
+                yield row_number, cells, item_id, int(seq.strip()), digest.digest()
 
-    def digest(self, cells):
-        """128-bit BLAKE2b of the header and the cells, 序号 left out: equal digests, equal rows.
-
-        The cells are joined with U+001F; a row where a cell holds U+001F itself is hashed as the repr of
-        its list instead, which quotes each cell, so that no content can make two different rows alike.
-        (``keyed_records`` computes the same digest for the rows of a list.)
-        """
-        kept = list(cells)
-        if self.seq_at is not None:
-            kept[self.seq_at] = ""
-        joined = UNIT.join(kept)
-        if joined.count(UNIT) == len(kept) - 1:
-            data = b"j" + self.prefix + joined.encode()
-        else:
-            data = b"r" + self.prefix + repr(cells[:self.seq_at] + cells[self.seq_at + 1:] if self.seq_at is not None else kept).encode()
-        return blake2b(data, digest_size=16).digest()
+    def digested_records(self):
+        """(cells, digest) of each record of an unkeyed table (the correction records): every cell in the digest,
+        the same digest ``digest`` gives, computed in one loop."""
+        unit = UNIT
+        with self._reading() as records:
+            width = len(self.header)
+            prefix_j, prefix_r = blake2b(b"j" + self.prefix, digest_size=16), blake2b(b"r" + self.prefix, digest_size=16)
+            for cells in records:
+                if not cells:
+                    continue
+                if len(cells) != width:
+                    raise NotWellFormed()  # a ragged row
+                joined = unit.join(cells)
+                if joined.count(unit) == width - 1:
+                    digest = prefix_j.copy()
+                    digest.update(joined.encode())
+                else:
+                    digest = prefix_r.copy()
+                    digest.update(repr(cells).encode())
+                yield cells, digest.digest()
 
     def item(self, cells, list_name, row_number):
         warnings = []
