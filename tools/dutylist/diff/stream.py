@@ -271,8 +271,8 @@ class Table:
                 yield row_number, cells, item_id, int(seq.strip()), digest.digest()
 
     def digested_records(self):
-        """(cells, digest) of each record of an unkeyed table (the correction records): every cell in the digest,
-        the same digest ``digest`` gives, computed in one loop."""
+        """(cells, digest) of each record of an unkeyed table (the correction records): a 128-bit BLAKE2b of the
+        header and every cell, joined with U+001F (or, where a cell holds U+001F, of the repr of the cells)."""
         unit = UNIT
         with self._reading() as records:
             width = len(self.header)
