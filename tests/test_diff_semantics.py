@@ -269,10 +269,20 @@ def test_register_rows_added_removed_and_changed_by_column():
 def test_correction_records_added_and_removed():
     record = {"item_id": A, "field": "name", "extracted": "且", "corrected": "组", "kind": "wrong-character", "status": "corrected", "evidence": "e"}
     old = edition(corrections=[record])
-    new = edition(corrections=[{**record, "corrected": "组织"}])
+    new = edition(corrections=[{**record, "extracted": "旦", "corrected": "组织"}])
     corrections = compare(old, new)["corrections"]
-    assert corrections["added"] == [{**record, "corrected": "组织"}] and corrections["removed"] == [record]
-    assert compare(old, edition(corrections=[{**record, "evidence": " e "}]))["corrections"] == {"added": [], "removed": []}
+    assert corrections["added"] == [{**record, "extracted": "旦", "corrected": "组织"}] and corrections["removed"] == [record]
+    assert corrections["changed"] == []
+    assert compare(old, edition(corrections=[{**record, "evidence": " e "}]))["corrections"] == {"added": [], "removed": [], "changed": []}
+
+
+def test_a_correction_record_with_the_same_item_field_and_extracted_text_is_changed():
+    record = {"item_id": A, "field": "name", "extracted": "且", "corrected": "组", "kind": "wrong-character", "status": "corrected", "evidence": "e"}
+    corrections = compare(edition(corrections=[record]), edition(corrections=[{**record, "corrected": "组织"}]))["corrections"]
+    assert corrections["added"] == [] and corrections["removed"] == []
+    assert corrections["changed"] == [{"key": {"item_id": A, "field": "name", "extracted": "且"},
+                                       "fields": [{"field": "corrected", "old": "组", "new": "组织", "kind": "text",
+                                                   "inline": [["equal", "组"], ["insert", "织"]]}]}]
 
 
 def test_descriptor_changes_and_resources():
@@ -369,7 +379,8 @@ def test_the_report_has_exactly_its_documented_keys_and_sides():
     old["revision"] = "abc123"
     report = compare(old, edition(item(1), version="1.0.1", descriptor={"edition": "2026-01"}, label="新"))
     assert set(report) == {"from", "to", "summary", "items", "renumbered", "likely", "registers", "corrections", "schema",
-                           "descriptor", "by_department", "notes"}
+                           "descriptor", "structure", "by_department", "warnings", "notes"}
+    assert report["structure"] == [] and report["warnings"] == []
     assert report["from"] == {"label": "旧", "revision": "abc123", "version": "1.0.0", "edition": "2025-07"}
     assert report["to"] == {"label": "新", "revision": None, "version": "1.0.1", "edition": "2026-01"}
 
@@ -380,7 +391,7 @@ def test_editions_without_corrections_schemas_or_a_register_compare():
         del side["corrections"], side["schemas"]
         side["registers"] = {}
     report = compare(old, new)
-    assert report["corrections"] == {"added": [], "removed": []} and report["schema"] == []
+    assert report["corrections"] == {"added": [], "removed": [], "changed": []} and report["schema"] == []
     assert report["registers"]["categories"] == {"added": [], "removed": [], "changed": []}
     report = compare(new, old)
     assert [change["change"] for change in report["items"]] == ["removed"]
@@ -432,22 +443,29 @@ def test_a_bare_carriage_return_is_a_line_ending_not_a_change():
     assert compare(edition(item(1, name="甲\r乙")), edition(item(1, name="甲乙")))["items"] != []
 
 
-def test_register_changes_give_old_and_new_values_for_columns_of_either_side():
+def test_register_changes_give_old_and_new_values_and_a_column_of_one_side_is_a_structure_change():
     old = {"categories": {"甲": {"name": "甲", "name_en": "a", "note": "n"}}, "departments": {}}
     new = {"categories": {"甲": {"name": "甲", "name_en": "b", "level": "county"}}, "departments": {}}
-    changes = compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"][0]["fields"]
-    assert [(f["field"], f["old"], f["new"]) for f in changes] == [("level", None, "county"), ("name_en", "a", "b"), ("note", "n", None)]
+    old_side, new_side = edition(registers=old), edition(registers=new)
+    old_side["columns"] = {"categories": ["name", "name_en", "note"]}
+    new_side["columns"] = {"categories": ["name", "name_en", "level"]}
+    report = compare(old_side, new_side)
+    changes = report["registers"]["categories"]["changed"][0]["fields"]
+    assert [(f["field"], f["old"], f["new"]) for f in changes] == [("name_en", "a", "b")]
+    assert report["structure"] == [{"resource": "categories", "change": "column-renamed", "column": "level", "old_column": "note"}]
 
 
-def test_a_register_row_without_a_name_is_keyed_by_the_empty_name():
-    old = {"categories": {"x": {"name_en": "a"}}, "departments": {}}
-    new = {"categories": {"x": {"name_en": "b"}}, "departments": {}}
-    assert compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"][0]["name"] == ""
+def test_a_register_row_is_reported_by_the_key_the_loader_gave_it():
+    """core.edition keys a row without a name by the empty name, and a repeated name as '<name> (row N)'."""
+    old = {"categories": {"": {"name_en": "a"}, "甲 (row 3)": {"name": "甲", "name_en": "a"}}, "departments": {}}
+    new = {"categories": {"": {"name_en": "b"}, "甲 (row 3)": {"name": "甲", "name_en": "b"}}, "departments": {}}
+    changed = compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"]
+    assert [change["name"] for change in changed] == ["", "甲 (row 3)"]
 
 
 def test_descriptor_changes_give_old_and_new():
     changes = compare(edition(descriptor={"title": "甲"}), edition(descriptor={"title": "乙"}))["descriptor"]["changed"]
-    assert changes == [{"field": "title", "old": "甲", "new": "乙"}]
+    assert changes == [{"field": "title", "path": "title", "change": "changed", "old": "甲", "new": "乙"}]
 
 
 def test_departments_are_sorted_by_name_with_no_department_last():
