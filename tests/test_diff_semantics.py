@@ -567,3 +567,60 @@ def test_a_character_pair_shared_by_more_than_200_names_links_no_candidates(shar
     one = {5000: "甲乙丙丁〇"}
     assert bool(likely(many, one)["renames"]) is found
     assert bool(likely(one, many)["renames"]) is found
+
+
+# --- what the re-run of mutation testing found untested (compare.py after lenient loading) ---------------
+
+def test_a_nested_descriptor_value_gives_each_changed_path():
+    old = edition(descriptor={"licenses": [{"name": "CC0", "path": "a"}], "contributors": [{"title": "甲"}], "keywords": ["x", "y"],
+                              "sources": {"a": 1}, "n": 1})
+    new = edition(descriptor={"licenses": [{"name": "CC-BY", "path": "a", "title": "t"}], "contributors": [], "keywords": ["x", "y", "z"],
+                              "sources": [1], "n": [1]})
+    assert compare(old, new)["descriptor"]["changed"] == [
+        {"field": "contributors", "path": "contributors[0]", "change": "removed", "old": {"title": "甲"}},
+        {"field": "keywords", "path": "keywords[2]", "change": "added", "new": "z"},
+        {"field": "licenses", "path": "licenses[0].name", "change": "changed", "old": "CC0", "new": "CC-BY"},
+        {"field": "licenses", "path": "licenses[0].title", "change": "added", "new": "t"},
+        {"field": "n", "path": "n", "change": "changed", "old": 1, "new": [1]},
+        {"field": "sources", "path": "sources", "change": "changed", "old": {"a": 1}, "new": [1]},
+    ]
+
+
+def test_values_strict_json_cannot_hold_become_visible_strings():
+    old = edition(descriptor={"v": float("nan"), "w": [float("inf"), "\ud800"], "\ud801k": 1})
+    new = edition(descriptor={"v": float("-inf"), "w": [], "\ud801k": 2})
+    changed = compare(old, new)["descriptor"]["changed"]
+    assert changed == [
+        {"field": "v", "path": "v", "change": "changed", "old": "NaN", "new": "-Infinity"},
+        {"field": "w", "path": "w[0]", "change": "removed", "old": "Infinity"},
+        {"field": "w", "path": "w[1]", "change": "removed", "old": "⟨U+D800⟩"},
+        {"field": "⟨U+D801⟩k", "path": "⟨U+D801⟩k", "change": "changed", "old": 1, "new": 2},
+    ]
+    json.dumps(changed, allow_nan=False).encode("utf-8")  # strict JSON, encodable as UTF-8
+
+
+def test_column_changes_are_renamed_by_position_added_removed_or_duplicated():
+    old, new = edition(), edition()
+    old["columns"] = {"basic-duties": ["id", "seq", "name", "note"], "categories": ["name", "name_en", "gone"], "only-old": ["a"],
+                      "departments": ["name", "level (column 2)", "level (column 3)"]}
+    new["columns"] = {"basic-duties": ["id", "seq", "name", "remark", "extra"], "categories": ["name", "name_en"], "only-new": ["a"],
+                      "departments": ["name", "level (column 2)", "level (column 3)", "x (column 4)", "x (column 5)"]}
+    report = compare(old, new)
+    assert report["structure"] == [
+        {"resource": "basic-duties", "change": "column-renamed", "column": "remark", "old_column": "note"},
+        {"resource": "basic-duties", "change": "column-added", "column": "extra"},
+        {"resource": "categories", "change": "column-removed", "column": "gone"},
+        {"resource": "departments", "change": "column-duplicated", "column": "x"},
+    ]
+    assert report["summary"]["structure"] == 4 and report["summary"]["identical"] is False
+    assert compare(old, old)["structure"] == [] and compare(old, old)["summary"]["identical"] is True
+
+
+def test_what_was_read_leniently_is_reported_with_its_side():
+    old, new = edition(), edition()
+    old["warnings"] = [{"code": "cell-not-a-number", "file": "data/basic-duties.csv", "row": 3}]
+    new["warnings"] = [{"code": "ragged-row", "file": "data/categories.csv", "row": 2}]
+    assert compare(old, new)["warnings"] == [
+        {"side": "old", "code": "cell-not-a-number", "file": "data/basic-duties.csv", "row": 3},
+        {"side": "new", "code": "ragged-row", "file": "data/categories.csv", "row": 2},
+    ]
