@@ -624,3 +624,25 @@ def test_what_was_read_leniently_is_reported_with_its_side():
         {"side": "old", "code": "cell-not-a-number", "file": "data/basic-duties.csv", "row": 3},
         {"side": "new", "code": "ragged-row", "file": "data/categories.csv", "row": 2},
     ]
+
+
+def test_a_field_of_one_side_is_a_change_unless_its_column_was_added_or_removed():
+    """An item moved to a list without those columns, or a ragged row's extra cells: field changes with the
+    absent side. A column added to or removed from the list's CSV: one structure change, no field change per item."""
+    header = {"basic-duties": ["id", "seq", "category", "name", "page"],
+              "coordinated-duties": ["id", "seq", "category", "name", "departments", "county_duties", "town_duties", "page"]}
+    old = edition(item(1, "coordinated"), item(2), item(3), item(4, note="旧列"))
+    new = edition(item(1, "basic"), item(2, remark="新列"), item(3, **{"(extra cells)": "多出的"}), item(4))
+    old["columns"] = {**header, "basic-duties": header["basic-duties"] + ["note"]}
+    new["columns"] = {**header, "basic-duties": header["basic-duties"] + ["remark"]}
+    report = compare(old, new)
+    moved = only(report, A)
+    assert [(f["field"], f["old"], f["new"], f["absent"]) for f in moved["fields"]] == [
+        ("departments", ["奇台县民政局"], [], "new"), ("county_duties", ["1.统筹。"], [], "new"), ("town_duties", ["1.配合。"], [], "new")]
+    assert [(f["field"], f["old"], f["new"], f["absent"]) for f in only(report, C)["fields"]] == [("(extra cells)", "", "多出的", "old")]
+    assert [change["id"] for change in report["items"]] == [A, C]
+    assert report["structure"] == [{"resource": "basic-duties", "change": "column-renamed", "column": "remark", "old_column": "note"}]
+    for side in (old, new):
+        del side["columns"]  # no header known: a field of one side is a change
+    fields = {change["id"]: [(f["field"], f["absent"]) for f in change["fields"]] for change in compare(old, new)["items"]}
+    assert fields[B] == [("remark", "old")] and fields[D] == [("note", "new")]
