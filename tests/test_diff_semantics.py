@@ -646,3 +646,30 @@ def test_a_field_of_one_side_is_a_change_unless_its_column_was_added_or_removed(
         del side["columns"]  # no header known: a field of one side is a change
     fields = {change["id"]: [(f["field"], f["absent"]) for f in change["fields"]] for change in compare(old, new)["items"]}
     assert fields[B] == [("remark", "old")] and fields[D] == [("note", "new")]
+
+
+def test_a_seq_that_is_not_a_whole_number_is_a_field_change_not_a_renumbering():
+    report = compare(edition(item(1, seq="3a"), item(2, seq=2)), edition(item(1, seq=3), item(2, seq="2.0")))
+    assert [(change["id"], change["change"], [(f["field"], f["old"], f["new"]) for f in change["fields"]]) for change in report["items"]] == [
+        (A, "changed", [("seq", "3a", 3)]), (B, "changed", [("seq", 2, "2.0")])]
+    assert report["renumbered"]["count"] == 0
+
+
+def test_a_register_rows_extra_cells_are_a_change_with_the_absent_side():
+    plain = {"categories": {"甲": {"name": "甲", "name_en": "a"}}, "departments": {}}
+    ragged = {"categories": {"甲": {"name": "甲", "name_en": "a", "(extra cells)": "x,y", None: ["z"]}}, "departments": {}}
+    for old, new, absent, before, after in ((plain, ragged, "old", "", "x,y"), (ragged, plain, "new", "x,y", "")):
+        changed = compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"]
+        assert [(c["name"], [(f["field"], f["old"], f["new"], f["absent"]) for f in c["fields"]]) for c in changed] == [
+            ("甲", [("(extra cells)", before, after, absent)])]
+
+
+def test_structure_changes_give_their_bump_and_name_the_columns():
+    old, new = edition(), edition()
+    old["columns"] = {"basic-duties": ["id", "note", "x"]}
+    new["columns"] = {"basic-duties": ["id", "remark", "y", "z"]}
+    summary = compare(old, new)["summary"]
+    assert summary["bump"] == "major"
+    assert summary["bump_reasons"] == [{"bump": "major", "reason": "column-renamed: basic-duties.note → remark"},
+                                       {"bump": "major", "reason": "column-renamed: basic-duties.x → y"},
+                                       {"bump": "minor", "reason": "column-added: basic-duties.z"}]
