@@ -517,3 +517,34 @@ def test_a_foreign_key_without_a_reference_is_not_a_crash_through_the_cli(packag
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     json.loads(result.output)
+
+
+# --- what the re-run of mutation testing found untested ------------------------------------------------
+
+def test_an_empty_field_does_not_hide_the_fields_after_it(package):
+    entry = item(package, "652325100-0090")
+    entry["category"] = ""
+    entry["name"] = "铸牢 中华"
+    entry["county_duties"] = ["", "1.做B超检查"]
+    found = [(f["code"], f["field"]) for f in run(checks.check_space_between_chinese, package) + run(checks.check_glued_latin_or_digit, package)
+             if f["row"] == entry["_row"]]
+    assert ("space-between-chinese", "name") in found and ("glued-latin-or-digit", "county_duties") in found
+
+
+@pytest.mark.parametrize("old_version, content_change, why", [
+    ("1.0.1", "items changed: 1", "a version never goes down"),
+    ("1.0.1", None, "a version never goes down"),
+    ("1.0.0", "items changed: 1", "the content changed (items changed: 1)"),
+    ("1.0.0", None, None),
+])
+def test_a_version_not_increased_says_why(package, old_version, content_change, why):
+    package.descriptor["version"] = "1.0.0"
+    found = run(checks.check_against, package, {"items": {}, "descriptor": {"version": old_version}}, "v" + old_version, content_change)
+    assert [f["message"].endswith(f", and {why}") for f in found] == ([] if why is None else [True])
+
+
+def test_without_a_content_comparison_the_same_version_is_reported_as_not_compared(package):
+    package.descriptor["version"] = "1.0.0"
+    found = run(checks.check_against, package, {"items": {}, "descriptor": {"version": "1.0.0"}}, "v1")
+    assert [f["message"] for f in found] == [
+        "version 1.0.0 is not greater than 1.0.0, the version in v1, and the content changed (content not compared)"]
