@@ -673,3 +673,13 @@ def test_structure_changes_give_their_bump_and_name_the_columns():
     assert summary["bump_reasons"] == [{"bump": "major", "reason": "column-renamed: basic-duties.note → remark"},
                                        {"bump": "major", "reason": "column-renamed: basic-duties.x → y"},
                                        {"bump": "minor", "reason": "column-added: basic-duties.z"}]
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("1.0.0", "1.0.0"), (None, None), (1.1, "1.1"), (float("nan"), "NaN"), (["1", "甲"], '["1", "甲"]'), (True, "true"),
+])
+def test_a_version_or_edition_that_is_not_a_string_is_shown_as_json_text(value, shown):
+    old = edition()
+    old["descriptor"].update(version=value, edition=value)
+    side = compare(old, edition())["from"]
+    assert (side["version"], side["edition"]) == (shown, shown)
