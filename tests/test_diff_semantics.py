@@ -683,3 +683,13 @@ def test_a_version_or_edition_that_is_not_a_string_is_shown_as_json_text(value, 
     old["descriptor"].update(version=value, edition=value)
     side = compare(old, edition())["from"]
     assert (side["version"], side["edition"]) == (shown, shown)
+
+
+def test_every_lone_surrogate_is_shown_and_nothing_else_is_touched():
+    """U+D800 to U+DFFF, the last one too; U+E000 (a private-use character) is a character like any other."""
+    old = edition(descriptor={"x": 1, "y": "\udfff\ue000"})
+    new = edition(descriptor={"x": {"\udfff": "\ue000"}, "y": "\ue000"})
+    assert compare(old, new)["descriptor"]["changed"] == [
+        {"field": "x", "path": "x", "change": "changed", "old": 1, "new": {"⟨U+DFFF⟩": "\ue000"}},
+        {"field": "y", "path": "y", "change": "changed", "old": "⟨U+DFFF⟩\ue000", "new": "\ue000"},
+    ]
