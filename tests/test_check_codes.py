@@ -548,3 +548,13 @@ def test_without_a_content_comparison_the_same_version_is_reported_as_not_compar
     found = run(checks.check_against, package, {"items": {}, "descriptor": {"version": "1.0.0"}}, "v1")
     assert [f["message"] for f in found] == [
         "version 1.0.0 is not greater than 1.0.0, the version in v1, and the content changed (content not compared)"]
+
+
+def test_a_table_finding_on_a_long_cell_keeps_the_start_of_frictionless_message_through_the_cli(package_copy):
+    """Frictionless quotes the whole cell in its message: it is cut at MAX_MESSAGE characters, the cut shown by '…'."""
+    edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(seq="二" * 500))
+    exit_code, report = validate_json(package_copy)
+    assert exit_code == 1
+    typed = next(f for f in report["errors"] if f["code"] == "table-type-error")
+    assert (typed["row"], typed["field"]) == (3, "seq")
+    assert len(typed["message"]) == checks.MAX_MESSAGE and typed["message"].endswith("二…")
