@@ -693,3 +693,32 @@ def test_every_lone_surrogate_is_shown_and_nothing_else_is_touched():
         {"field": "x", "path": "x", "change": "changed", "old": 1, "new": {"⟨U+DFFF⟩": "\ue000"}},
         {"field": "y", "path": "y", "change": "changed", "old": "⟨U+DFFF⟩\ue000", "new": "\ue000"},
     ]
+
+
+def test_correction_records_are_paired_only_one_to_one_and_an_empty_extracted_text_is_part_of_the_key():
+    fill = {"item_id": A, "field": "category", "extracted": "", "corrected": "甲", "kind": "missing", "status": "inferred", "evidence": "e"}
+    changed = compare(edition(corrections=[fill]), edition(corrections=[{**fill, "corrected": "乙"}]))["corrections"]["changed"]
+    assert [change["key"] for change in changed] == [{"item_id": A, "field": "category", "extracted": ""}]
+    two = [fill, {**fill, "evidence": "f"}]  # two records share the key on the old side: no pairing, one added, two removed
+    corrections = compare(edition(corrections=two), edition(corrections=[{**fill, "corrected": "乙"}]))["corrections"]
+    assert (len(corrections["added"]), len(corrections["removed"]), corrections["changed"]) == (1, 2, [])
+    corrections = compare(edition(corrections=[{**fill, "corrected": "乙"}]), edition(corrections=two))["corrections"]
+    assert (len(corrections["added"]), len(corrections["removed"]), corrections["changed"]) == (2, 1, [])
+
+
+def test_the_summary_counts_the_warnings_of_both_sides():
+    old, new = edition(), edition()
+    old["warnings"] = [{"code": "ragged-row"}, {"code": "duplicate-id"}]
+    new["warnings"] = [{"code": "cell-not-a-number"}]
+    assert compare(old, new)["summary"]["warnings"] == 3 and compare(edition(), edition())["summary"]["warnings"] == 0
+
+
+def test_an_item_moved_to_a_list_with_more_columns_shows_the_new_fields():
+    header = {"basic-duties": ["id", "seq", "category", "name", "page"],
+              "coordinated-duties": ["id", "seq", "category", "name", "departments", "county_duties", "town_duties", "page"]}
+    old, new = edition(item(1)), edition(item(1, "coordinated"))
+    old["columns"], new["columns"] = header, header
+    moved = only(compare(old, new), A)
+    assert moved["change"] == "moved"
+    assert [(f["field"], f["old"], f["new"], f["absent"]) for f in moved["fields"]] == [
+        ("departments", [], ["奇台县民政局"], "old"), ("county_duties", [], ["1.统筹。"], "old"), ("town_duties", [], ["1.配合。"], "old")]
