@@ -26,9 +26,17 @@ def real():
     return load_package(ROOT)
 
 
+@pytest.fixture(scope="module")
+def pristine():
+    """The real package as loaded, never given to a check: a check lists the package's text once and keeps the list on
+    the package (validate reads a package once), so a copy of a checked package would carry the text it had then."""
+    return load_package(ROOT)
+
+
 @pytest.fixture
-def package(real):
-    return copy.deepcopy(real)
+def package(pristine):
+    """A fresh copy to edit in memory; edit it before its first check, as a check sees the text listed at its first run."""
+    return copy.deepcopy(pristine)
 
 
 def item(package, item_id):
@@ -228,45 +236,49 @@ def test_glued_patterns_each_found(package):
     entry["name"] = "D强基层"
     entry["category"] = "加D强"
     entry["departments"] = ["T展局"]
-    found = [(f["field"], f["text"]) for f in run(checks.check_glued_latin_or_digit, package) if f["row"] == entry["_row"]]
+    coordinated = item(package, "652325100-0090")
+    coordinated["county_duties"] = ["1.甲；", "I.县安"]
+    findings = run(checks.check_glued_latin_or_digit, package)
+    found = [(f["field"], f["text"]) for f in findings if f["row"] == entry["_row"]]
     assert ("name", "D强基") in found
     assert ("category", "加D强") in found
     assert ("departments", "T展局") in found
-    coordinated = item(package, "652325100-0090")
-    coordinated["county_duties"] = ["1.甲;", "I.县安"]
-    found = [(f["field"], f["text"]) for f in run(checks.check_glued_latin_or_digit, package) if f["row"] == coordinated["_row"]]
+    found = [(f["field"], f["text"]) for f in findings if f["row"] == coordinated["_row"]]
     assert ("county_duties", "I.县安") in found
 
 
 # --- punctuation -------------------------------------------------------------------------------------------
 
 def test_the_less_common_punctuation_width_is_reported(package):
+    """？/? is a pair the check still compares (, ; : ( ) are the half-width-punctuation check's): three ASCII ?, one ？."""
+    for item_id in ("652325100-0003", "652325100-0004", "652325100-0005"):
+        item(package, item_id)["name"] += "?"
     entry = item(package, "652325100-0002")
-    entry["name"] = entry["name"].replace(",", "，", 1)
+    entry["name"] += "？"
     found = run(checks.check_punctuation_width, package)
     assert where(found) == [("mixed-punctuation-width", "error", BASIC, entry["_row"], "name")]
-    assert "'，'" in found[0]["message"] and "','" in found[0]["message"]
+    assert "'？'" in found[0]["message"] and "'?'" in found[0]["message"]
 
 
 def test_when_full_width_is_the_usual_form_the_ascii_one_is_reported(package):
     for entry in package.items:
         for field in checks.TEXT_FIELDS:
             value = entry.get(field)
-            if isinstance(value, str):
-                entry[field] = value.replace(",", "，")
+            if isinstance(value, str) and value:
+                entry[field] = value + "！"
             elif isinstance(value, list):
-                entry[field] = [part.replace(",", "，") for part in value]
+                entry[field] = [part + "！" for part in value]
     odd = item(package, "652325100-0002")
-    odd["category"] = "民生,服务"
+    odd["category"] = "民生!服务"
     found = run(checks.check_punctuation_width, package)
-    assert ("mixed-punctuation-width", "error", BASIC, odd["_row"], "category") in where(found)
-    assert all(f["text"] is not None and "," in f["text"] for f in found)
+    assert where(found) == [("mixed-punctuation-width", "error", BASIC, odd["_row"], "category")]
+    assert all(f["text"] is not None and "!" in f["text"] for f in found)
 
 
 # --- empty required cells and corrections -----------------------------------------------------------
 
 def test_an_empty_name_needs_an_unrecoverable_record(package):
-    flagged = item(package, "652325100-0108")  # its empty name is flagged unrecoverable (corrections row 51)
+    flagged = item(package, "652325100-0108")  # its empty name is flagged unrecoverable (corrections row 54)
     assert flagged["name"] == ""
     bare = item(package, "652325100-0002")
     bare["name"] = ""
@@ -281,18 +293,18 @@ def test_a_kept_as_published_record_does_not_excuse_an_empty_cell(package):
 
 
 def test_a_fill_an_empty_cell_record_is_still_checked(package):
-    """Row 31 fills 0096's empty category with 党的建设 (inferred): a category that is not that is reported."""
+    """Row 34 fills 0096's empty category with 党的建设 (inferred): a category that is not that is reported."""
     item(package, "652325100-0096")["category"] = "社会保障"
     found = [f for f in run(checks.check_corrections, package) if f["code"] == "correction-not-applied"]
-    assert where(found) == [("correction-not-applied", "error", CORRECTIONS, 31, "corrected")]
+    assert where(found) == [("correction-not-applied", "error", CORRECTIONS, 34, "corrected")]
     assert "652325100-0096" in found[0]["message"] and "category" in found[0]["message"]
 
 
 def test_a_record_flagging_an_empty_cell_is_checked_when_the_cell_is_filled(package):
-    """Row 51 flags 0108's name as empty and unrecoverable: a name written there must be reported."""
+    """Row 54 flags 0108's name as empty and unrecoverable: a name written there must be reported."""
     item(package, "652325100-0108")["name"] = "编造的名称"
     found = [f for f in run(checks.check_corrections, package) if f["code"] == "correction-not-applied"]
-    assert where(found) == [("correction-not-applied", "error", CORRECTIONS, 51, "corrected")]
+    assert where(found) == [("correction-not-applied", "error", CORRECTIONS, 54, "corrected")]
 
 
 def test_a_fill_an_empty_cell_record_is_checked_through_the_cli(package_copy):
@@ -300,7 +312,7 @@ def test_a_fill_an_empty_cell_record_is_checked_through_the_cli(package_copy):
     exit_code, report = validate_json(package_copy)
     assert exit_code == 1
     assert [(f["file"], f["row"], f["field"]) for f in report["errors"] if f["code"] == "correction-not-applied"] == [
-        (CORRECTIONS, 51, "corrected")]
+        (CORRECTIONS, 54, "corrected")]
 
 
 def test_correction_records_pointing_nowhere(package):
@@ -342,7 +354,7 @@ def earlier(package, name, version="0.9.0"):
 
 
 @pytest.mark.parametrize("old_name, reused", [
-    ("以铸牢中华民族共同体意识为主线,加强宣传教育", False),  # a shortened name: the same item
+    ("以铸牢中华民族共同体意识为主线，加强宣传教育", False),  # a shortened name: the same item
     ("完全不同的另一个事项名称", True),
 ])
 def test_an_id_given_to_another_item_is_reused(package, old_name, reused):
@@ -505,3 +517,44 @@ def test_a_foreign_key_without_a_reference_is_not_a_crash_through_the_cli(packag
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     json.loads(result.output)
+
+
+# --- what the re-run of mutation testing found untested ------------------------------------------------
+
+def test_an_empty_field_does_not_hide_the_fields_after_it(package):
+    entry = item(package, "652325100-0090")
+    entry["category"] = ""
+    entry["name"] = "铸牢 中华"
+    entry["county_duties"] = ["", "1.做B超检查"]
+    found = [(f["code"], f["field"]) for f in run(checks.check_space_between_chinese, package) + run(checks.check_glued_latin_or_digit, package)
+             if f["row"] == entry["_row"]]
+    assert ("space-between-chinese", "name") in found and ("glued-latin-or-digit", "county_duties") in found
+
+
+@pytest.mark.parametrize("old_version, content_change, why", [
+    ("1.0.1", "items changed: 1", "a version never goes down"),
+    ("1.0.1", None, "a version never goes down"),
+    ("1.0.0", "items changed: 1", "the content changed (items changed: 1)"),
+    ("1.0.0", None, None),
+])
+def test_a_version_not_increased_says_why(package, old_version, content_change, why):
+    package.descriptor["version"] = "1.0.0"
+    found = run(checks.check_against, package, {"items": {}, "descriptor": {"version": old_version}}, "v" + old_version, content_change)
+    assert [f["message"].endswith(f", and {why}") for f in found] == ([] if why is None else [True])
+
+
+def test_without_a_content_comparison_the_same_version_is_reported_as_not_compared(package):
+    package.descriptor["version"] = "1.0.0"
+    found = run(checks.check_against, package, {"items": {}, "descriptor": {"version": "1.0.0"}}, "v1")
+    assert [f["message"] for f in found] == [
+        "version 1.0.0 is not greater than 1.0.0, the version in v1, and the content changed (content not compared)"]
+
+
+def test_a_table_finding_on_a_long_cell_keeps_the_start_of_frictionless_message_through_the_cli(package_copy):
+    """Frictionless quotes the whole cell in its message: it is cut at MAX_MESSAGE characters, the cut shown by '…'."""
+    edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(seq="二" * 500))
+    exit_code, report = validate_json(package_copy)
+    assert exit_code == 1
+    typed = next(f for f in report["errors"] if f["code"] == "table-type-error")
+    assert (typed["row"], typed["field"]) == (3, "seq")
+    assert len(typed["message"]) == checks.MAX_MESSAGE and typed["message"].endswith("二…")

@@ -6,10 +6,12 @@ corrected text equals its extracted text only flags the value; every record that
 """
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import ROOT
 from dutylist.cli import cli
 from dutylist.importing.corrections import CorrectionProblem, apply_corrections
 from dutylist.importing.rules import RULES, join_wrapped_lines, normalise_cells, one_step_per_line, split_departments, split_handover
@@ -114,8 +116,11 @@ def test_cli_import_source_refuses_an_ambiguous_record_and_writes_nothing(packag
 
 # --- rules ---------------------------------------------------------------------------------------------
 
-def test_the_rules_are_the_five_the_readme_documents():
-    assert [rule.code for rule in RULES] == ["trim-cell", "split-handover", "one-step-per-line", "join-wrapped-lines", "split-departments"]
+def test_the_rules_are_the_six_the_readme_documents():
+    codes = ["trim-cell", "split-handover", "full-width-punctuation", "one-step-per-line", "join-wrapped-lines", "split-departments"]
+    assert [rule.code for rule in RULES] == codes
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"^   - `([a-z-]+)`: ", readme, flags=re.M) == codes  # the README's list of rules, in the order they run
 
 
 def test_trim_cell_drops_whitespace_at_the_ends_only():

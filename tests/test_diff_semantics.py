@@ -269,10 +269,20 @@ def test_register_rows_added_removed_and_changed_by_column():
 def test_correction_records_added_and_removed():
     record = {"item_id": A, "field": "name", "extracted": "且", "corrected": "组", "kind": "wrong-character", "status": "corrected", "evidence": "e"}
     old = edition(corrections=[record])
-    new = edition(corrections=[{**record, "corrected": "组织"}])
+    new = edition(corrections=[{**record, "extracted": "旦", "corrected": "组织"}])
     corrections = compare(old, new)["corrections"]
-    assert corrections["added"] == [{**record, "corrected": "组织"}] and corrections["removed"] == [record]
-    assert compare(old, edition(corrections=[{**record, "evidence": " e "}]))["corrections"] == {"added": [], "removed": []}
+    assert corrections["added"] == [{**record, "extracted": "旦", "corrected": "组织"}] and corrections["removed"] == [record]
+    assert corrections["changed"] == []
+    assert compare(old, edition(corrections=[{**record, "evidence": " e "}]))["corrections"] == {"added": [], "removed": [], "changed": []}
+
+
+def test_a_correction_record_with_the_same_item_field_and_extracted_text_is_changed():
+    record = {"item_id": A, "field": "name", "extracted": "且", "corrected": "组", "kind": "wrong-character", "status": "corrected", "evidence": "e"}
+    corrections = compare(edition(corrections=[record]), edition(corrections=[{**record, "corrected": "组织"}]))["corrections"]
+    assert corrections["added"] == [] and corrections["removed"] == []
+    assert corrections["changed"] == [{"key": {"item_id": A, "field": "name", "extracted": "且"},
+                                       "fields": [{"field": "corrected", "old": "组", "new": "组织", "kind": "text",
+                                                   "inline": [["equal", "组"], ["insert", "织"]]}]}]
 
 
 def test_descriptor_changes_and_resources():
@@ -369,7 +379,8 @@ def test_the_report_has_exactly_its_documented_keys_and_sides():
     old["revision"] = "abc123"
     report = compare(old, edition(item(1), version="1.0.1", descriptor={"edition": "2026-01"}, label="新"))
     assert set(report) == {"from", "to", "summary", "items", "renumbered", "likely", "registers", "corrections", "schema",
-                           "descriptor", "by_department", "notes"}
+                           "descriptor", "structure", "by_department", "warnings", "notes"}
+    assert report["structure"] == [] and report["warnings"] == []
     assert report["from"] == {"label": "旧", "revision": "abc123", "version": "1.0.0", "edition": "2025-07"}
     assert report["to"] == {"label": "新", "revision": None, "version": "1.0.1", "edition": "2026-01"}
 
@@ -380,7 +391,7 @@ def test_editions_without_corrections_schemas_or_a_register_compare():
         del side["corrections"], side["schemas"]
         side["registers"] = {}
     report = compare(old, new)
-    assert report["corrections"] == {"added": [], "removed": []} and report["schema"] == []
+    assert report["corrections"] == {"added": [], "removed": [], "changed": []} and report["schema"] == []
     assert report["registers"]["categories"] == {"added": [], "removed": [], "changed": []}
     report = compare(new, old)
     assert [change["change"] for change in report["items"]] == ["removed"]
@@ -432,22 +443,29 @@ def test_a_bare_carriage_return_is_a_line_ending_not_a_change():
     assert compare(edition(item(1, name="甲\r乙")), edition(item(1, name="甲乙")))["items"] != []
 
 
-def test_register_changes_give_old_and_new_values_for_columns_of_either_side():
+def test_register_changes_give_old_and_new_values_and_a_column_of_one_side_is_a_structure_change():
     old = {"categories": {"甲": {"name": "甲", "name_en": "a", "note": "n"}}, "departments": {}}
     new = {"categories": {"甲": {"name": "甲", "name_en": "b", "level": "county"}}, "departments": {}}
-    changes = compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"][0]["fields"]
-    assert [(f["field"], f["old"], f["new"]) for f in changes] == [("level", None, "county"), ("name_en", "a", "b"), ("note", "n", None)]
+    old_side, new_side = edition(registers=old), edition(registers=new)
+    old_side["columns"] = {"categories": ["name", "name_en", "note"]}
+    new_side["columns"] = {"categories": ["name", "name_en", "level"]}
+    report = compare(old_side, new_side)
+    changes = report["registers"]["categories"]["changed"][0]["fields"]
+    assert [(f["field"], f["old"], f["new"]) for f in changes] == [("name_en", "a", "b")]
+    assert report["structure"] == [{"resource": "categories", "change": "column-renamed", "column": "level", "old_column": "note"}]
 
 
-def test_a_register_row_without_a_name_is_keyed_by_the_empty_name():
-    old = {"categories": {"x": {"name_en": "a"}}, "departments": {}}
-    new = {"categories": {"x": {"name_en": "b"}}, "departments": {}}
-    assert compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"][0]["name"] == ""
+def test_a_register_row_is_reported_by_the_key_the_loader_gave_it():
+    """core.edition keys a row without a name by the empty name, and a repeated name as '<name> (row N)'."""
+    old = {"categories": {"": {"name_en": "a"}, "甲 (row 3)": {"name": "甲", "name_en": "a"}}, "departments": {}}
+    new = {"categories": {"": {"name_en": "b"}, "甲 (row 3)": {"name": "甲", "name_en": "b"}}, "departments": {}}
+    changed = compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"]
+    assert [change["name"] for change in changed] == ["", "甲 (row 3)"]
 
 
 def test_descriptor_changes_give_old_and_new():
     changes = compare(edition(descriptor={"title": "甲"}), edition(descriptor={"title": "乙"}))["descriptor"]["changed"]
-    assert changes == [{"field": "title", "old": "甲", "new": "乙"}]
+    assert changes == [{"field": "title", "path": "title", "change": "changed", "old": "甲", "new": "乙"}]
 
 
 def test_departments_are_sorted_by_name_with_no_department_last():
@@ -549,3 +567,158 @@ def test_a_character_pair_shared_by_more_than_200_names_links_no_candidates(shar
     one = {5000: "甲乙丙丁〇"}
     assert bool(likely(many, one)["renames"]) is found
     assert bool(likely(one, many)["renames"]) is found
+
+
+# --- what the re-run of mutation testing found untested (compare.py after lenient loading) ---------------
+
+def test_a_nested_descriptor_value_gives_each_changed_path():
+    old = edition(descriptor={"licenses": [{"name": "CC0", "path": "a"}], "contributors": [{"title": "甲"}], "keywords": ["x", "y"],
+                              "sources": {"a": 1}, "n": 1})
+    new = edition(descriptor={"licenses": [{"name": "CC-BY", "path": "a", "title": "t"}], "contributors": [], "keywords": ["x", "y", "z"],
+                              "sources": [1], "n": [1]})
+    assert compare(old, new)["descriptor"]["changed"] == [
+        {"field": "contributors", "path": "contributors[0]", "change": "removed", "old": {"title": "甲"}},
+        {"field": "keywords", "path": "keywords[2]", "change": "added", "new": "z"},
+        {"field": "licenses", "path": "licenses[0].name", "change": "changed", "old": "CC0", "new": "CC-BY"},
+        {"field": "licenses", "path": "licenses[0].title", "change": "added", "new": "t"},
+        {"field": "n", "path": "n", "change": "changed", "old": 1, "new": [1]},
+        {"field": "sources", "path": "sources", "change": "changed", "old": {"a": 1}, "new": [1]},
+    ]
+
+
+def test_values_strict_json_cannot_hold_become_visible_strings():
+    old = edition(descriptor={"v": float("nan"), "w": [float("inf"), "\ud800"], "\ud801k": 1})
+    new = edition(descriptor={"v": float("-inf"), "w": [], "\ud801k": 2})
+    changed = compare(old, new)["descriptor"]["changed"]
+    assert changed == [
+        {"field": "v", "path": "v", "change": "changed", "old": "NaN", "new": "-Infinity"},
+        {"field": "w", "path": "w[0]", "change": "removed", "old": "Infinity"},
+        {"field": "w", "path": "w[1]", "change": "removed", "old": "⟨U+D800⟩"},
+        {"field": "⟨U+D801⟩k", "path": "⟨U+D801⟩k", "change": "changed", "old": 1, "new": 2},
+    ]
+    json.dumps(changed, allow_nan=False).encode("utf-8")  # strict JSON, encodable as UTF-8
+
+
+def test_column_changes_are_renamed_by_position_added_removed_or_duplicated():
+    old, new = edition(), edition()
+    old["columns"] = {"basic-duties": ["id", "seq", "name", "note"], "categories": ["name", "name_en", "gone"], "only-old": ["a"],
+                      "departments": ["name", "level (column 2)", "level (column 3)"]}
+    new["columns"] = {"basic-duties": ["id", "seq", "name", "remark", "extra"], "categories": ["name", "name_en"], "only-new": ["a"],
+                      "departments": ["name", "level (column 2)", "level (column 3)", "x (column 4)", "x (column 5)"]}
+    report = compare(old, new)
+    assert report["structure"] == [
+        {"resource": "basic-duties", "change": "column-renamed", "column": "remark", "old_column": "note"},
+        {"resource": "basic-duties", "change": "column-added", "column": "extra"},
+        {"resource": "categories", "change": "column-removed", "column": "gone"},
+        {"resource": "departments", "change": "column-duplicated", "column": "x"},
+    ]
+    assert report["summary"]["structure"] == 4 and report["summary"]["identical"] is False
+    assert compare(old, old)["structure"] == [] and compare(old, old)["summary"]["identical"] is True
+
+
+def test_what_was_read_leniently_is_reported_with_its_side():
+    old, new = edition(), edition()
+    old["warnings"] = [{"code": "cell-not-a-number", "file": "data/basic-duties.csv", "row": 3}]
+    new["warnings"] = [{"code": "ragged-row", "file": "data/categories.csv", "row": 2}]
+    assert compare(old, new)["warnings"] == [
+        {"side": "old", "code": "cell-not-a-number", "file": "data/basic-duties.csv", "row": 3},
+        {"side": "new", "code": "ragged-row", "file": "data/categories.csv", "row": 2},
+    ]
+
+
+def test_a_field_of_one_side_is_a_change_unless_its_column_was_added_or_removed():
+    """An item moved to a list without those columns, or a ragged row's extra cells: field changes with the
+    absent side. A column added to or removed from the list's CSV: one structure change, no field change per item."""
+    header = {"basic-duties": ["id", "seq", "category", "name", "page"],
+              "coordinated-duties": ["id", "seq", "category", "name", "departments", "county_duties", "town_duties", "page"]}
+    old = edition(item(1, "coordinated"), item(2), item(3), item(4, note="旧列"))
+    new = edition(item(1, "basic"), item(2, remark="新列"), item(3, **{"(extra cells)": "多出的"}), item(4))
+    old["columns"] = {**header, "basic-duties": header["basic-duties"] + ["note"]}
+    new["columns"] = {**header, "basic-duties": header["basic-duties"] + ["remark"]}
+    report = compare(old, new)
+    moved = only(report, A)
+    assert [(f["field"], f["old"], f["new"], f["absent"]) for f in moved["fields"]] == [
+        ("departments", ["奇台县民政局"], [], "new"), ("county_duties", ["1.统筹。"], [], "new"), ("town_duties", ["1.配合。"], [], "new")]
+    assert [(f["field"], f["old"], f["new"], f["absent"]) for f in only(report, C)["fields"]] == [("(extra cells)", "", "多出的", "old")]
+    assert [change["id"] for change in report["items"]] == [A, C]
+    assert report["structure"] == [{"resource": "basic-duties", "change": "column-renamed", "column": "remark", "old_column": "note"}]
+    for side in (old, new):
+        del side["columns"]  # no header known: a field of one side is a change
+    fields = {change["id"]: [(f["field"], f["absent"]) for f in change["fields"]] for change in compare(old, new)["items"]}
+    assert fields[B] == [("remark", "old")] and fields[D] == [("note", "new")]
+
+
+def test_a_seq_that_is_not_a_whole_number_is_a_field_change_not_a_renumbering():
+    report = compare(edition(item(1, seq="3a"), item(2, seq=2)), edition(item(1, seq=3), item(2, seq="2.0")))
+    assert [(change["id"], change["change"], [(f["field"], f["old"], f["new"]) for f in change["fields"]]) for change in report["items"]] == [
+        (A, "changed", [("seq", "3a", 3)]), (B, "changed", [("seq", 2, "2.0")])]
+    assert report["renumbered"]["count"] == 0
+
+
+def test_a_register_rows_extra_cells_are_a_change_with_the_absent_side():
+    plain = {"categories": {"甲": {"name": "甲", "name_en": "a"}}, "departments": {}}
+    ragged = {"categories": {"甲": {"name": "甲", "name_en": "a", "(extra cells)": "x,y", None: ["z"]}}, "departments": {}}
+    for old, new, absent, before, after in ((plain, ragged, "old", "", "x,y"), (ragged, plain, "new", "x,y", "")):
+        changed = compare(edition(registers=old), edition(registers=new))["registers"]["categories"]["changed"]
+        assert [(c["name"], [(f["field"], f["old"], f["new"], f["absent"]) for f in c["fields"]]) for c in changed] == [
+            ("甲", [("(extra cells)", before, after, absent)])]
+
+
+def test_structure_changes_give_their_bump_and_name_the_columns():
+    old, new = edition(), edition()
+    old["columns"] = {"basic-duties": ["id", "note", "x"]}
+    new["columns"] = {"basic-duties": ["id", "remark", "y", "z"]}
+    summary = compare(old, new)["summary"]
+    assert summary["bump"] == "major"
+    assert summary["bump_reasons"] == [{"bump": "major", "reason": "column-renamed: basic-duties.note → remark"},
+                                       {"bump": "major", "reason": "column-renamed: basic-duties.x → y"},
+                                       {"bump": "minor", "reason": "column-added: basic-duties.z"}]
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("1.0.0", "1.0.0"), (None, None), (1.1, "1.1"), (float("nan"), "NaN"), (["1", "甲"], '["1", "甲"]'), (True, "true"),
+])
+def test_a_version_or_edition_that_is_not_a_string_is_shown_as_json_text(value, shown):
+    old = edition()
+    old["descriptor"].update(version=value, edition=value)
+    side = compare(old, edition())["from"]
+    assert (side["version"], side["edition"]) == (shown, shown)
+
+
+def test_every_lone_surrogate_is_shown_and_nothing_else_is_touched():
+    """U+D800 to U+DFFF, the last one too; U+E000 (a private-use character) is a character like any other."""
+    old = edition(descriptor={"x": 1, "y": "\udfff\ue000"})
+    new = edition(descriptor={"x": {"\udfff": "\ue000"}, "y": "\ue000"})
+    assert compare(old, new)["descriptor"]["changed"] == [
+        {"field": "x", "path": "x", "change": "changed", "old": 1, "new": {"⟨U+DFFF⟩": "\ue000"}},
+        {"field": "y", "path": "y", "change": "changed", "old": "⟨U+DFFF⟩\ue000", "new": "\ue000"},
+    ]
+
+
+def test_correction_records_are_paired_only_one_to_one_and_an_empty_extracted_text_is_part_of_the_key():
+    fill = {"item_id": A, "field": "category", "extracted": "", "corrected": "甲", "kind": "missing", "status": "inferred", "evidence": "e"}
+    changed = compare(edition(corrections=[fill]), edition(corrections=[{**fill, "corrected": "乙"}]))["corrections"]["changed"]
+    assert [change["key"] for change in changed] == [{"item_id": A, "field": "category", "extracted": ""}]
+    two = [fill, {**fill, "evidence": "f"}]  # two records share the key on the old side: no pairing, one added, two removed
+    corrections = compare(edition(corrections=two), edition(corrections=[{**fill, "corrected": "乙"}]))["corrections"]
+    assert (len(corrections["added"]), len(corrections["removed"]), corrections["changed"]) == (1, 2, [])
+    corrections = compare(edition(corrections=[{**fill, "corrected": "乙"}]), edition(corrections=two))["corrections"]
+    assert (len(corrections["added"]), len(corrections["removed"]), corrections["changed"]) == (2, 1, [])
+
+
+def test_the_summary_counts_the_warnings_of_both_sides():
+    old, new = edition(), edition()
+    old["warnings"] = [{"code": "ragged-row"}, {"code": "duplicate-id"}]
+    new["warnings"] = [{"code": "cell-not-a-number"}]
+    assert compare(old, new)["summary"]["warnings"] == 3 and compare(edition(), edition())["summary"]["warnings"] == 0
+
+
+def test_an_item_moved_to_a_list_with_more_columns_shows_the_new_fields():
+    header = {"basic-duties": ["id", "seq", "category", "name", "page"],
+              "coordinated-duties": ["id", "seq", "category", "name", "departments", "county_duties", "town_duties", "page"]}
+    old, new = edition(item(1)), edition(item(1, "coordinated"))
+    old["columns"], new["columns"] = header, header
+    moved = only(compare(old, new), A)
+    assert moved["change"] == "moved"
+    assert [(f["field"], f["old"], f["new"], f["absent"]) for f in moved["fields"]] == [
+        ("departments", [], ["奇台县民政局"], "old"), ("county_duties", [], ["1.统筹。"], "old"), ("town_duties", [], ["1.配合。"], "old")]

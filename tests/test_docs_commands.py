@@ -23,7 +23,7 @@ from conftest import ROOT
 # README first, then the pages in an order where each command finds the state it documents: the pages
 # that only read come first, docs/maintain.md (fmt, new-item: they rewrite data/) last.
 DOCUMENTS = ["README.md", "docs/validate.md", "docs/diff.md", "docs/releases.md", "docs/import.md", "docs/site.md",
-             "docs/safety.md", "docs/maintain.md"]
+             "docs/safety.md", "docs/mutation.md", "docs/maintain.md"]
 SKIP = re.compile(r"<!-- docs-test: skip: (.+?) -->\n$")
 EXIT = re.compile(r"#\s*exit (\d+)\s*$")
 # Lines of sh blocks that are not `dutylist` commands, and why this test does not run them.
@@ -33,6 +33,15 @@ NOT_DUTYLIST = {
     ".venv/bin/pytest": "the README's second command: the test suite itself",
     ".venv/bin/pip install pre-commit && .venv/bin/pre-commit install": "installs pre-commit from the network",
     ".venv/bin/pre-commit run --all-files       # once, by hand": "needs pre-commit installed (the line above)",
+    ".venv/bin/pip install -r mutation/requirements.txt": "installs mutmut from the network (docs/mutation.md)",
+    "mutation/run-all.sh                                                  # every core module, ~12 min":
+        "a mutation run, made by hand like the benchmarks; tests/test_mutation_setup.py keeps the setup runnable",
+    "mutation/run.sh diff/inline.py tests/test_diff_semantics.py          # one module with the tests that exercise it":
+        "a mutation run, made by hand like the benchmarks; tests/test_mutation_setup.py keeps the setup runnable",
+    'MUTATION_K="not cli" mutation/run.sh diff/compare.py tests/test_diff_semantics.py   # with a pytest -k filter':
+        "a mutation run, made by hand like the benchmarks; tests/test_mutation_setup.py keeps the setup runnable",
+    ".venv/bin/python mutation/issue_bugs.py     # about 20 s; exit 1 if a bug goes unnoticed":
+        "plants the 19 bugs of issue 14 one at a time and runs their tests: made by hand with the mutation runs",
 }
 MAX_SKIPPED_BLOCKS = 3
 # `release` runs after `new-item`, whose example gives it something to release; the others each start from a
