@@ -15,7 +15,7 @@ from dutylist.cli import cli
 from dutylist.diff.compare import compare, empty_edition
 from dutylist.diff.inline import inline_ops, matched_characters, step_changes
 from dutylist.diff.resemblance import RENAME_SIMILARITY, resemblances
-from editions import changed, edition, item
+from editions import edition, item
 
 A, B, C, D = (f"652325100-000{n}" for n in (1, 2, 3, 4))
 

@@ -145,7 +145,7 @@ def write_files_atomic(files):
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(text)
             backups[path] = path.read_bytes() if path.is_file() else None
-            os.chmod(temporary, path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_umask())
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode())
         for path, temporary in temporaries.items():
             os.replace(temporary, path)
             replaced.append(path)
@@ -166,12 +166,6 @@ def _restore(path, content):
                 stream.write(content)
     except OSError:
         pass  # the original error is the one to report
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _new_file_mode():

@@ -71,7 +71,9 @@ def reader_for(repo_folder, spec, role):
         return FolderReader(Path(spec).parent)
     if (Path(spec) / DESCRIPTOR).is_file():
         return FolderReader(spec)
-    version = VERSION.match(spec) and spec or (spec.startswith("v") and VERSION.match(spec[1:]) and version_of_spec(open_repo(repo_folder, role), spec))
+    version = spec if VERSION.match(spec) else None
+    if version is None and spec.startswith("v") and VERSION.match(spec[1:]):
+        version = version_of_spec(open_repo(repo_folder, role), spec)  # v1.0.0, unless a tag or branch has that name
     if version:
         repo = open_repo(repo_folder, role)
         reader = GitReader(repo, version_commit(repo, version, role))

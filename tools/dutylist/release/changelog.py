@@ -34,7 +34,7 @@ KIND_ORDER = ("reclaimed", "returned", "added", "removed", "moved", "changed")
 KIND_NAMES = {"reclaimed": "上级部门收回 reclaimed", "returned": "交还乡镇 returned", "added": "新增 added",
               "removed": "删除 removed", "moved": "调整清单 moved", "changed": "修改 changed"}
 STATUSES = ("corrected", "inferred", "unrecoverable", "kept-as-published")
-INTRO = f"""# Changes
+INTRO = """# Changes
 
 One section per version of the data package, newest first, generated from the git history by
 `dutylist changelog`. Do not edit this folder by hand, except between the release-notes markers of a

@@ -220,14 +220,14 @@ def _items(package, resource, list_name):
 def _ascii_integers(package, resource, path, row_number, row):
     """The row with integers such as '１２' (which frictionless, like Python's int(), accepts) read as numbers,
     each reported as integer-not-ascii; an item is only whole numbers in ASCII digits (core.edition)."""
-    for field in edition.INTEGER_FIELDS:
-        value = row.get(field)
+    for name in edition.INTEGER_FIELDS:
+        value = row.get(name)
         if not value or value.isascii():
             continue  # ASCII (or empty): nothing to read differently
         value = value.strip()
         if value and not edition.is_whole_number(value) and value.isdigit() and value.isdecimal():
-            package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=field, text=value))
-            row = {**row, field: str(int(value))}
+            package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=name, text=value))
+            row = {**row, name: str(int(value))}
     return row
 
 
