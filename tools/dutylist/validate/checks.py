@@ -1,17 +1,21 @@
 """The checks of ``dutylist validate``: small functions, each yielding the findings of one rule.
 
-Each takes the loaded ``validate.Package`` (plain data) and yields ``Finding``s;
-``CHECKS`` runs them in order. ``check_against`` compares with an earlier edition.
+Each takes the ``validate.read.Package`` (the descriptor and registers as plain data, the lists and
+correction records as streams). A ``check`` yields its ``Finding``s at once; an ``each_item`` check
+sees the items one at a time as the lists are read and keeps only what it needs between them.
+``CHECKS`` lists them in order; ``run.run_checks`` runs them. ``check_against`` compares with an
+earlier edition.
 """
 
 import difflib
 import re
+from array import array
 from pathlib import Path
 
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, STEP_DELIMITER
 from ..importing.rules import full_width_punctuation
-from .findings import TABLE_FIXES, WARNING, Finding, finding
+from .findings import TABLE_FIXES, WARNING, Finding, Omitted, finding
 
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
 
@@ -31,10 +35,23 @@ GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED
 LATIN_LETTER = re.compile("[A-Za-z]")
 MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 
-CHECKS = []
+MAX_KEPT = 50  # places kept per mark and file by check_punctuation_width: the report shows no more (run.MAX_PER_CODE_AND_FILE)
+ANY_PAIRED_MARK = re.compile("[" + "".join(re.escape(mark) for pair in PUNCTUATION_PAIRS for mark in pair) + "]")
+
+CHECKS = []  # in the order a row's findings are listed
 
 
 def check(function):
+    """A check of the package as a whole: ``function(package)`` yields findings once every item has been read."""
+    CHECKS.append(function)
+    return function
+
+
+def each_item(function):
+    """A check of one item at a time: ``function(package)`` sets up once and returns ``(each, end)``, where
+    ``each(item, units)`` returns the item's findings (``units``: ``text_units(item)``) and ``end()``, or None,
+    yields the findings known only when every item has been read."""
+    function.each_item = True
     CHECKS.append(function)
     return function
 
@@ -76,6 +93,7 @@ def check_tables(package):
     """
     from .tables import suspect_tables
 
+    package.read_every_table()  # a table no check has read yet gets its strict pass now
     if not suspect_tables(package):
         return
     from frictionless import FrictionlessException, Package
@@ -136,84 +154,127 @@ def _table_finding(package, resource, error):
 
 
 # --- the duty-list rules -------------------------------------------------------------------------
+# Each check below sees the items one at a time, as the lists are read (each_item): it sets up once,
+# then returns a function of one item and its text units, and a function for the end (or None).
+# What a check keeps between items is all ``validate`` keeps, so that a national collection streams.
 
-@check
+@each_item
 def check_seq(package):
-    for list_name, resource in LIST_RESOURCES.items():
-        items = sorted((i for i in package.items if i["list"] == list_name and isinstance(i.get("seq"), int)), key=lambda i: i["seq"])
-        count = len(items)
-        expected = 1
-        for item in items:  # one finding per run of missing numbers: work grows with the rows, not the values
-            if item["seq"] > expected:
-                last = item["seq"] - 1
-                missing = f"{expected} is" if last == expected else f"{expected}–{last} ({last - expected + 1} numbers) are"
-                yield finding(
-                    "seq-gap", file=item["_file"], resource=resource, row=item["_row"], field="seq",
-                    text=str(item["seq"]), list=list_name, missing=missing, count=count,
-                )
-            expected = max(expected, item["seq"] + 1)
+    """序号 runs 1..N in each list: one finding per run of missing numbers (work grows with the rows, not the values)."""
+    seen = {list_name: (array("q"), array("q"), {}) for list_name in LIST_RESOURCES}  # seqs, rows, file of the list
+
+    def each(item, units):
+        seq = item.get("seq")
+        if isinstance(seq, int):
+            seqs, rows, files = seen[item["list"]]
+            seqs.append(seq)
+            rows.append(item["_row"])
+            files.setdefault("file", item["_file"])
+        return ()
+
+    def end():
+        for list_name, resource in LIST_RESOURCES.items():
+            seqs, rows, files = seen[list_name]
+            count = len(seqs)
+            order = range(count) if all(a <= b for a, b in zip(seqs, seqs[1:])) else sorted(range(count), key=seqs.__getitem__)
+            expected = 1
+            for at in order:
+                seq = seqs[at]
+                if seq > expected:
+                    last = seq - 1
+                    missing = f"{expected} is" if last == expected else f"{expected}–{last} ({last - expected + 1} numbers) are"
+                    yield finding(
+                        "seq-gap", file=files["file"], resource=resource, row=rows[at], field="seq",
+                        text=str(seq), list=list_name, missing=missing, count=count,
+                    )
+                expected = max(expected, seq + 1)
+
+    return each, end
 
 
-@check
+@each_item
 def check_id_in_two_lists(package):
-    first = {}
-    for item in package.items:
-        other = first.setdefault(item["id"], item)
-        if other["list"] != item["list"]:
-            yield finding(
-                "id-in-two-lists", file=item["_file"], resource=LIST_RESOURCES[item["list"]], row=item["_row"],
-                field="id", text=item["id"], other_list=other["list"], other_seq=other["seq"],
-                other_file=other["_file"], other_row=other["_row"],
-            )
+    first = {}  # id -> (list, 序号, file, row) of its first item
+
+    def each(item, units):
+        where = (item["list"], item["seq"], item["_file"], item["_row"])
+        other = first.setdefault(item["id"], where)
+        if other[0] == item["list"]:
+            return ()
+        return (finding(
+            "id-in-two-lists", file=item["_file"], resource=LIST_RESOURCES[item["list"]], row=item["_row"],
+            field="id", text=item["id"], other_list=other[0], other_seq=other[1], other_file=other[2], other_row=other[3],
+        ),)
+
+    return each, None
 
 
-@check
+@each_item
 def check_departments(package):
     if "departments" not in package.files:
-        return
+        return (lambda item, units: ()), None
     known = package.names("departments")
-    for item in package.items:
-        for department in item.get("departments", []):
-            if department not in known:
-                yield _item_finding("unknown-department", item, "departments", department)
+
+    def each(item, units):
+        return [_item_finding("unknown-department", item, "departments", department)
+                for department in item.get("departments", ()) if department not in known]
+
+    return each, None
 
 
-@check
+@each_item
 def check_step_numbering(package):
     flagged = _flagged_fields(package, ("unrecoverable",))
-    for item in package.items:
+
+    def each(item, units):
+        found = []
         for field in STEP_FIELDS:
             if item.get(field):
                 level = WARNING if (item["id"], field) in flagged else None
                 for problem in step_problems(STEP_DELIMITER.join(item[field])):
-                    yield _item_finding("step-numbering", item, field, None, level=level, detail=problem)
+                    found.append(_item_finding("step-numbering", item, field, None, level=level, detail=problem))
+        return found
+
+    return each, None
 
 
-@check
+@each_item
 def check_space_between_chinese(package):
-    for item, field, text in _text_units(package):
-        if " " not in text and "\t" not in text and "\u3000" not in text:
-            continue  # most units: no space at all, no regex needed
-        for match in SPACE_BETWEEN_CJK.finditer(text):
-            yield _item_finding("space-between-chinese", item, field, match.group(), level=_flag_level(package, item, field, match.group()))
+    def each(item, units):
+        found = []
+        for field, text in units:
+            if " " not in text and "\t" not in text and "\u3000" not in text:
+                continue  # most units: no space at all, no regex needed
+            for match in SPACE_BETWEEN_CJK.finditer(text):
+                found.append(_item_finding("space-between-chinese", item, field, match.group(),
+                                           level=_flag_level(package, item, field, match.group())))
+        return found
+
+    return each, None
 
 
-@check
+@each_item
 def check_glued_latin_or_digit(package):
-    for item, field, text in _text_units(package):
-        if not (LATIN_LETTER.search(text) or (text[0].isdigit() and GLUED_ANY.match(text))):
-            continue  # no Latin letter, no digit glued at the start: nothing to look for
-        for pattern, detail in GLUED_PATTERNS:
-            for match in pattern.finditer(text):
-                fragment = text[max(match.start() - 1, 0): match.end() + 2]
-                level = _flag_level(package, item, field, fragment)
-                yield _item_finding("glued-latin-or-digit", item, field, fragment, level=level, detail=detail)
+    def each(item, units):
+        found = []
+        for field, text in units:
+            if not (LATIN_LETTER.search(text) or (text[0].isdigit() and GLUED_ANY.match(text))):
+                continue  # no Latin letter, no digit glued at the start: nothing to look for
+            for pattern, detail in GLUED_PATTERNS:
+                for match in pattern.finditer(text):
+                    fragment = text[max(match.start() - 1, 0): match.end() + 2]
+                    level = _flag_level(package, item, field, fragment)
+                    found.append(_item_finding("glued-latin-or-digit", item, field, fragment, level=level, detail=detail))
+        return found
+
+    return each, None
 
 
-@check
+@each_item
 def check_half_width_punctuation(package):
     """An ASCII , ; : ( ) in Chinese text, where the importer's rule writes the full-width mark."""
-    for item in package.items:
+    def each(item, units):
+        found = []
         for field in TEXT_FIELDS:
             if not item.get(field):
                 continue
@@ -225,85 +286,140 @@ def check_half_width_punctuation(package):
             if odd:
                 at = odd[0]
                 fragment = text[max(at - 10, 0): at + 10]
-                yield _item_finding(
+                found.append(_item_finding(
                     "half-width-punctuation", item, field, fragment, level=_flag_level(package, item, field, fragment),
                     char=text[at], full=expected[at], count=len(odd),
-                )
+                ))
+        return found
+
+    return each, None
 
 
-@check
+@each_item
 def check_punctuation_width(package):
-    units = list(_text_units(package))
-    everything = "\n".join(text for _, _, text in units)  # one count per mark over all the text, not one per unit
-    for full, half in PUNCTUATION_PAIRS:
-        counts = {mark: everything.count(mark) for mark in (full, half)}
-        if not (counts[full] and counts[half]):
-            continue
-        usual = full if counts[full] > counts[half] else half
-        odd = half if usual == full else full
-        for item, field, text in units:
-            at = text.find(odd)
-            if at >= 0:
-                yield _item_finding(
-                    "mixed-punctuation-width", item, field, text[max(at - 10, 0): at + 10],
-                    char=odd, usual=usual, usual_count=counts[usual], count=counts[odd],
-                )
+    """Each of ！? “” written in one form across the package: the rarer form is reported where it occurs.
+
+    Which form is rarer is known only at the end, so each mark's occurrences are counted, and the
+    units holding it are kept up to the report's cap per file (``Omitted`` counts the rest)."""
+    marks = [mark for pair in PUNCTUATION_PAIRS for mark in pair]
+    counts = dict.fromkeys(marks, 0)
+    places = {mark: {} for mark in marks}  # mark -> file -> [units holding it, first ones kept; how many in all]
+
+    def each(item, units):
+        text = "\n".join(text for _, text in units)
+        if not ANY_PAIRED_MARK.search(text):
+            return ()
+        for mark in marks:
+            count = text.count(mark)
+            if not count:
+                continue
+            counts[mark] += count
+            kept = places[mark].setdefault(item["_file"], [[], 0])
+            for field, unit in units:
+                at = unit.find(mark)
+                if at >= 0:
+                    kept[1] += 1
+                    if len(kept[0]) < MAX_KEPT:
+                        kept[0].append((item, field, unit[max(at - 10, 0): at + 10]))
+        return ()
+
+    def end():
+        for full, half in PUNCTUATION_PAIRS:
+            if not (counts[full] and counts[half]):
+                continue
+            usual = full if counts[full] > counts[half] else half
+            odd = half if usual == full else full
+            for file, (kept, total) in places[odd].items():
+                for item, field, fragment in kept:
+                    yield _item_finding(
+                        "mixed-punctuation-width", item, field, fragment,
+                        char=odd, usual=usual, usual_count=counts[usual], count=counts[odd],
+                    )
+                if total > len(kept):
+                    yield Omitted("mixed-punctuation-width", "error", file, total - len(kept))
+
+    return each, end
 
 
-@check
+@each_item
 def check_empty_required_cells(package):
     flagged = _flagged_fields(package, ("unrecoverable",))
-    for item in package.items:
-        for field in REQUIRED_TEXT_FIELDS:
-            if field in item and not item[field] and (item["id"], field) not in flagged:
-                yield _item_finding("empty-required-cell", item, field, None)
+
+    def each(item, units):
+        return [_item_finding("empty-required-cell", item, field, None) for field in REQUIRED_TEXT_FIELDS
+                if field in item and not item[field] and (item["id"], field) not in flagged]
+
+    return each, None
 
 
-@check
+@each_item
 def check_corrections(package):
-    """Every record points at an existing item and field, and its corrected text is what the data holds."""
-    items = {}
-    for item in package.items:
-        items.setdefault(item["id"], item)
-    path = package.files.get("corrections")
-    for row, record in package.corrections():
-        item_id, field, corrected = record.get("item_id", ""), record.get("field", ""), record.get("corrected", "")
-        where = {"file": path, "resource": "corrections", "row": row}
-        item = items.get(item_id)
-        if item is None:
-            yield finding("correction-unknown-item", field="item_id", text=item_id, **where)
-            continue
-        if field not in CORRECTABLE_FIELDS or field not in item:
-            yield finding("correction-unknown-field", field="field", text=field, item_id=item_id, list=item["list"], **where)
-            continue
-        value = _field_text(item, field)
-        if (corrected and corrected not in value) or (not corrected and not record.get("extracted") and value):
-            yield finding("correction-not-applied", field="corrected", text=corrected, item_id=item_id, item_field=field, **where)
-        status = record.get("status")
-        if status in FLAGGING_STATUSES:
-            code = "flagged-unrecoverable" if status == "unrecoverable" else "kept-as-published"
-            yield _item_finding(
-                code, item, field, record.get("extracted") or None,
-                item_id=item_id, kind=record.get("kind"), evidence=record.get("evidence"),
-            )
+    """Every record points at an existing item and field, and its corrected text is what the data holds.
+
+    The records are read twice: first for what to look at in each item (its id, field and corrected
+    text), then, at the end, to report each one with what its item showed."""
+    wanted = {}  # item id -> [(record number, field, corrected, extracted)]
+    for number, (_, record) in enumerate(package.corrections()):
+        wanted.setdefault(record.get("item_id", ""), []).append(
+            (number, record.get("field", ""), record.get("corrected", ""), record.get("extracted")))
+    seen = {}  # record number -> (item's list, file, row, whether it has the field, whether the corrected text is there)
+
+    def each(item, units):
+        for number, field, corrected, extracted in wanted.get(item["id"], ()):
+            if number in seen:
+                continue  # an id used twice: the first item is the one (id-in-two-lists and the table check say the rest)
+            has_field = field in CORRECTABLE_FIELDS and field in item
+            applied = True
+            if has_field:
+                value = _field_text(item, field)
+                applied = not ((corrected and corrected not in value) or (not corrected and not extracted and value))
+            seen[number] = (item["list"], item["_file"], item["_row"], has_field, applied)
+        return ()
+
+    def end():
+        path = package.files.get("corrections")
+        for number, (row, record) in enumerate(package.corrections()):
+            item_id, field, corrected = record.get("item_id", ""), record.get("field", ""), record.get("corrected", "")
+            where = {"file": path, "resource": "corrections", "row": row}
+            outcome = seen.get(number)
+            if outcome is None:
+                yield finding("correction-unknown-item", field="item_id", text=item_id, **where)
+                continue
+            list_name, item_file, item_row, has_field, applied = outcome
+            if not has_field:
+                yield finding("correction-unknown-field", field="field", text=field, item_id=item_id, list=list_name, **where)
+                continue
+            if not applied:
+                yield finding("correction-not-applied", field="corrected", text=corrected, item_id=item_id, item_field=field, **where)
+            status = record.get("status")
+            if status in FLAGGING_STATUSES:
+                code = "flagged-unrecoverable" if status == "unrecoverable" else "kept-as-published"
+                yield finding(
+                    code, file=item_file, resource=LIST_RESOURCES[list_name], row=item_row, field=field,
+                    text=record.get("extracted") or None, item_id=item_id, kind=record.get("kind"), evidence=record.get("evidence"),
+                )
+
+    return each, end
 
 
 # --- against an earlier edition ------------------------------------------------------------------
 
 def check_against(package, earlier, label, content_change="content not compared"):
-    """``content_change``: why the content differs from the earlier edition, or None when it does not."""
-    yield from _check_ids_not_reused(package, earlier, label)
-    yield from _check_version_increased(package, earlier, label, content_change)
-
-
-def _check_ids_not_reused(package, earlier, label):
-    for item in package.items:
+    """Against an earlier edition (each_item, run by ``validate --against``): no id names another item than it
+    did there, and the version grew. ``content_change``: why the content differs, or None when it does not."""
+    def each(item, units):
         old = earlier["items"].get(item["id"])
         if not old or not old.get("name") or not item.get("name"):
-            continue
+            return ()
         ratio = difflib.SequenceMatcher(None, old["name"], item["name"]).ratio()
         if ratio < SAME_ITEM_RATIO:
-            yield _item_finding("id-reused", item, "id", item["name"], item_id=item["id"], old_name=old["name"], against=label, ratio=ratio)
+            return (_item_finding("id-reused", item, "id", item["name"], item_id=item["id"], old_name=old["name"], against=label, ratio=ratio),)
+        return ()
+
+    return each, lambda: _check_version_increased(package, earlier, label, content_change)
+
+
+check_against.each_item = True
 
 
 def _check_version_increased(package, earlier, label, content_change):
@@ -325,24 +441,20 @@ def _item_finding(code, item, field, text, level=None, **params):
     )
 
 
-def _text_units(package):
-    """(item, field, text) for every cell, department and step line of the three lists; listed once per package."""
-    units = package.__dict__.get("_text_units")
-    if units is None:
-        units = []
-        append = units.append
-        for item in package.items:
-            for field in TEXT_FIELDS:
-                value = item.get(field)
-                if not value:
-                    continue
-                if value.__class__ is list:
-                    for text in value:
-                        if text:
-                            append((item, field, text))
-                else:
-                    append((item, field, value))
-        package.__dict__["_text_units"] = units
+def text_units(item):
+    """(field, text) for every cell, department and step line of an item: what the text checks read."""
+    units = []
+    append = units.append
+    for field in TEXT_FIELDS:
+        value = item.get(field)
+        if not value:
+            continue
+        if value.__class__ is list:
+            for text in value:
+                if text:
+                    append((field, text))
+        else:
+            append((field, value))
     return units
 
 
@@ -356,7 +468,11 @@ def _field_text(item, field):
 
 
 def _flagged_fields(package, statuses):
-    return {(r.get("item_id"), r.get("field")) for _, r in package.corrections() if r.get("status") in statuses}
+    """(item id, field) of the records with these statuses, read once per package."""
+    index = package.__dict__.setdefault("_flagged_fields", {})
+    if statuses not in index:
+        index[statuses] = {(r.get("item_id"), r.get("field")) for _, r in package.corrections() if r.get("status") in statuses}
+    return index[statuses]
 
 
 def _flag_level(package, item, field, fragment):

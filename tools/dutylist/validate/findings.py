@@ -89,4 +89,15 @@ def finding(code, file=None, resource=None, row=None, field=None, text=None, lev
     )
 
 
+@dataclass
+class Omitted:
+    """Findings of one code, level and file that a check counted but did not make (the report shows only the
+    first ``run.MAX_PER_CODE_AND_FILE`` of them): only their number is reported, under ``omitted``."""
+
+    code: str
+    level: str
+    file: str
+    count: int
+
+
 FINDING_FIELDS = tuple(field.name for field in fields(Finding))

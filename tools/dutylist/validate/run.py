@@ -11,78 +11,25 @@ Row numbers count CSV records with the header as row 1, as frictionless does
 (a cell holding line breaks makes a record longer than one line).
 """
 
-import csv
-import io
 import json
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..core import edition
-from ..core.files import allow_long_cells
-from ..core.package import DESCRIPTOR, LIST_OF_RESOURCE, read_csv_text
+from ..core.package import DESCRIPTOR
 from . import checks
-from .findings import ERROR, WARNING, finding
+from .findings import ERROR, WARNING, Omitted
+from .read import PackageUnreadable, load_package, open_package, package_root  # noqa: F401 (the names callers use)
 
-REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
 MAX_PER_CODE_AND_FILE = 50  # more than any code has in the real package (43), few enough to read
-
-
-class PackageUnreadable(Exception):
-    """The package cannot be read at all; the message names the file and says what to do."""
-
-    def __init__(self, message, file=None, code=None):
-        super().__init__(message)
-        self.file, self.code = file, code
-
-
-@dataclass
-class Package:
-    """What a check sees: the descriptor and every readable table, as plain data."""
-
-    root: Path
-    descriptor: dict
-    files: dict = field(default_factory=dict)  # resource name -> path of a readable CSV
-    schemas: dict = field(default_factory=dict)  # resource name -> Table Schema dict
-    rows: dict = field(default_factory=dict)  # resource name -> [(row number, row dict)]
-    items: list = field(default_factory=list)  # item dicts (edition.item_from_row) plus _file and _row
-    load_findings: list = field(default_factory=list)
-    blank_lines: dict = field(default_factory=dict)  # resource name -> whether its text may hold a blank line
-
-    def names(self, register):
-        return {row.get("name") for _, row in self.rows.get(register, [])}
-
-    def corrections(self):
-        return self.rows.get("corrections", [])
-
-    def resources(self):
-        """The descriptor's resource objects (whatever else the profile check reports)."""
-        resources = self.descriptor.get("resources")
-        return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
-
-
-def package_root(path):
-    """The folder of the package at path (a folder or its datapackage.json)."""
-    path = Path(path)
-    if path.is_file() and path.name == DESCRIPTOR:
-        return path.parent
-    if path.is_dir() and (path / DESCRIPTOR).is_file():
-        return path
-    if not path.exists():
-        raise PackageUnreadable(f"{path}: no such file or folder; give a package folder or its {DESCRIPTOR}", file=str(path))
-    raise PackageUnreadable(f"{path}: not a data package (no {DESCRIPTOR} there); give a package folder or its {DESCRIPTOR}",
-                            file=str(path))
 
 
 def validate_package(path, against=None, earlier=None):
     """``earlier``: the edition named ``against``, when the caller has already loaded it (from a version in history)."""
-    package = load_package(package_root(path))
-    found = list(package.load_findings)
-    for check in checks.CHECKS:
-        found.extend(check(package))
+    package = open_package(package_root(path))
+    extra = []
     if against:
         earlier = earlier if earlier is not None else load_earlier_edition(package.root, against)
-        found.extend(checks.check_against(package, earlier, against, content_change(package.root, earlier)))
-    found, omitted = cap_findings(sort_findings(found, package))
+        extra = [(checks.check_against, (earlier, against, content_change(package.root, earlier)))]
+    found, omitted = run_checks(package, extra=extra)
     errors = [f.to_dict() for f in found if f.level == ERROR]
     return {
         "valid": not errors,
@@ -92,143 +39,82 @@ def validate_package(path, against=None, earlier=None):
     }
 
 
-def cap_findings(found, limit=MAX_PER_CODE_AND_FILE):
-    """The first limit findings of each (code, level, file), and {code, level, file, count} for the rest."""
-    kept, counts = [], {}
-    for f in found:
-        key = (f.code, f.level, f.file)
-        counts[key] = counts.get(key, 0) + 1
-        if counts[key] <= limit:
-            kept.append(f)
-    omitted = [{"code": code, "level": level, "file": file, "count": count - limit}
-               for (code, level, file), count in counts.items() if count > limit]
-    return kept, omitted
+def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE):
+    """(findings, omitted) of the checks on the package: every check of ``checks.CHECKS`` (or the ``selected``
+    ones), then each (check, arguments) of ``extra``, over one reading of the lists. The findings come sorted by
+    file, row and check, at most ``limit`` of each code, level and file; ``omitted`` counts the rest."""
+    collector = Collector(package, limit)
+    selected = checks.CHECKS if selected is None else selected
+    per_item, at_end = [], []
+    for check, arguments in [(check, ()) for check in selected] + list(extra):
+        rank = checks.CHECKS.index(check) if check in checks.CHECKS else len(checks.CHECKS)
+        if getattr(check, "each_item", False):
+            each, end = check(package, *arguments)
+            per_item.append((rank, each))
+            if end is not None:
+                at_end.append((rank, end))
+        else:
+            at_end.append((rank, lambda check=check, arguments=arguments: check(package, *arguments)))
+    add = collector.add
+    text_units = checks.text_units
+    for item in package.stream_items():
+        units = text_units(item)
+        for rank, each in per_item:
+            for found in each(item, units):
+                add(rank, found)
+    for found in package.load_findings:  # the reading's own findings (some are made as the lists are read)
+        add(-1, found)
+    for rank, end in at_end:
+        for found in end():
+            add(rank, found)
+    return collector.result()
 
 
-def load_package(root):
-    reader = edition.FolderReader(root)
-    try:
-        descriptor = edition.read_descriptor(reader)
-    except edition.EditionError as error:
-        raise PackageUnreadable(f"{root / DESCRIPTOR}: {error.message}", file=error.file, code=error.code) from None
-    package = Package(root=root, descriptor=descriptor)
-    resources = package.resources()
-    try:
-        for index, resource in enumerate(descriptor["resources"] if resources else []):
-            if isinstance(resource, dict):
-                _load_resource(package, reader, index, resource)
-    except edition.EditionError as error:  # a refused file: a link leading out, a device, a FIFO, too large
-        raise PackageUnreadable(f"{root / error.file}: {error.message}", file=error.file, code=error.code) from None
-    for name in REQUIRED_RESOURCES:
-        if not any(r.get("name") == name and isinstance(r.get("path"), str) for r in resources):
-            package.load_findings.append(finding("resource-missing", file=DESCRIPTOR, field="resources", name=name))
-    for resource, list_name in LIST_OF_RESOURCE.items():
-        package.items.extend(_items(package, resource, list_name))
-    return package
+class Collector:
+    """Findings as they come, kept at most ``limit`` per (code, level, file): the first ones in report order
+    (file in the descriptor's order, row, check, then the order found). Memory is bounded by the number of
+    codes and files, not by the number of findings."""
+
+    def __init__(self, package, limit):
+        self.limit = limit
+        self.order = {DESCRIPTOR: 0}
+        for index, resource in enumerate(package.resources(), start=1):
+            if isinstance(resource.get("path"), str):
+                self.order.setdefault(resource["path"], index)
+        self.kept, self.counts, self.made = {}, {}, 0
+
+    def add(self, rank, found):
+        if isinstance(found, Omitted):
+            key = (found.code, found.level, found.file)
+            self.counts[key] = self.counts.get(key, 0) + found.count
+            return
+        key = (found.code, found.level, found.file)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.made += 1
+        order = self.order
+        kept = self.kept.setdefault(key, [])
+        kept.append(((order.get(found.file, len(order)), found.file or "", found.row or 0, rank, self.made), found))
+        if len(kept) >= 4 * self.limit:
+            kept.sort(key=_sort_key)
+            del kept[self.limit:]
+
+    def result(self):
+        found, omitted = [], []
+        for key, kept in self.kept.items():
+            kept.sort(key=_sort_key)
+            del kept[self.limit:]
+            found.extend(kept)
+        for key, count in self.counts.items():
+            if count > self.limit:
+                first = self.kept[key][0][0] if self.kept.get(key) else (len(self.order), "", 0, 0, 0)
+                omitted.append((first, {"code": key[0], "level": key[1], "file": key[2], "count": count - self.limit}))
+        found.sort(key=_sort_key)
+        omitted.sort(key=_sort_key)
+        return [f for _, f in found], [o for _, o in omitted]
 
 
-def _load_resource(package, reader, index, resource):
-    name, path = resource.get("name"), resource.get("path")
-    if not isinstance(path, str):
-        return  # the profile check reports a resource without a path
-    problem = edition.unsafe_path_problem(path)
-    if problem:
-        package.load_findings.append(finding(
-            "resource-path-unsafe", file=DESCRIPTOR, resource=name, field=f"resources[{index}].path", text=path,
-            name=name, problem=problem,
-        ))
-        return
-    schema = _schema(package, reader, index, resource)
-    text = _csv_text(package, reader, name, path)
-    if text is None:
-        return
-    try:
-        rows = read_csv_text(text)
-    except csv.Error as error:
-        raise edition.EditionError(path, f"cannot be read as CSV ({error})") from None
-    package.files[name] = path
-    package.blank_lines[name] = text.startswith(("\n", "\r")) or "\n\n" in text or "\n\r\n" in text or "\r\r" in text
-    package.rows[name] = list(enumerate(rows, start=2))
-    if schema is not None:
-        package.schemas[name] = schema
-
-
-def _schema(package, reader, index, resource):
-    name, schema = resource.get("name"), resource.get("schema")
-
-    def missing(problem):
-        package.load_findings.append(finding(
-            "schema-file-missing", file=DESCRIPTOR, resource=name, field=f"resources[{index}].schema",
-            text=schema if isinstance(schema, str) else None, name=name, problem=problem,
-        ))
-
-    if not isinstance(schema, str):
-        return missing("the schema is not a path to a file in schemas/")
-    if edition.unsafe_path_problem(schema) or not schema.startswith("schemas/"):
-        return missing(f"schema {schema!r} is not a file in schemas/")
-    data = reader.read(schema)  # a refused file raises EditionError: the package cannot be read
-    if data is None:
-        return missing(f"schema file {schema} does not exist")
-    try:
-        return edition.parse_json(data.decode("utf-8"), schema)
-    except UnicodeDecodeError as error:
-        return missing(f"schema file {schema} is not UTF-8 JSON ({error})")
-    except edition.EditionError as error:
-        return missing(f"schema file {schema} {error.message}")
-
-
-def _csv_text(package, reader, name, path):
-    data = reader.read(path)
-    problem = None
-    if data is None:
-        problem = finding("file-missing", file=path, resource=name, name=name)
-    elif data.startswith(b"\xef\xbb\xbf"):
-        problem = finding("encoding-bom", file=path, resource=name, row=1)
-    elif not data.strip():
-        problem = finding("empty-file", file=path, resource=name, row=1)
-    else:
-        if b"\r\n" in data:
-            package.load_findings.append(finding("line-endings-crlf", file=path, resource=name, row=1))
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            row = _record_number(data[: error.start].decode("utf-8"))
-            problem = finding("encoding-not-utf8", file=path, resource=name, row=row, byte=error.start)
-    package.load_findings.append(problem)
-    return None
-
-
-def _record_number(text_before):
-    """The CSV record (header = 1) in which the text that follows text_before starts."""
-    allow_long_cells()
-    return len(list(csv.reader(io.StringIO(text_before + "x", newline=""))))
-
-
-def _items(package, resource, list_name):
-    """The list's rows as items; a row that cannot become one is skipped here and reported by the table check."""
-    path = package.files.get(resource)
-    for row_number, row in package.rows.get(resource, []):
-        row = _ascii_integers(package, resource, path, row_number, row)
-        try:
-            item = edition.item_from_row(row, list_name, path, row_number)
-        except edition.EditionError:
-            continue
-        item["_file"], item["_row"] = path, row_number  # the item is new: no copy needed
-        yield item
-
-
-def _ascii_integers(package, resource, path, row_number, row):
-    """The row with integers such as '１２' (which frictionless, like Python's int(), accepts) read as numbers,
-    each reported as integer-not-ascii; an item is only whole numbers in ASCII digits (core.edition)."""
-    for name in edition.INTEGER_FIELDS:
-        value = row.get(name)
-        if not value or value.isascii():
-            continue  # ASCII (or empty): nothing to read differently
-        value = value.strip()
-        if value and not edition.is_whole_number(value) and value.isdigit() and value.isdecimal():
-            package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=name, text=value))
-            row = {**row, name: str(int(value))}
-    return row
+def _sort_key(entry):
+    return entry[0]
 
 
 def load_earlier_edition(root, revision):
@@ -268,14 +154,6 @@ def content_change(root, earlier):
         return None
     reasons = summary["bump_reasons"]
     return "; ".join(reason["reason"] for reason in reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
-
-
-def sort_findings(found, package):
-    order = {DESCRIPTOR: 0}
-    for index, resource in enumerate(package.resources(), start=1):
-        if isinstance(resource.get("path"), str):
-            order.setdefault(resource["path"], index)
-    return sorted(found, key=lambda f: (order.get(f.file, len(order)), f.file or "", f.row or 0))
 
 
 def render_text(report, details=True):

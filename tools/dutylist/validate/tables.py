@@ -3,14 +3,15 @@
 ``frictionless validate`` reads every row through its full type system, which is most of the time
 of a validation. The package uses a small part of Table Schema (string, integer and list fields;
 required, unique, pattern, enum, minimum and maximum; a primary key; foreign keys into the
-registers), so this module checks exactly that part over the rows ``validate`` has already read,
+registers), so this module checks exactly that part as ``validate`` reads the rows,
 in one pass per table, and is deliberately stricter than frictionless (an integer is ASCII digits
 only; a pattern must match the whole cell).
 
+``TablePass`` checks one table as validate/read.py streams it (its rows are never held), and
 ``suspect_tables(package)`` returns the resources where something might be wrong: a table with a
-schema outside the subset, a header other than the schema's fields, a blank line, a ragged row, or
-any cell that fails the strict check. ``check_tables`` then runs frictionless as before, so that
-every finding keeps frictionless's own words; when nothing is suspect it skips frictionless, whose
+schema outside the subset, a header other than the schema's fields, a blank line, a ragged row, any
+cell that fails the strict check, or a foreign key value missing from its register.
+``check_tables`` then runs frictionless as before, so that every finding keeps frictionless's own words; when nothing is suspect it skips frictionless, whose
 verdict on such tables is "valid". The tests hold that promise: every table error frictionless
 reports on a broken copy is also suspect here.
 """
@@ -24,18 +25,16 @@ SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema"
 
 
 def suspect_tables(package):
-    """Names of the readable resources where frictionless might find an error (all of them if unsure)."""
+    """Names of the readable resources where frictionless might find an error (all of them if unsure).
+
+    The row pass ran while the package was read (``TablePass``, fed by validate/read.py); this adds
+    the foreign keys, which need every table's values.
+    """
     names = list(package.files)
+    passes = {name: package.table_passes.get(name) for name in names}
+    suspect = {name for name in names if passes[name] is None or not passes[name].ok}
     schemas = {name: package.schemas.get(name) for name in names}
-    suspect = {name for name in names if not _supported(schemas[name]) or package.blank_lines.get(name, True)}
-    keyed = _foreign_key_fields(schemas)
-    values = {}  # resource -> {field: set of non-null values}, for the fields foreign keys use
-    for name in names:
-        if name in suspect:
-            continue
-        ok, values[name] = _rows_pass(schemas[name], package.rows.get(name, []), keyed.get(name, set()))
-        if not ok:
-            suspect.add(name)
+    values = {name: table_pass.values for name, table_pass in passes.items() if table_pass is not None}
     for name in names:
         if name not in suspect and not _foreign_keys_hold(name, schemas[name], values, suspect):
             suspect.add(name)
@@ -102,48 +101,81 @@ def _one(fields):
     return fields if isinstance(fields, str) else fields[0]
 
 
-def _rows_pass(schema, rows, keyed):
-    """(no cell could be an error, {field: set of non-null values} for the keyed fields) for one table, in one pass."""
-    fields = schema["fields"]
-    names = [field["name"] for field in fields]
-    nulls = set(schema.get("missingValues", [""]))
-    checks = [_cell_check(field) for field in fields]
-    uniques = {field["name"]: set() for field in fields if (field.get("constraints") or {}).get("unique")}
-    key = schema.get("primaryKey", [])
-    key = [key] if isinstance(key, str) else key
-    seen_keys = set()
-    values = {name: set() for name in names if name in keyed}
-    if rows and list(rows[0][1]) != names:
-        return False, values  # another header
-    width = len(names)
-    # only the fields with something to check: a plain string field accepts any cell
-    active = [(name, check) for name, check in zip(names, checks) if check.active or name in values or name in uniques]
-    check_blank = not any(check.required and nulls >= {""} for _, check in active)
-    for _, row in rows:
-        if len(row) != width or None in row.values():
-            return False, values  # a ragged row
-        if check_blank and not any(row.values()):
-            return False, values  # a blank row (where a required field is active, its check catches one)
-        for name, check in active:
-            value = row[name]
+class TablePass:
+    """The strict check of one table, fed its header and then its records one at a time, as they are read.
+
+    ``ok`` turns False at the first thing frictionless might report (and the pass then stops looking);
+    ``values`` holds {field: set of non-null values} for the fields that foreign keys use. Memory: the
+    values of the unique and key fields, as frictionless itself keeps them.
+    """
+
+    def __init__(self, schema, keyed):
+        self.ok = _supported(schema)
+        self.values = {}
+        if not self.ok:
+            return
+        fields = schema["fields"]
+        self.names = [field["name"] for field in fields]
+        self.width = len(self.names)
+        self.nulls = set(schema.get("missingValues", [""]))
+        checks = [_cell_check(field) for field in fields]
+        uniques = {field["name"] for field in fields if (field.get("constraints") or {}).get("unique")}
+        key = schema.get("primaryKey", [])
+        key = [key] if isinstance(key, str) else key
+        self.values = {name: set() for name in self.names if name in keyed}
+        # only the fields with something to check: a plain string field accepts any cell
+        self.active = [(at, check, self.values.get(name), set() if name in uniques else None)
+                       for at, (name, check) in enumerate(zip(self.names, checks))
+                       if check.active or name in self.values or name in uniques]
+        self.check_blank = not any(check.required and self.nulls >= {""} for _, check, _, _ in self.active)
+        self.key_at = [self.names.index(name) for name in key]
+        # a one-field key that is also unique: its unique set already holds the key values
+        self.key_seen = None if len(key) == 1 and key[0] in uniques else set()
+
+    def header(self, cells):
+        if self.ok and cells != self.names:
+            self.ok = False  # another header
+
+    def blank(self):
+        """A blank record (a blank line) in the file."""
+        self.ok = False
+
+    def record(self, cells):
+        """One record after the header (a list of cells); False once anything is suspect."""
+        if not self.ok:
+            return False
+        if len(cells) != self.width or (self.check_blank and not any(cells)):
+            self.ok = False  # a ragged row, or a blank one (where a required field is active, its check catches one)
+            return False
+        nulls = self.nulls
+        for at, check, values, unique in self.active:
+            value = cells[at]
             if value in nulls:
                 if check.required:
-                    return False, values
+                    self.ok = False
+                    return False
                 continue
             if not check(value):
-                return False, values
-            if name in values:
-                values[name].add(value)
-            if name in uniques:
-                if value in uniques[name]:
-                    return False, values
-                uniques[name].add(value)
-        if key:
-            cells = tuple(row[name] for name in key)
-            if any(cell in nulls for cell in cells) or cells in seen_keys:
-                return False, values
-            seen_keys.add(cells)
-    return True, values
+                self.ok = False
+                return False
+            if values is not None:
+                values.add(value)
+            if unique is not None:
+                if value in unique:
+                    self.ok = False
+                    return False
+                unique.add(value)
+        if self.key_at:
+            cells_of_key = tuple(cells[at] for at in self.key_at)
+            if any(cell in nulls for cell in cells_of_key):
+                self.ok = False
+                return False
+            if self.key_seen is not None:
+                if cells_of_key in self.key_seen:
+                    self.ok = False
+                    return False
+                self.key_seen.add(cells_of_key)
+        return True
 
 
 class _Check:

@@ -1,0 +1,354 @@
+"""Reading a package for ``validate``: the small parts whole, the tables as streams of records.
+
+A collection of many towns' lists holds millions of rows, so ``open_package(root)`` reads the
+descriptor, the schemas and the two registers whole (they are small), checks every CSV file once
+in chunks (present, no BOM, not empty, UTF-8, CRLF or not) without holding it, and leaves the
+lists and the correction records on disk: ``package.items()`` and ``package.corrections()`` read
+them as streams, one record at a time, and the strict table pass (``tables.TablePass``) checks each
+table the first time it is read. What ``validate`` keeps is what its checks keep (validate/checks.py),
+never the rows.
+
+``load_package(root)`` reads the same package the same way and keeps every row and item in
+memory (``package.rows``, ``package.item_list``): the tests edit such a package and run one check
+on it (``run.run_checks``).
+
+Row numbers count CSV records with the header as row 1, as frictionless does; a blank record is
+skipped (and makes the table suspect, so that frictionless says what it makes of it).
+"""
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core import edition
+from ..core.files import FileRefused, allow_long_cells
+from ..core.package import DESCRIPTOR, LIST_OF_RESOURCE
+from .findings import finding
+from .tables import TablePass, _foreign_key_fields
+
+REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
+REGISTERS = ("categories", "departments")
+CHUNK = 1 << 20
+BOM = b"\xef\xbb\xbf"
+
+
+class PackageUnreadable(Exception):
+    """The package cannot be read at all; the message names the file and says what to do."""
+
+    def __init__(self, message, file=None, code=None):
+        super().__init__(message)
+        self.file, self.code = file, code
+
+
+@dataclass
+class Package:
+    """What a check sees: the descriptor, the registers, and the lists and correction records as streams."""
+
+    root: Path
+    descriptor: dict
+    reader: object = None
+    files: dict = field(default_factory=dict)  # resource name -> path of a readable CSV
+    schemas: dict = field(default_factory=dict)  # resource name -> Table Schema dict
+    rows: dict = field(default_factory=dict)  # resource name -> [(row number, row dict)]: the registers (every table when whole)
+    item_list: list = None  # every item, when the package was loaded whole (load_package)
+    load_findings: list = field(default_factory=list)
+    table_passes: dict = field(default_factory=dict)  # resource name -> the TablePass of its first reading
+    crlf: set = field(default_factory=set)  # resources whose file has CRLF line endings
+
+    @property
+    def items(self):
+        """Every item of the three lists, in list order, when loaded whole (the tests edit this list)."""
+        return self.item_list
+
+    @items.setter
+    def items(self, value):
+        self.item_list = value
+
+    def names(self, register):
+        return {row.get("name") for _, row in self.rows.get(register, [])}
+
+    def corrections(self):
+        """(row number, record dict) of every correction record, in file order: held, or read again from the file."""
+        if "corrections" in self.rows:
+            return iter(self.rows["corrections"])
+        return self._rows("corrections") if "corrections" in self.files else iter(())
+
+    def stream_items(self):
+        """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row)."""
+        if self.item_list is not None:
+            return iter(self.item_list)
+        return self._items()
+
+    def read_every_table(self):
+        """Read the tables not read yet, so that every table's strict pass has run (the table check needs them all)."""
+        for name in self.files:
+            if name not in self.table_passes:
+                for _ in self._rows(name):
+                    pass
+
+    def resources(self):
+        """The descriptor's resource objects (whatever else the profile check reports)."""
+        resources = self.descriptor.get("resources")
+        return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def _items(self):
+        for resource, list_name in LIST_OF_RESOURCE.items():
+            path = self.files.get(resource)
+            if path is None:
+                continue
+            for row_number, row in self._rows(resource):
+                row = _ascii_integers(self, resource, path, row_number, row)
+                try:
+                    item = edition.item_from_row(row, list_name, path, row_number)
+                except edition.EditionError:
+                    continue  # a row that cannot become an item: the table check reports it
+                item["_file"], item["_row"] = path, row_number  # the item is new: no copy needed
+                yield item
+
+    def _rows(self, name):
+        """(row number, row dict) of each record of a resource's CSV, read as a stream; the strict table pass
+        runs alongside the first time. A row dict is what csv.DictReader gives (core.package.read_csv_text)."""
+        path = self.files[name]
+        table_pass = None
+        if name not in self.table_passes:
+            table_pass = self.table_passes[name] = TablePass(self.schemas.get(name), self._keyed().get(name, set()))
+        try:
+            with _text_stream(self.reader, path, name in self.crlf) as lines:
+                records = csv.reader(lines)
+                header = next(records, None)
+                if header is None:
+                    return
+                if table_pass is not None:
+                    if not header:
+                        table_pass.blank()
+                    table_pass.header(header)
+                width = len(header)
+                row_number = 1
+                for cells in records:
+                    if not cells:
+                        if table_pass is not None:
+                            table_pass.blank()
+                        continue
+                    row_number += 1
+                    if table_pass is not None:
+                        table_pass.record(cells)
+                    if len(cells) == width:
+                        yield row_number, dict(zip(header, cells))
+                    else:
+                        yield row_number, _ragged_row(header, cells)
+        except csv.Error as error:
+            raise PackageUnreadable(f"{self.root / path}: cannot be read as CSV ({error})", file=path) from None
+        except UnicodeDecodeError:
+            raise PackageUnreadable(f"{self.root / path}: changed while it was read (it is no longer UTF-8); run validate again",
+                                    file=path) from None
+        except (FileRefused, edition.EditionError) as error:
+            raise _unreadable(self.root, error) from None
+
+    def _keyed(self):
+        keyed = self.__dict__.get("_keyed_fields")
+        if keyed is None:
+            keyed = self.__dict__["_keyed_fields"] = _foreign_key_fields({name: self.schemas.get(name) for name in self.files})
+        return keyed
+
+
+def package_root(path):
+    """The folder of the package at path (a folder or its datapackage.json)."""
+    path = Path(path)
+    if path.is_file() and path.name == DESCRIPTOR:
+        return path.parent
+    if path.is_dir() and (path / DESCRIPTOR).is_file():
+        return path
+    if not path.exists():
+        raise PackageUnreadable(f"{path}: no such file or folder; give a package folder or its {DESCRIPTOR}", file=str(path))
+    raise PackageUnreadable(f"{path}: not a data package (no {DESCRIPTOR} there); give a package folder or its {DESCRIPTOR}",
+                            file=str(path))
+
+
+def open_package(root):
+    """The package at root with its small parts read and every CSV file checked; the lists and records stay on disk."""
+    reader = edition.FolderReader(root)
+    try:
+        descriptor = edition.read_descriptor(reader)
+    except edition.EditionError as error:
+        raise PackageUnreadable(f"{root / DESCRIPTOR}: {error.message}", file=error.file, code=error.code) from None
+    package = Package(root=root, descriptor=descriptor, reader=reader)
+    resources = package.resources()
+    try:
+        for index, resource in enumerate(descriptor["resources"] if resources else []):
+            if isinstance(resource, dict):
+                _open_resource(package, reader, index, resource)
+    except (edition.EditionError, FileRefused) as error:  # a refused file: a link leading out, a device, a FIFO, too large
+        raise _unreadable(root, error) from None
+    for name in REQUIRED_RESOURCES:
+        if not any(r.get("name") == name and isinstance(r.get("path"), str) for r in resources):
+            package.load_findings.append(finding("resource-missing", file=DESCRIPTOR, field="resources", name=name))
+    for name in REGISTERS:
+        if name in package.files:
+            package.rows[name] = list(package._rows(name))
+    return package
+
+
+def load_package(root):
+    """The package at root read whole: every table's rows in ``rows`` and every item in ``items``."""
+    package = open_package(root)
+    for name in package.files:
+        if name not in package.rows:
+            package.rows[name] = list(package._rows(name))
+    package.items = list(package.stream_items())
+    return package
+
+
+def _unreadable(root, error):
+    return PackageUnreadable(f"{root / error.file}: {error.message}", file=error.file, code=error.code)
+
+
+def _open_resource(package, reader, index, resource):
+    name, path = resource.get("name"), resource.get("path")
+    if not isinstance(path, str):
+        return  # the profile check reports a resource without a path
+    problem = edition.unsafe_path_problem(path)
+    if problem:
+        package.load_findings.append(finding(
+            "resource-path-unsafe", file=DESCRIPTOR, resource=name, field=f"resources[{index}].path", text=path,
+            name=name, problem=problem,
+        ))
+        return
+    schema = _schema(package, reader, index, resource)
+    if not _scan_csv(package, reader, name, path):
+        return
+    package.files[name] = path
+    package.rows.pop(name, None)  # a resource named twice: the last one is read, as before
+    package.table_passes.pop(name, None)
+    if schema is not None:
+        package.schemas[name] = schema
+    else:
+        package.schemas.pop(name, None)
+
+
+def _schema(package, reader, index, resource):
+    name, schema = resource.get("name"), resource.get("schema")
+
+    def missing(problem):
+        package.load_findings.append(finding(
+            "schema-file-missing", file=DESCRIPTOR, resource=name, field=f"resources[{index}].schema",
+            text=schema if isinstance(schema, str) else None, name=name, problem=problem,
+        ))
+
+    if not isinstance(schema, str):
+        return missing("the schema is not a path to a file in schemas/")
+    if edition.unsafe_path_problem(schema) or not schema.startswith("schemas/"):
+        return missing(f"schema {schema!r} is not a file in schemas/")
+    data = reader.read(schema)  # a refused file raises EditionError: the package cannot be read
+    if data is None:
+        return missing(f"schema file {schema} does not exist")
+    try:
+        return edition.parse_json(data.decode("utf-8"), schema)
+    except UnicodeDecodeError as error:
+        return missing(f"schema file {schema} is not UTF-8 JSON ({error})")
+    except edition.EditionError as error:
+        return missing(f"schema file {schema} {error.message}")
+
+
+def _scan_csv(package, reader, name, path):
+    """Whether the CSV can be read as text: present, no BOM, not blank, UTF-8 throughout (each problem a finding).
+    The file is read once in chunks of a megabyte and not kept; CRLF line endings are noted (and reported)."""
+    stream = _binary(reader, path)
+    if stream is None:
+        package.load_findings.append(finding("file-missing", file=path, resource=name, name=name))
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fed, blank, crlf, last = 0, True, False, b""
+    bad_byte = None
+    with stream:
+        while True:
+            chunk = stream.read(CHUNK)
+            if fed == 0 and chunk.startswith(BOM):
+                package.load_findings.append(finding("encoding-bom", file=path, resource=name, row=1))
+                return False
+            if blank and chunk.strip():
+                blank = False
+            if not crlf and (b"\r\n" in chunk or (last == b"\r" and chunk[:1] == b"\n")):
+                crlf = True
+            last = chunk[-1:] if chunk else last
+            if bad_byte is None:
+                base = fed - len(decoder.getstate()[0])  # where the bytes the decoder holds back start
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as error:
+                    bad_byte = base + error.start
+            fed += len(chunk)
+            if not chunk:
+                break
+    if blank:
+        package.load_findings.append(finding("empty-file", file=path, resource=name, row=1))
+        return False
+    if crlf:
+        package.crlf.add(name)
+        package.load_findings.append(finding("line-endings-crlf", file=path, resource=name, row=1))
+    if bad_byte is not None:
+        with _binary(reader, path) as again:
+            before = again.read(bad_byte).decode("utf-8")
+        package.load_findings.append(finding("encoding-not-utf8", file=path, resource=name, row=_record_number(before), byte=bad_byte))
+        return False
+    return True
+
+
+def _binary(reader, path):
+    opener = getattr(reader, "open_binary", None)
+    if opener is not None:
+        return opener(path)
+    data = reader.read(path)
+    return None if data is None else io.BytesIO(data)
+
+
+class _text_stream:
+    """The file's lines as text (UTF-8, line endings as written; CRLF read as LF, as read_csv_text reads it)."""
+
+    def __init__(self, reader, path, crlf):
+        self.reader, self.path, self.crlf = reader, path, crlf
+
+    def __enter__(self):
+        allow_long_cells()
+        binary = _binary(self.reader, self.path)
+        if binary is None:
+            raise edition.EditionError(self.path, "was removed while it was read; run validate again")
+        self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        return (line.replace("\r\n", "\n") for line in self.text) if self.crlf else self.text
+
+    def __exit__(self, *exc):
+        self.text.close()
+        return False
+
+
+def _ragged_row(header, cells):
+    row = dict(zip(header, cells))
+    if len(cells) > len(header):
+        row[None] = cells[len(header):]
+    else:
+        for key in header[len(cells):]:
+            row[key] = None
+    return row
+
+
+def _record_number(text_before):
+    """The CSV record (header = 1) in which the text that follows text_before starts."""
+    allow_long_cells()
+    return len(list(csv.reader(io.StringIO(text_before + "x", newline=""))))
+
+
+def _ascii_integers(package, resource, path, row_number, row):
+    """The row with integers such as '１２' (which frictionless, like Python's int(), accepts) read as numbers,
+    each reported as integer-not-ascii; an item is only whole numbers in ASCII digits (core.edition)."""
+    for name in edition.INTEGER_FIELDS:
+        value = row.get(name)
+        if not value or value.isascii():
+            continue  # ASCII (or empty): nothing to read differently
+        value = value.strip()
+        if value and not edition.is_whole_number(value) and value.isdigit() and value.isdecimal():
+            package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=name, text=value))
+            row = {**row, name: str(int(value))}
+    return row
