@@ -28,8 +28,10 @@ def text_units(field, text):
 
 
 def step_problems(text):
-    """Problems with the numbering of one field's steps, one line per step."""
-    lines = text.split(STEP_DELIMITER)
+    """Problems with the numbering of one field's steps, one line per step (or the field as its list of lines)."""
+    lines = text.split(STEP_DELIMITER) if isinstance(text, str) else text
+    if all(line.startswith(f"{number}.") for number, line in enumerate(lines, start=1)):
+        return []  # numbered 1., 2., 3. ...: the usual case, found without a pattern
     numbers = [STEP_NUMBER.match(line) for line in lines]
     if len(lines) == 1 and not numbers[0]:
         return []  # a single unnumbered step is a plain sentence

@@ -33,6 +33,7 @@ FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
 GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED_PATTERNS))
 LATIN_LETTER = re.compile("[A-Za-z]")
+DIGIT_GLUED_AT_START = re.compile(r"(?m)^[0-9](?=[\u3400-\u9fff])")  # GLUED_PATTERNS' first, at the start of any unit
 MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 
 MAX_KEPT = 50  # places kept per mark and file by check_punctuation_width: the report shows no more (run.MAX_PER_CODE_AND_FILE)
@@ -49,7 +50,8 @@ def check(function):
 
 def each_item(function):
     """A check of one item at a time: ``function(package)`` sets up once and returns ``(each, end)``, where
-    ``each(item, units)`` returns the item's findings (``units``: ``text_units(item)``) and ``end()``, or None,
+    ``each(item, units, text)`` returns the item's findings (``units``: ``text_units(item)``; ``text``: the
+    units joined by line breaks, for a check that first asks whether a character occurs in the item at all) and ``end()``, or None,
     yields the findings known only when every item has been read."""
     function.each_item = True
     CHECKS.append(function)
@@ -163,7 +165,7 @@ def check_seq(package):
     """序号 runs 1..N in each list: one finding per run of missing numbers (work grows with the rows, not the values)."""
     seen = {list_name: (array("q"), array("q"), {}) for list_name in LIST_RESOURCES}  # seqs, rows, file of the list
 
-    def each(item, units):
+    def each(item, units, text):
         seq = item.get("seq")
         if isinstance(seq, int):
             seqs, rows, files = seen[item["list"]]
@@ -196,7 +198,7 @@ def check_seq(package):
 def check_id_in_two_lists(package):
     first = {}  # id -> (list, 序号, file, row) of its first item
 
-    def each(item, units):
+    def each(item, units, text):
         where = (item["list"], item["seq"], item["_file"], item["_row"])
         other = first.setdefault(item["id"], where)
         if other[0] == item["list"]:
@@ -212,10 +214,10 @@ def check_id_in_two_lists(package):
 @each_item
 def check_departments(package):
     if "departments" not in package.files:
-        return (lambda item, units: ()), None
+        return (lambda item, units, text: ()), None
     known = package.names("departments")
 
-    def each(item, units):
+    def each(item, units, text):
         return [_item_finding("unknown-department", item, "departments", department)
                 for department in item.get("departments", ()) if department not in known]
 
@@ -224,14 +226,14 @@ def check_departments(package):
 
 @each_item
 def check_step_numbering(package):
-    flagged = _flagged_fields(package, ("unrecoverable",))
+    flagged = _corrections_index(package)["unrecoverable"]
 
-    def each(item, units):
+    def each(item, units, text):
         found = []
         for field in STEP_FIELDS:
             if item.get(field):
                 level = WARNING if (item["id"], field) in flagged else None
-                for problem in step_problems(STEP_DELIMITER.join(item[field])):
+                for problem in step_problems(item[field]):
                     found.append(_item_finding("step-numbering", item, field, None, level=level, detail=problem))
         return found
 
@@ -240,12 +242,12 @@ def check_step_numbering(package):
 
 @each_item
 def check_space_between_chinese(package):
-    def each(item, units):
+    def each(item, units, text):
+        if " " not in text and "\t" not in text and "\u3000" not in text:
+            return ()  # most items: no space at all, no regex needed
         found = []
-        for field, text in units:
-            if " " not in text and "\t" not in text and "\u3000" not in text:
-                continue  # most units: no space at all, no regex needed
-            for match in SPACE_BETWEEN_CJK.finditer(text):
+        for field, unit in units:
+            for match in SPACE_BETWEEN_CJK.finditer(unit):
                 found.append(_item_finding("space-between-chinese", item, field, match.group(),
                                            level=_flag_level(package, item, field, match.group())))
         return found
@@ -255,14 +257,16 @@ def check_space_between_chinese(package):
 
 @each_item
 def check_glued_latin_or_digit(package):
-    def each(item, units):
+    def each(item, units, text):
+        if not (LATIN_LETTER.search(text) or DIGIT_GLUED_AT_START.search(text)):
+            return ()  # no Latin letter, no digit glued at the start of a unit: nothing to look for
         found = []
-        for field, text in units:
-            if not (LATIN_LETTER.search(text) or (text[0].isdigit() and GLUED_ANY.match(text))):
+        for field, unit in units:
+            if not (LATIN_LETTER.search(unit) or (unit[0].isdigit() and GLUED_ANY.match(unit))):
                 continue  # no Latin letter, no digit glued at the start: nothing to look for
             for pattern, detail in GLUED_PATTERNS:
-                for match in pattern.finditer(text):
-                    fragment = text[max(match.start() - 1, 0): match.end() + 2]
+                for match in pattern.finditer(unit):
+                    fragment = unit[max(match.start() - 1, 0): match.end() + 2]
                     level = _flag_level(package, item, field, fragment)
                     found.append(_item_finding("glued-latin-or-digit", item, field, fragment, level=level, detail=detail))
         return found
@@ -273,22 +277,24 @@ def check_glued_latin_or_digit(package):
 @each_item
 def check_half_width_punctuation(package):
     """An ASCII , ; : ( ) in Chinese text, where the importer's rule writes the full-width mark."""
-    def each(item, units):
+    def each(item, units, text):
+        if not HALF_WIDTH_MARK.search(text):
+            return ()  # nothing the rule would change in any field
         found = []
         for field in TEXT_FIELDS:
             if not item.get(field):
                 continue
-            text = _field_text(item, field)
-            if not HALF_WIDTH_MARK.search(text):
+            value = _field_text(item, field)
+            if not HALF_WIDTH_MARK.search(value):
                 continue  # nothing the rule would change: skip its character-by-character pass
-            expected = full_width_punctuation(text)
-            odd = [at for at, (char, want) in enumerate(zip(text, expected)) if char != want]
+            expected = full_width_punctuation(value)
+            odd = [at for at, (char, want) in enumerate(zip(value, expected)) if char != want]
             if odd:
                 at = odd[0]
-                fragment = text[max(at - 10, 0): at + 10]
+                fragment = value[max(at - 10, 0): at + 10]
                 found.append(_item_finding(
                     "half-width-punctuation", item, field, fragment, level=_flag_level(package, item, field, fragment),
-                    char=text[at], full=expected[at], count=len(odd),
+                    char=value[at], full=expected[at], count=len(odd),
                 ))
         return found
 
@@ -297,7 +303,7 @@ def check_half_width_punctuation(package):
 
 @each_item
 def check_punctuation_width(package):
-    """Each of ！? “” written in one form across the package: the rarer form is reported where it occurs.
+    """Each of ！？“” and its ASCII form: one form across the package; the rarer one is reported where it occurs.
 
     Which form is rarer is known only at the end, so each mark's occurrences are counted, and the
     units holding it are kept up to the report's cap per file (``Omitted`` counts the rest)."""
@@ -305,8 +311,7 @@ def check_punctuation_width(package):
     counts = dict.fromkeys(marks, 0)
     places = {mark: {} for mark in marks}  # mark -> file -> [units holding it, first ones kept; how many in all]
 
-    def each(item, units):
-        text = "\n".join(text for _, text in units)
+    def each(item, units, text):
         if not ANY_PAIRED_MARK.search(text):
             return ()
         for mark in marks:
@@ -343,9 +348,9 @@ def check_punctuation_width(package):
 
 @each_item
 def check_empty_required_cells(package):
-    flagged = _flagged_fields(package, ("unrecoverable",))
+    flagged = _corrections_index(package)["unrecoverable"]
 
-    def each(item, units):
+    def each(item, units, text):
         return [_item_finding("empty-required-cell", item, field, None) for field in REQUIRED_TEXT_FIELDS
                 if field in item and not item[field] and (item["id"], field) not in flagged]
 
@@ -358,13 +363,10 @@ def check_corrections(package):
 
     The records are read twice: first for what to look at in each item (its id, field and corrected
     text), then, at the end, to report each one with what its item showed."""
-    wanted = {}  # item id -> [(record number, field, corrected, extracted)]
-    for number, (_, record) in enumerate(package.corrections()):
-        wanted.setdefault(record.get("item_id", ""), []).append(
-            (number, record.get("field", ""), record.get("corrected", ""), record.get("extracted")))
+    wanted = _corrections_index(package)["wanted"]  # item id -> [(record number, field, corrected, extracted)]
     seen = {}  # record number -> (item's list, file, row, whether it has the field, whether the corrected text is there)
 
-    def each(item, units):
+    def each(item, units, text):
         for number, field, corrected, extracted in wanted.get(item["id"], ()):
             if number in seen:
                 continue  # an id used twice: the first item is the one (id-in-two-lists and the table check say the rest)
@@ -407,7 +409,7 @@ def check_corrections(package):
 def check_against(package, earlier, label, content_change="content not compared"):
     """Against an earlier edition (each_item, run by ``validate --against``): no id names another item than it
     did there, and the version grew. ``content_change``: why the content differs, or None when it does not."""
-    def each(item, units):
+    def each(item, units, text):
         old = earlier["items"].get(item["id"])
         if not old or not old.get("name") or not item.get("name"):
             return ()
@@ -467,32 +469,31 @@ def _field_text(item, field):
     return value
 
 
-def _flagged_fields(package, statuses):
-    """(item id, field) of the records with these statuses, read once per package."""
-    index = package.__dict__.setdefault("_flagged_fields", {})
-    if statuses not in index:
-        index[statuses] = {(r.get("item_id"), r.get("field")) for _, r in package.corrections() if r.get("status") in statuses}
-    return index[statuses]
+def _corrections_index(package):
+    """What the checks need of the correction records, from one reading of them per run of the checks
+    (run.run_checks forgets it): the (item id, field) pairs flagged unrecoverable, the corrected texts of the
+    flagging records per (item id, field), and per item id its records as (number, field, corrected, extracted)."""
+    index = package.__dict__.get("_corrections_index")
+    if index is None:
+        unrecoverable, flagging, wanted = set(), {}, {}
+        for number, (_, record) in enumerate(package.corrections()):
+            status = record.get("status")
+            if status == "unrecoverable":
+                unrecoverable.add((record.get("item_id"), record.get("field")))
+            if status in FLAGGING_STATUSES:
+                flagging.setdefault((record.get("item_id"), record.get("field")), []).append(record.get("corrected") or "")
+            wanted.setdefault(record.get("item_id", ""), []).append(
+                (number, record.get("field", ""), record.get("corrected", ""), record.get("extracted")))
+        index = package.__dict__["_corrections_index"] = {"unrecoverable": unrecoverable, "flagging": flagging, "wanted": wanted}
+    return index
 
 
 def _flag_level(package, item, field, fragment):
     """Warning when a correction record flags this text (unrecoverable, or kept as published); else the default."""
-    for record in _flagging_records(package).get((item["id"], field), ()):
-        if fragment.strip() and fragment.strip() in record.get("corrected", ""):
+    for corrected in _corrections_index(package)["flagging"].get((item["id"], field), ()):
+        if fragment.strip() and fragment.strip() in corrected:
             return WARNING
     return None
-
-
-def _flagging_records(package):
-    """(item id, field) -> its flagging records, indexed once per package: a lookup per match, not a scan."""
-    index = package.__dict__.get("_flagging_records")
-    if index is None:
-        index = {}
-        for _, record in package.corrections():
-            if record.get("status") in FLAGGING_STATUSES:
-                index.setdefault((record.get("item_id"), record.get("field")), []).append(record)
-        package.__dict__["_flagging_records"] = index
-    return index
 
 
 def _semver(version):

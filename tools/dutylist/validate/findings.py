@@ -1,6 +1,6 @@
 """What ``dutylist validate`` reports: findings with a stable kebab-case code, a level and a message from a template."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -59,34 +59,47 @@ TABLE_FIXES = {
 }
 
 
-@dataclass
 class Finding:
-    code: str
-    level: str
-    message: str
-    file: str = None
-    resource: str = None
-    row: int = None
-    field: str = None
-    text: str = None
-    fix: str = None
+    """One finding: a stable code, a level, a message and where it is. A finding made from a code's templates
+    (``finding()``) writes its message and fix only when they are read: a large package makes many findings
+    that the report's cap leaves out."""
+
+    __slots__ = ("code", "level", "file", "resource", "row", "field", "text", "_message", "_fix", "_values")
+
+    def __init__(self, code, level, message=None, file=None, resource=None, row=None, field=None, text=None, fix=None,
+                 values=None):
+        self.code, self.level, self.file, self.resource, self.row, self.field, self.text = code, level, file, resource, row, field, text
+        self._message, self._fix, self._values = message, fix, values
+
+    @property
+    def message(self):
+        if self._message is None and self._values is not None:
+            self._message = CODES[self.code][1].format(**self._values)
+        return self._message
+
+    @property
+    def fix(self):
+        if self._fix is None and self._values is not None and CODES[self.code][2]:
+            self._fix = CODES[self.code][2].format(**self._values)
+        return self._fix
 
     def to_dict(self):
-        return {name: getattr(self, name) for name in FINDING_FIELDS}  # asdict's deep copy is not needed for strings
+        return {name: getattr(self, name) for name in FINDING_FIELDS}
 
     def location(self):
         return ":".join(str(part) for part in (self.file, self.row, self.field) if part is not None)
 
+    def __eq__(self, other):
+        return isinstance(other, Finding) and self.to_dict() == other.to_dict()
+
+    def __repr__(self):
+        return f"Finding({self.to_dict()!r})"
+
 
 def finding(code, file=None, resource=None, row=None, field=None, text=None, level=None, **params):
-    """A finding whose message and fix come from the code's templates."""
-    default_level, template, fix = CODES[code]
-    values = {"text": text, "field": field, **params}
-    return Finding(
-        code=code, level=level or default_level, message=template.format(**values),
-        file=file, resource=resource, row=row, field=field, text=text,
-        fix=fix.format(**values) if fix else None,
-    )
+    """A finding whose message and fix come from the code's templates (written when first read)."""
+    return Finding(code=code, level=level or CODES[code][0], file=file, resource=resource, row=row, field=field, text=text,
+                   values={"text": text, "field": field, **params})
 
 
 @dataclass
@@ -100,4 +113,4 @@ class Omitted:
     count: int
 
 
-FINDING_FIELDS = tuple(field.name for field in fields(Finding))
+FINDING_FIELDS = ("code", "level", "message", "file", "resource", "row", "field", "text", "fix")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..core import edition
 from ..core.files import FileRefused, allow_long_cells
-from ..core.package import DESCRIPTOR, LIST_OF_RESOURCE
+from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER
 from .findings import finding
 from .tables import TablePass, _foreign_key_fields
 
@@ -100,18 +100,37 @@ class Package:
             path = self.files.get(resource)
             if path is None:
                 continue
-            for row_number, row in self._rows(resource):
-                row = _ascii_integers(self, resource, path, row_number, row)
-                try:
-                    item = edition.item_from_row(row, list_name, path, row_number)
-                except edition.EditionError:
-                    continue  # a row that cannot become an item: the table check reports it
+            records = self._records(resource)
+            header = next(records, None)
+            if header is None:
+                continue
+            build = _item_builder(header, list_name)
+            for row_number, cells in records:
+                item = build(cells) if build is not None and len(cells) == len(header) else None
+                if item is None:  # a row the quick builder does not take: read as load_edition reads it
+                    row = dict(zip(header, cells)) if len(cells) == len(header) else _ragged_row(header, cells)
+                    row = _ascii_integers(self, resource, path, row_number, row)
+                    try:
+                        item = edition.item_from_row(row, list_name, path, row_number)
+                    except edition.EditionError:
+                        continue  # a row that cannot become an item: the table check reports it
                 item["_file"], item["_row"] = path, row_number  # the item is new: no copy needed
                 yield item
 
     def _rows(self, name):
-        """(row number, row dict) of each record of a resource's CSV, read as a stream; the strict table pass
-        runs alongside the first time. A row dict is what csv.DictReader gives (core.package.read_csv_text)."""
+        """(row number, row dict) of each record of a resource's CSV, read as a stream. A row dict is what
+        csv.DictReader gives (core.package.read_csv_text)."""
+        records = self._records(name)
+        header = next(records, None)
+        if header is None:
+            return
+        width = len(header)
+        for row_number, cells in records:
+            yield row_number, dict(zip(header, cells)) if len(cells) == width else _ragged_row(header, cells)
+
+    def _records(self, name):
+        """The header of a resource's CSV (None if it has no record), then (row number, cells) of each record
+        after it, read as a stream; blank records are skipped. The strict table pass runs alongside the first time."""
         path = self.files[name]
         table_pass = None
         if name not in self.table_passes:
@@ -120,13 +139,13 @@ class Package:
             with _text_stream(self.reader, path, name in self.crlf) as lines:
                 records = csv.reader(lines)
                 header = next(records, None)
+                yield header
                 if header is None:
                     return
                 if table_pass is not None:
                     if not header:
                         table_pass.blank()
                     table_pass.header(header)
-                width = len(header)
                 row_number = 1
                 for cells in records:
                     if not cells:
@@ -136,10 +155,9 @@ class Package:
                     row_number += 1
                     if table_pass is not None:
                         table_pass.record(cells)
-                    if len(cells) == width:
-                        yield row_number, dict(zip(header, cells))
-                    else:
-                        yield row_number, _ragged_row(header, cells)
+                    yield row_number, cells
+                if table_pass is not None:
+                    table_pass.finish()
         except csv.Error as error:
             raise PackageUnreadable(f"{self.root / path}: cannot be read as CSV ({error})", file=path) from None
         except UnicodeDecodeError:
@@ -322,6 +340,36 @@ class _text_stream:
     def __exit__(self, *exc):
         self.text.close()
         return False
+
+
+def _item_builder(header, list_name):
+    """A quick ``core.edition.item_from_row`` for a row of the header's width: cells straight to an item, or
+    None for a row it does not take (a 序号 or page that is not ASCII digits, no id), which the caller reads
+    the slow way. None when the header itself needs the slow way (a name used twice, no columns)."""
+    if not header or len(set(header)) != len(header) or None in header:
+        return None
+    kinds = [3 if name in edition.INTEGER_FIELDS else 2 if name in edition.STEP_VALUE_FIELDS
+             else 1 if name in edition.LIST_VALUE_FIELDS else 0 for name in header]
+    columns = list(zip(header, kinds))
+    list_delimiter, step_delimiter = LIST_DELIMITER, STEP_DELIMITER
+
+    def build(cells):
+        item = {"list": list_name}
+        for (name, kind), value in zip(columns, cells):
+            value = value.strip()
+            if kind == 0:
+                item[name] = value
+            elif kind == 3:
+                if not (value and value.isascii() and value.isdigit()):
+                    return None
+                item[name] = int(value)
+            elif kind == 2:
+                item[name] = [line.strip() for line in value.replace("\r\n", "\n").split(step_delimiter) if line.strip()]
+            else:
+                item[name] = [part.strip() for part in value.split(list_delimiter) if part.strip()]
+        return item if item.get("id") else None
+
+    return build
 
 
 def _ragged_row(header, cells):

@@ -44,6 +44,7 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE):
     ones), then each (check, arguments) of ``extra``, over one reading of the lists. The findings come sorted by
     file, row and check, at most ``limit`` of each code, level and file; ``omitted`` counts the rest."""
     collector = Collector(package, limit)
+    package.__dict__.pop("_corrections_index", None)  # read the records afresh (a test edits them between runs)
     selected = checks.CHECKS if selected is None else selected
     per_item, at_end = [], []
     for check, arguments in [(check, ()) for check in selected] + list(extra):
@@ -59,8 +60,9 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE):
     text_units = checks.text_units
     for item in package.stream_items():
         units = text_units(item)
+        text = "\n".join([unit for _, unit in units])
         for rank, each in per_item:
-            for found in each(item, units):
+            for found in each(item, units, text):
                 add(rank, found)
     for found in package.load_findings:  # the reading's own findings (some are made as the lists are read)
         add(-1, found)

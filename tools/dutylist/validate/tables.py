@@ -32,7 +32,7 @@ def suspect_tables(package):
     """
     names = list(package.files)
     passes = {name: package.table_passes.get(name) for name in names}
-    suspect = {name for name in names if passes[name] is None or not passes[name].ok}
+    suspect = {name for name in names if passes[name] is None or not passes[name].finished or not passes[name].ok}
     schemas = {name: package.schemas.get(name) for name in names}
     values = {name: table_pass.values for name, table_pass in passes.items() if table_pass is not None}
     for name in names:
@@ -101,24 +101,31 @@ def _one(fields):
     return fields if isinstance(fields, str) else fields[0]
 
 
-class TablePass:
-    """The strict check of one table, fed its header and then its records one at a time, as they are read.
+BATCH = 2048  # records checked together, column by column (C loops over a column instead of Python per cell)
+LONGEST_INTEGER = 18  # digits read as a number here; a longer cell is left to frictionless
 
-    ``ok`` turns False at the first thing frictionless might report (and the pass then stops looking);
-    ``values`` holds {field: set of non-null values} for the fields that foreign keys use. Memory: the
-    values of the unique and key fields, as frictionless itself keeps them.
+
+class TablePass:
+    """The strict check of one table, fed its header and then its records as they are read; ``finish()`` at the end.
+
+    Records are checked in batches, a column at a time, so that the loops over cells run in C.
+    ``ok`` is True when nothing frictionless might report was seen (it stays False once anything was);
+    ``values`` holds {field: set of non-null values} for the fields that foreign keys use. Memory: one
+    batch of records, and the values of the unique and key fields, as frictionless itself keeps them.
     """
 
     def __init__(self, schema, keyed):
         self.ok = _supported(schema)
+        self.finished = False
         self.values = {}
+        self.batch = []
         if not self.ok:
             return
         fields = schema["fields"]
         self.names = [field["name"] for field in fields]
         self.width = len(self.names)
         self.nulls = set(schema.get("missingValues", [""]))
-        checks = [_cell_check(field) for field in fields]
+        checks = [_Check(field) for field in fields]
         uniques = {field["name"] for field in fields if (field.get("constraints") or {}).get("unique")}
         key = schema.get("primaryKey", [])
         key = [key] if isinstance(key, str) else key
@@ -141,45 +148,58 @@ class TablePass:
         self.ok = False
 
     def record(self, cells):
-        """One record after the header (a list of cells); False once anything is suspect."""
-        if not self.ok:
-            return False
-        if len(cells) != self.width or (self.check_blank and not any(cells)):
-            self.ok = False  # a ragged row, or a blank one (where a required field is active, its check catches one)
-            return False
-        nulls = self.nulls
+        """One record after the header (a list of cells)."""
+        if self.ok:
+            self.batch.append(cells)
+            if len(self.batch) >= BATCH:
+                self._check_batch()
+
+    def finish(self):
+        """The end of the table: the last batch is checked."""
+        if self.ok and self.batch:
+            self._check_batch()
+        self.batch = []
+        self.finished = True
+
+    def _check_batch(self):
+        rows, self.batch = self.batch, []
+        self.ok = self._batch_ok(rows)
+
+    def _batch_ok(self, rows):
+        width, nulls = self.width, self.nulls
+        if any(len(cells) != width for cells in rows):
+            return False  # a ragged row
+        if self.check_blank and not all(map(any, rows)):
+            return False  # a blank one (where a required field is active, its check catches one)
+        columns = list(zip(*rows))
         for at, check, values, unique in self.active:
-            value = cells[at]
-            if value in nulls:
-                if check.required:
-                    self.ok = False
-                    return False
-                continue
-            if not check(value):
-                self.ok = False
+            column = columns[at]
+            cells = column if nulls.isdisjoint(column) else [cell for cell in column if cell not in nulls]
+            if check.required and len(cells) != len(column):
+                return False
+            if not check.all_ok(cells):
                 return False
             if values is not None:
-                values.add(value)
+                values.update(cells)
             if unique is not None:
-                if value in unique:
-                    self.ok = False
-                    return False
-                unique.add(value)
+                before = len(unique)
+                unique.update(cells)
+                if len(unique) != before + len(cells):
+                    return False  # a value seen before, in this batch or an earlier one
         if self.key_at:
-            cells_of_key = tuple(cells[at] for at in self.key_at)
-            if any(cell in nulls for cell in cells_of_key):
-                self.ok = False
+            keys = list(zip(*(columns[at] for at in self.key_at)))
+            if any(not nulls.isdisjoint(cells) for cells in keys):
                 return False
             if self.key_seen is not None:
-                if cells_of_key in self.key_seen:
-                    self.ok = False
+                before = len(self.key_seen)
+                self.key_seen.update(keys)
+                if len(self.key_seen) != before + len(keys):
                     return False
-                self.key_seen.add(cells_of_key)
         return True
 
 
 class _Check:
-    """A strict test of one non-null cell of a field."""
+    """The strict test of a field's non-null cells."""
 
     def __init__(self, field):
         constraints = field.get("constraints") or {}
@@ -192,21 +212,28 @@ class _Check:
         self.active = self.required or self.integer or self.pattern is not None or self.enum is not None
 
     def __call__(self, value):
+        """Whether one non-null cell passes."""
+        return self.all_ok([value])
+
+    def all_ok(self, cells):
+        """Whether every one of these non-null cells passes (the loops over them run in C)."""
+        if not cells:
+            return True
         if self.integer:
-            if not (value.isascii() and value.isdigit()):
+            if not all(cells) or max(map(len, cells)) > LONGEST_INTEGER:
+                return False  # an empty cell that is not null, or a number too long to read safely here
+            digits = "".join(cells)
+            if not (digits.isascii() and digits.isdigit()):
                 return False
-            number = int(value)
-            if self.minimum is not None and number < self.minimum:
-                return False
-            if self.maximum is not None and number > self.maximum:
-                return False
-        if self.pattern is not None and not self.pattern.fullmatch(value):
+            if self.minimum is not None or self.maximum is not None:
+                numbers = list(map(int, cells))
+                if self.minimum is not None and min(numbers) < self.minimum:
+                    return False
+                if self.maximum is not None and max(numbers) > self.maximum:
+                    return False
+        if self.pattern is not None and not all(map(self.pattern.fullmatch, cells)):
             return False
-        return self.enum is None or value in self.enum
-
-
-def _cell_check(field):
-    return _Check(field)
+        return self.enum is None or self.enum.issuperset(cells)
 
 
 def _foreign_keys_hold(name, schema, values, suspect):
