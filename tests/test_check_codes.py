@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from conftest import ROOT
 from dutylist.cli import cli
 from dutylist.validate import checks
-from dutylist.validate.run import load_package, run_checks
+from dutylist.validate.read import load_package
+from dutylist.validate.run import run_checks
 from validate_helpers import edit_rows, row_of
 
 LOAD_CODES = {"resource-missing", "integer-not-ascii", "line-endings-crlf"}  # what reading the package finds, not a check

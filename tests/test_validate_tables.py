@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from dutylist.cli import cli
 from dutylist.validate import checks
-from dutylist.validate.run import load_package
+from dutylist.validate.read import load_package
 from dutylist.validate.tables import suspect_tables
 
 RESOURCES = ("basic-duties", "coordinated-duties", "reclaimed-duties", "categories", "departments", "corrections")

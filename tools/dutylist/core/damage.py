@@ -17,6 +17,7 @@ GLUED_PATTERNS = (
     (re.compile(rf"(?<={CJK})[A-Za-z](?={CJK})"), "a lone Latin letter inside a Chinese word"),
 )
 STEP_NUMBER = re.compile(r"^(\d+)\.")
+STEP_PREFIXES = tuple(f"{number}." for number in range(1, 101))  # a field's steps as they start when numbered right
 
 
 def text_units(field, text):
@@ -30,7 +31,7 @@ def text_units(field, text):
 def step_problems(text):
     """Problems with the numbering of one field's steps, one line per step (or the field as its list of lines)."""
     lines = text.split(STEP_DELIMITER) if isinstance(text, str) else text
-    if all(line.startswith(f"{number}.") for number, line in enumerate(lines, start=1)):
+    if len(lines) <= len(STEP_PREFIXES) and all(map(str.startswith, lines, STEP_PREFIXES)):
         return []  # numbered 1., 2., 3. ...: the usual case, found without a pattern
     numbers = [STEP_NUMBER.match(line) for line in lines]
     if len(lines) == 1 and not numbers[0]:

@@ -17,7 +17,7 @@ from ..core import edition
 from ..core.package import DESCRIPTOR
 from . import checks
 from .findings import ERROR, WARNING, Omitted
-from .read import PackageUnreadable, load_package, open_package, package_root  # noqa: F401 (the names callers use)
+from .read import PackageUnreadable, open_package, package_root
 
 MAX_PER_CODE_AND_FILE = 50  # more than any code has in the real package (43), few enough to read
 

@@ -136,6 +136,7 @@ class TablePass:
                        if check.active or name in self.values or name in uniques]
         self.check_blank = not any(check.required and self.nulls >= {""} for _, check, _, _ in self.active)
         self.key_at = [self.names.index(name) for name in key]
+        self.key_integers = {at for at in self.key_at if checks[at].integer}
         # a one-field key that is also unique: its unique set already holds the key values
         self.key_seen = None if len(key) == 1 and key[0] in uniques else set()
 
@@ -183,7 +184,7 @@ class TablePass:
                 values.update(cells)
             if unique is not None:
                 before = len(unique)
-                unique.update(cells)
+                unique.update(map(int, cells) if check.integer else cells)  # as frictionless compares: 01 is 1
                 if len(unique) != before + len(cells):
                     return False  # a value seen before, in this batch or an earlier one
         if self.key_at:
@@ -191,6 +192,8 @@ class TablePass:
             if any(not nulls.isdisjoint(cells) for cells in keys):
                 return False
             if self.key_seen is not None:
+                if self.key_integers:  # compared as numbers, as frictionless does (every such cell passed its check)
+                    keys = list(zip(*(map(int, columns[at]) if at in self.key_integers else columns[at] for at in self.key_at)))
                 before = len(self.key_seen)
                 self.key_seen.update(keys)
                 if len(self.key_seen) != before + len(keys):
