@@ -100,3 +100,23 @@ def test_a_file_that_stops_being_utf8_after_the_check_is_a_message_not_a_traceba
     assert result.exit_code == 2
     assert "data/basic-duties.csv" in result.output and "no longer UTF-8" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_list_without_a_seq_column_is_reported_not_a_crash(package_copy):
+    """An item then has no 序号: the checks that keep one per item (id-in-two-lists, seq) do without it."""
+    import csv
+    import io
+
+    path = package_copy / "data" / "reclaimed-duties.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    at = rows[0].index("seq")
+    rows[1][0] = "652325100-0001"  # also in the basic list: id-in-two-lists must name the other item without a 序号 here
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([row[:at] + row[at + 1:] for row in rows])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    report = validate_json(package_copy)
+    assert not report["valid"]
+    assert ("table-missing-label", "data/reclaimed-duties.csv") in {(f["code"], f["file"]) for f in report["errors"]}
+    two = [f for f in report["errors"] if f["code"] == "id-in-two-lists"]
+    assert [(f["file"], f["row"]) for f in two] == [("data/reclaimed-duties.csv", 2)] and "basic item 1 " in two[0]["message"]
+    assert validate_package(package_copy) == whole(package_copy)

@@ -13,7 +13,7 @@ from array import array
 from pathlib import Path
 
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
-from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, STEP_DELIMITER
+from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER
 from ..importing.rules import full_width_punctuation
 from .findings import TABLE_FIXES, WARNING, Finding, Omitted, finding
 
@@ -40,6 +40,8 @@ MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as l
 MAX_KEPT = 50  # places kept per mark and file by check_punctuation_width: the report shows no more (run.MAX_PER_CODE_AND_FILE)
 
 ANY_PAIRED_MARK = re.compile("[" + "".join(re.escape(mark) for pair in PUNCTUATION_PAIRS for mark in pair) + "]")
+
+LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
 
 CHECKS = []  # in the order a row's findings are listed
 
@@ -198,16 +200,25 @@ def check_seq(package):
 
 @each_item
 def check_id_in_two_lists(package):
-    first = {}  # id -> (list, 序号, file, row) of its first item
+    first = {}  # id -> where its first item is in the arrays below: a number an item, not a tuple
+    lists, seqs, rows, files = array("b"), array("q"), array("q"), {}
 
     def each(item, units, text):
-        where = (item["list"], item["seq"], item["_file"], item["_row"])
-        other = first.setdefault(item["id"], where)
-        if other[0] == item["list"]:
+        at = first.setdefault(item["id"], len(rows))
+        number = LIST_NUMBER[item["list"]]
+        seq = item.get("seq")
+        if at == len(rows):
+            lists.append(number)
+            seqs.append(seq if isinstance(seq, int) and 0 <= seq < 2 ** 62 else -1)
+            rows.append(item["_row"])
+            files.setdefault(number, item["_file"])
+            return ()
+        if lists[at] == number:
             return ()
         return (finding(
             "id-in-two-lists", file=item["_file"], resource=LIST_RESOURCES[item["list"]], row=item["_row"],
-            field="id", text=item["id"], other_list=other[0], other_seq=other[1], other_file=other[2], other_row=other[3],
+            field="id", text=item["id"], other_list=LISTS[lists[at]], other_seq=seqs[at] if seqs[at] >= 0 else "(none)",
+            other_file=files[lists[at]], other_row=rows[at],
         ),)
 
     return each, None
@@ -365,8 +376,8 @@ def check_corrections(package):
 
     The records are read twice: first for what to look at in each item (its id, field and corrected
     text), then, at the end, to report each one with what its item showed."""
-    wanted = _corrections_index(package)["wanted"]  # item id -> [(record number, field, corrected, extracted)]
-    seen = {}  # record number -> (item's list, file, row, whether it has the field, whether the corrected text is there)
+    wanted = _corrections_index(package)["wanted"]  # item id -> [(record number, field, corrected, extracted or not)]
+    seen, files = {}, {}  # record number -> its item's row, list, and whether it has the field and the corrected text
 
     def each(item, units, text):
         for number, field, corrected, extracted in wanted.get(item["id"], ()):
@@ -377,7 +388,9 @@ def check_corrections(package):
             if has_field:
                 value = _field_text(item, field)
                 applied = not ((corrected and corrected not in value) or (not corrected and not extracted and value))
-            seen[number] = (item["list"], item["_file"], item["_row"], has_field, applied)
+            list_number = LIST_NUMBER[item["list"]]
+            files.setdefault(list_number, item["_file"])
+            seen[number] = item["_row"] << 4 | list_number << 2 | has_field << 1 | applied  # one number a record
         return ()
 
     def end():
@@ -389,7 +402,8 @@ def check_corrections(package):
             if outcome is None:
                 yield finding("correction-unknown-item", field="item_id", text=item_id, **where)
                 continue
-            list_name, item_file, item_row, has_field, applied = outcome
+            item_row, list_number, has_field, applied = outcome >> 4, outcome >> 2 & 3, outcome & 2, outcome & 1
+            list_name, item_file = LISTS[list_number], files[list_number]
             if not has_field:
                 yield finding("correction-unknown-field", field="field", text=field, item_id=item_id, list=list_name, **where)
                 continue
@@ -485,7 +499,7 @@ def _corrections_index(package):
             if status in FLAGGING_STATUSES:
                 flagging.setdefault((record.get("item_id"), record.get("field")), []).append(record.get("corrected") or "")
             wanted.setdefault(record.get("item_id", ""), []).append(
-                (number, record.get("field", ""), record.get("corrected", ""), record.get("extracted")))
+                (number, record.get("field", ""), record.get("corrected", ""), bool(record.get("extracted"))))
         index = package.__dict__["_corrections_index"] = {"unrecoverable": unrecoverable, "flagging": flagging, "wanted": wanted}
     return index
 
