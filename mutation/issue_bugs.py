@@ -19,12 +19,12 @@ CASES = [
  ("issue: markdown <>& unescaped", "diff/render_markdown.py", "value = html.escape(value, quote=False)", "value = value", "tests/test_escaping.py"),
  ("issue: ambiguous record applied to first", "importing/corrections.py", "if found != 1:", "if found < 1:", "tests/test_correction_rules.py"),
  ("issue: empty extracted overwrites", "importing/corrections.py", "        if value:\n            return problem(", "        if False:\n            return problem(", "tests/test_correction_rules.py"),
- ("issue: first department only", "validate/checks.py", 'for department in item.get("departments", []):', 'for department in item.get("departments", [])[:1]:', "tests/test_check_codes.py"),
- ("issue: list starting at 2 passes", "validate/checks.py", "count = len(items)\n        expected = 1\n", "count = len(items)\n        expected = items[0][\"seq\"] if items else 1\n", "tests/test_check_codes.py"),
- ("issue: fill record unchecked", "validate/checks.py", "or (not corrected and not record.get(\"extracted\") and value)", "", "tests/test_check_codes.py"),
- ("issue: fill record unchecked (2)", "validate/checks.py", "if (corrected and corrected not in value)", "if (corrected and record.get(\"extracted\") and corrected not in value)", "tests/test_check_codes.py"),
+ ("issue: first department only", "validate/checks.py", 'for department in item.get("departments", ()) if', 'for department in item.get("departments", ())[:1] if', "tests/test_check_codes.py"),
+ ("issue: list starting at 2 passes", "validate/checks.py", "expected = 1\n            for at in order:", "expected = seqs[order[0]] if count else 1\n            for at in order:", "tests/test_check_codes.py"),
+ ("issue: fill record unchecked", "validate/checks.py", " or (not corrected and not extracted and value)", "", "tests/test_check_codes.py"),
+ ("issue: fill record unchecked (2)", "validate/checks.py", "(corrected and corrected not in value)", "(corrected and extracted and corrected not in value)", "tests/test_check_codes.py"),
  ("issue: flag silences other fields", "validate/checks.py", 'level = WARNING if (item["id"], field) in flagged else None', 'level = WARNING if any(item["id"] == f[0] for f in flagged) else None', "tests/test_check_codes.py"),
- ("issue: id-in-two-lists wrong seq", "validate/checks.py", 'other_seq=other["seq"]', 'other_seq=item["seq"]', "tests/test_check_codes.py"),
+ ("issue: id-in-two-lists wrong seq", "validate/checks.py", 'other_seq=seqs[at] if seqs[at] >= 0 else "(none)"', 'other_seq=item.get("seq")', "tests/test_check_codes.py"),
  ("issue: renumbered only moving down", "diff/compare.py", 'renumbering = old is not None and new is not None and old["seq"] != new["seq"]', 'renumbering = old is not None and new is not None and old["seq"] < new["seq"]', "tests/test_diff_semantics.py"),
  ("issue: runs merged across shifts", "diff/compare.py", ' and last["shift"] == new_seq - old_seq:', ':', "tests/test_diff_semantics.py"),
  ("issue: exit-code ignores descriptor", "diff/compare.py", '"schema", "structure", "descriptor"))', '"schema", "structure"))', "tests/test_diff_semantics.py"),
@@ -40,17 +40,24 @@ CASES = [
  ("issue: rename threshold moved", "diff/resemblance.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.62", "tests/test_diff_semantics.py"),
  ("issue: rename threshold moved down", "diff/resemblance.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.58", "tests/test_diff_semantics.py"),
 ]
-missed = 0
-for label, path, old, new, tests in CASES:
-    tmp = tempfile.mkdtemp(prefix="issue-bugs-") + "/tools"
-    shutil.copytree(f"{ROOT}/tools", tmp, ignore=shutil.ignore_patterns("__pycache__"))
-    target = f"{tmp}/dutylist/{path}"
-    text = open(target, encoding="utf-8").read()
-    assert text.count(old) == 1, (label, text.count(old))
-    open(target, "w", encoding="utf-8").write(text.replace(old, new))
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", tests], cwd=ROOT,
-                       env={**os.environ, "PYTHONPATH": tmp}, capture_output=True, text=True)
-    shutil.rmtree(Path(tmp).parent, ignore_errors=True)
-    missed += not r.returncode
-    print(("CAUGHT " if r.returncode else "MISSED ") + label.removeprefix("issue: "), "|", r.stdout.strip().splitlines()[-1][:100])
-sys.exit(1 if missed else 0)
+
+
+def main():
+    missed = 0
+    for label, path, old, new, tests in CASES:
+        tmp = tempfile.mkdtemp(prefix="issue-bugs-") + "/tools"
+        shutil.copytree(f"{ROOT}/tools", tmp, ignore=shutil.ignore_patterns("__pycache__"))
+        target = f"{tmp}/dutylist/{path}"
+        text = open(target, encoding="utf-8").read()
+        assert text.count(old) == 1, (label, text.count(old))
+        open(target, "w", encoding="utf-8").write(text.replace(old, new))
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", tests], cwd=ROOT,
+                           env={**os.environ, "PYTHONPATH": tmp}, capture_output=True, text=True)
+        shutil.rmtree(Path(tmp).parent, ignore_errors=True)
+        missed += not r.returncode
+        print(("CAUGHT " if r.returncode else "MISSED ") + label.removeprefix("issue: "), "|", r.stdout.strip().splitlines()[-1][:100])
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

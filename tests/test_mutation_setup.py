@@ -43,3 +43,15 @@ def test_run_sh_without_arguments_prints_its_usage_and_exits_2():
     completed = subprocess.run(["bash", str(ROOT / "mutation" / "run.sh")], capture_output=True, text=True)
     assert completed.returncode == 2
     assert "usage: mutation/run.sh MODULE TEST..." in completed.stderr
+
+
+def test_every_planted_bug_of_the_issue_still_finds_its_line():
+    """mutation/issue_bugs.py plants each bug by replacing a line of the code: a rewrite must keep them all plantable."""
+    import runpy
+
+    cases = runpy.run_path(str(ROOT / "mutation" / "issue_bugs.py"))["CASES"]
+    assert len(cases) == 19
+    for label, path, old, _, tests in cases:
+        text = (ROOT / "tools" / "dutylist" / path).read_text(encoding="utf-8")
+        assert text.count(old) == 1, label
+        assert (ROOT / tests).is_file(), label
