@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER
 from ..importing.rules import full_width_punctuation
-from .findings import TABLE_FIXES, WARNING, Finding, Omitted, finding
+from .findings import MAX_PER_CODE_AND_FILE, TABLE_FIXES, WARNING, Finding, Omitted, finding
 
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
 
@@ -35,12 +35,9 @@ GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED
 LATIN_LETTER = re.compile("[A-Za-z]")
 # a Latin letter anywhere, or GLUED_PATTERNS' first (a digit glued to a Chinese character) at the start of a unit
 LATIN_OR_DIGIT_GLUED_AT_START = re.compile(r"(?m)[A-Za-z]|^[0-9](?=[\u3400-\u9fff])")
-MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
-
-MAX_KEPT = 50  # places kept per mark and file by check_punctuation_width: the report shows no more (run.MAX_PER_CODE_AND_FILE)
-
 ANY_PAIRED_MARK = re.compile("[" + "".join(re.escape(mark) for pair in PUNCTUATION_PAIRS for mark in pair) + "]")
-
+MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
+MAX_KEPT = MAX_PER_CODE_AND_FILE  # places of a mark per file kept by check_punctuation_width: the report shows no more
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
 
 CHECKS = []  # in the order a row's findings are listed
@@ -54,9 +51,9 @@ def check(function):
 
 def each_item(function):
     """A check of one item at a time: ``function(package)`` sets up once and returns ``(each, end)``, where
-    ``each(item, units, text)`` returns the item's findings (``units``: ``text_units(item)``; ``text``: the
-    units joined by line breaks, for a check that first asks whether a character occurs in the item at all) and ``end()``, or None,
-    yields the findings known only when every item has been read."""
+    ``each(item, units, text)`` returns the item's findings (``units``: ``text_units(item)``; ``text``: the units
+    joined by line breaks, for a check that first asks whether a character occurs in the item at all), and
+    ``end()``, or None, yields the findings known only when every item has been read."""
     function.each_item = True
     CHECKS.append(function)
     return function

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
+MAX_PER_CODE_AND_FILE = 50  # findings shown per code, level and file: more than any code has in the real package (43)
 
 # code: (level, message template, fix template or None)
 CODES = {

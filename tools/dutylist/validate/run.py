@@ -16,10 +16,8 @@ import json
 from ..core import edition
 from ..core.package import DESCRIPTOR
 from . import checks
-from .findings import ERROR, WARNING, Omitted
+from .findings import ERROR, MAX_PER_CODE_AND_FILE, WARNING, Omitted
 from .read import PackageUnreadable, open_package, package_root
-
-MAX_PER_CODE_AND_FILE = 50  # more than any code has in the real package (43), few enough to read
 
 
 def validate_package(path, against=None, earlier=None):
@@ -62,8 +60,10 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE):
         units = text_units(item)
         text = "\n".join([unit for _, unit in units])
         for rank, each in per_item:
-            for found in each(item, units, text):
-                add(rank, found)
+            found = each(item, units, text)
+            if found:  # most items: nothing (an empty tuple or list)
+                for one in found:
+                    add(rank, one)
     for found in package.load_findings:  # the reading's own findings (some are made as the lists are read)
         add(-1, found)
     for rank, end in at_end:
