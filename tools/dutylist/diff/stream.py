@@ -1,35 +1,51 @@
-"""``compare_readers(old, new)``: the report of ``compare``, without holding either edition's lists in memory.
+"""``compare_readers(old, new)``: the report of ``compare``, holding in memory only what changed.
 
 A national collection of duty lists (some 6 million items) does not fit in memory as item dicts, and
-most of its items do not change between two editions. So the three lists are read as streams:
+most of its items do not change between two editions. So each list is read from both editions side
+by side, row by row (a lockstep merge), and only what differs is kept:
 
-1. **Index OLD.** Every row becomes ``id -> (list, 序号, digest)``, where the digest is a 128-bit
-   BLAKE2b of the row's header and cells other than 序号. Equal digests mean equal rows, so equal items.
-2. **Stream NEW.** Each row is looked up in the index: a row equal but for its 序号 is at most a
-   renumbering; any other row is built into an item at once (``core.edition.item_from_row``).
-3. **Build OLD's changed rows.** OLD is read once more, building only the rows whose id NEW did not
-   hold unchanged.
+1. **Rows in step.** When OLD's and NEW's current rows have the same id, their digests (a 128-bit
+   BLAKE2b of the header and of every cell but 序号) decide: equal rows are the same item (a
+   renumbering if only 序号 differs, recorded as ``(list, old 序号, new 序号)``); different rows are
+   built into items at once (``core.edition.item_from_row``) and left to ``compare``.
+2. **Rows out of step.** Otherwise each row waits in its side's *pending* map (id -> list, row
+   number, 序号, digest and cells) until the other side's row of that id comes, and is then paired as
+   above. An item inserted or removed makes one row wait while the rows after it are paired one step
+   late; an item moved to another list waits until that list is read. What is still pending after
+   the three lists was removed (OLD) or added (NEW), and is built then.
+3. **Correction records**, likewise: records equal to the byte at the same place are no change; the
+   others wait in multisets keyed by digest until the other side holds the same record; what is left
+   is compared by ``compare``, in file order.
 
-The correction records are streamed the same way: a multiset of row digests per side, and only the
-records that the other side does not hold to the byte are built.
+``compare`` then runs on the items and records built, told which items were only renumbered and how
+many items each list holds. Memory therefore grows with what changed, not with the size of the
+editions: the changed items, the renumberings, the rows out of step (an insertion at the top of a
+list keeps one row pending at a time), and 8 bytes an item for the check below. The worst case is a
+list whose rows are all reordered: its rows wait in the pending maps, cells and all, until their
+partners come (about what reading that list whole would cost).
 
-``compare`` then runs on those items alone, told which unchanged items were only renumbered and how
-many items each list holds. Memory grows with the number of items and records (the indexes: about a
-hundred bytes each) plus the changed ones, never with the length of their text. The registers,
-schemas and descriptor are small and are read whole, as ``load_edition`` reads them.
+**An id used twice** (which the whole-edition path reports as a warning) cannot be seen from the
+pending maps alone when both copies are in step. So every id's 64-bit hash (Python's ``hash``,
+salted per process) is kept, 8 bytes an item and side, and the hashes are checked for repeats at
+the end: a repeated id always repeats its hash, so it is always found; two different ids that share
+a hash (about one chance in 10^7 at a million items) only send the diff down the exact whole-edition
+path, which gives the same report, more slowly. A hash is never taken as proof that two ids are equal.
 
 This fast path is taken for well-formed lists only. A list that ``load_edition(lenient=True)`` would
 read with a warning (a repeated column name, a ragged row, a row without an id, an id used twice, a
 序号 or page that is not a whole number, no ``id`` or ``seq`` column) sends both sides through the
-whole-edition path, so that every warning and structure change is reported exactly as before.
+whole-edition path, so that every warning and structure change is reported exactly as before. The
+registers, schemas and descriptor are small and are read whole, as ``load_edition`` reads them.
 The tests check that both paths give the same report.
 """
 
 import csv
 import io
-from contextlib import contextmanager
-from collections import Counter
+from array import array
+from contextlib import ExitStack, closing, contextmanager
 from hashlib import blake2b
+from itertools import zip_longest
+from operator import itemgetter
 
 from ..core.edition import (
     INTEGER_FIELDS, EditionError, _required_path, item_from_row, read_text, resource_paths,
@@ -41,6 +57,7 @@ from .sides import load, unreadable
 
 UNIT = "\x1f"  # the unit separator, between the cells of a row in its digest
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
+HASH_BUCKETS = 1024  # the ids' hashes are kept in this many arrays, so that each is checked for repeats with a small set
 
 
 class NotWellFormed(Exception):
@@ -63,20 +80,143 @@ def compare_readers(old_reader, new_reader):
 def _streamed(old_reader, new_reader):
     new_side = Side(new_reader, "NEW")  # NEW first: its errors come first, as with sides.editions
     old_side = Side(old_reader, "OLD")
-    # records equal to the byte on both sides are no change and are never built: OLD's digests, then NEW read once
-    # against them, then OLD's records that NEW did not match read again
-    new_side.base["corrections"], unmatched_old = new_side.corrections_against(old_side.correction_digests())
-    old_side.base["corrections"] = old_side.correction_rows(unmatched_old)
-    old_index = old_side.index_lists()
-    new_items, new_counts, renumbered, unchanged_old = new_side.stream_against(old_index)
-    wanted_old = old_index.keys() - unchanged_old
-    old = old_side.edition(old_side.build(wanted_old) if wanted_old else {})
-    new = new_side.edition(new_items)
-    old_counts = {list_name: 0 for list_name in LISTS}
-    for list_number, _, _ in old_index.values():
-        old_counts[LISTS[list_number]] += 1
-    lists = {list_name: {"before": old_counts[list_name], "after": new_counts[list_name]} for list_name in LISTS}
-    return compare(old, new, unchanged={"renumbered": renumbered, "lists": lists})
+    records = RecordMerge(old_side.corrections_table(), new_side.corrections_table())
+    old_side.base["corrections"], new_side.base["corrections"] = records.rows
+    lists = ListMerge(old_side, new_side)
+    counts = {list_name: {"before": lists.counts[0][list_name], "after": lists.counts[1][list_name]} for list_name in LISTS}
+    old, new = old_side.edition(lists.items[0]), new_side.edition(lists.items[1])
+    return compare(old, new, unchanged={"renumbered": lists.renumbered, "lists": counts})
+
+
+class ListMerge:
+    """The lockstep merge of the three lists of both sides (see the module's docstring).
+
+    ``items``: (OLD's, NEW's) items built, by id in file order; ``renumbered``: (list, old 序号, new 序号) of the
+    items equal but for their 序号; ``counts``: items per list of each side; ``peak``: the most rows that were
+    pending at once (both sides together)."""
+
+    def __init__(self, old_side, new_side):
+        self.pending = ({}, {})  # per side: id -> (list number, 序号, digest, row number, cells, Table)
+        self.built = ([], [])  # per side: (list number, row number, id, item)
+        self.renumbered, self.peak = [], 0
+        self.counts = tuple({list_name: 0 for list_name in LISTS} for _ in range(2))
+        self.hashes = tuple([array("q") for _ in range(HASH_BUCKETS)] for _ in range(2))
+        self.absent = (old_side.reader is None, new_side.reader is None)  # a side that has no lists at all
+        for old, new in zip_longest(old_side.tables(), new_side.tables()):
+            list_name = (old or new)[0]
+            self.merge(list_name, old and old[1], new and new[1])
+        for side in (0, 1):
+            if any(len(set(bucket)) != len(bucket) for bucket in self.hashes[side]):
+                raise NotWellFormed()  # an id used twice (or, rarely, two ids of one hash): the whole path decides
+        for side in (0, 1):
+            for item_id, entry in self.pending[side].items():
+                self.build(side, item_id, entry)  # removed (OLD) or added (NEW)
+        self.items = tuple({item_id: item for _, _, item_id, item in sorted(built, key=itemgetter(0, 1))}
+                           for built in self.built)
+        self.pending = ({}, {})
+
+    def merge(self, list_name, old_table, new_table):
+        """One list of both sides, row by row."""
+        number, last = LIST_NUMBER[list_name], LIST_NUMBER[list_name] == len(LISTS) - 1
+        old_hashes, new_hashes = self.hashes
+        renumbered, place, pair = self.renumbered, self.place, self.pair
+        mask = HASH_BUCKETS - 1
+        old_count = new_count = 0
+        with ExitStack() as stack:
+            streams = [stack.enter_context(closing(table.keyed_records())) if table is not None else iter(())
+                       for table in (old_table, new_table)]
+            for old, new in zip_longest(*streams):  # OLD's row is read first: its errors come first
+                if old is not None:
+                    old_count += 1
+                    key = hash(old[2])
+                    old_hashes[key & mask].append(key)
+                if new is not None:
+                    new_count += 1
+                    key = hash(new[2])
+                    new_hashes[key & mask].append(key)
+                    if old is not None and old[2] == new[2]:  # in step
+                        if old[4] == new[4]:
+                            if old[3] != new[3]:
+                                renumbered.append((list_name, old[3], new[3]))
+                        else:
+                            pair(old[2], _entry(number, old, old_table), _entry(number, new, new_table))
+                        continue
+                if old is not None:
+                    place(0, old, number, old_table, final=self.absent[1] or (last and new is None))
+                if new is not None:
+                    place(1, new, number, new_table, final=self.absent[0] or (last and old is None))
+        self.counts[0][list_name], self.counts[1][list_name] = old_count, new_count
+
+    def place(self, side, row, number, table, final):
+        """A row out of step: paired with the other side's pending row of its id, or left pending itself
+        (built at once when ``final``: the other side has no row left to pair it with)."""
+        item_id = row[2]
+        entry = _entry(number, row, table)
+        partner = self.pending[1 - side].pop(item_id, None)
+        if partner is not None:
+            self.pair(item_id, *((entry, partner) if side == 0 else (partner, entry)))
+        elif final:
+            self.build(side, item_id, entry)
+        else:
+            mine = self.pending[side]
+            if item_id in mine:
+                raise NotWellFormed()  # an id used twice
+            mine[item_id] = entry
+            size = len(mine) + len(self.pending[1 - side])
+            if size > self.peak:
+                self.peak = size
+
+    def pair(self, item_id, old, new):
+        """The two rows of one id: the same item (perhaps renumbered), or two items built for compare."""
+        if old[0] == new[0] and old[2] == new[2]:
+            if old[1] != new[1]:
+                self.renumbered.append((LISTS[old[0]], old[1], new[1]))
+            return
+        self.build(0, item_id, old)
+        self.build(1, item_id, new)
+
+    def build(self, side, item_id, entry):
+        number, _, _, row_number, cells, table = entry
+        self.built[side].append((number, row_number, item_id, table.item(cells, LISTS[number], row_number)))
+
+
+def _entry(number, row, table):
+    row_number, cells, _, seq, digest = row
+    return number, seq, digest, row_number, cells, table
+
+
+class RecordMerge:
+    """The lockstep merge of both sides' correction records: ``rows`` (OLD's, NEW's) records that the other side
+    does not hold to the byte (as many times as they are not matched), as row dicts in file order; ``peak``: the
+    most records that were pending at once (both sides together)."""
+
+    def __init__(self, old_table, new_table):
+        pending, self.peak, waiting = ({}, {}), 0, 0  # per side: digest -> [(index, cells)]
+        with ExitStack() as stack:
+            streams = [stack.enter_context(closing(table.digested_records())) if table is not None else iter(())
+                       for table in (old_table, new_table)]
+            for index, (old, new) in enumerate(zip_longest(*streams)):
+                if old is not None and new is not None and old[1] == new[1]:
+                    continue  # the same record at the same place
+                for side, record in ((0, old), (1, new)):
+                    if record is None:
+                        continue
+                    cells, digest = record
+                    partners = pending[1 - side].get(digest)
+                    if partners:
+                        partners.pop()
+                        if not partners:
+                            del pending[1 - side][digest]
+                        waiting -= 1
+                        continue
+                    pending[side].setdefault(digest, []).append((index, cells))
+                    waiting += 1
+                    if waiting > self.peak:
+                        self.peak = waiting
+        self.rows = tuple(
+            [dict(zip(table.header, cells)) for _, cells in sorted((entry for entries in left.values() for entry in entries), key=itemgetter(0))]
+            if table is not None else []
+            for table, left in zip((old_table, new_table), pending))
 
 
 class Side:
@@ -105,85 +245,6 @@ class Side:
             except EditionError as error:
                 raise unreadable(self.reader, self.role, error) from None
             yield list_name, Table(path, resource, self.reader, self)
-
-    def index_lists(self):
-        """id -> (list number, 序号, digest of the row but its 序号) for every row."""
-        index = {}
-        for list_name, table in self.tables():
-            number = LIST_NUMBER[list_name]
-            for _, _, item_id, seq, digest in table.keyed_records():
-                if item_id in index:
-                    raise NotWellFormed()  # an id used twice: the whole path reports it as a warning
-                index[item_id] = (number, seq, digest)
-        return index
-
-    def stream_against(self, old_index):
-        """Read this (new) side once, building only the items that differ from the old index.
-
-        Returns (items built, count per list, renumbered (list, old seq, new seq), ids of old items unchanged).
-        """
-        items, seen, renumbered, unchanged = {}, set(), [], set()
-        counts = {list_name: 0 for list_name in LISTS}
-        for list_name, table in self.tables():
-            number = LIST_NUMBER[list_name]
-            for row_number, cells, item_id, seq, digest in table.keyed_records():
-                if item_id in seen:
-                    raise NotWellFormed()
-                seen.add(item_id)
-                counts[list_name] += 1
-                old = old_index.get(item_id)
-                if old is not None and old[0] == number and old[2] == digest:
-                    unchanged.add(item_id)
-                    if old[1] != seq:
-                        renumbered.append((list_name, old[1], seq))
-                    continue
-                items[item_id] = table.item(cells, list_name, row_number)
-        return items, counts, renumbered, unchanged
-
-    def build(self, wanted):
-        """The items of the wanted ids, read again from the lists, in file order (every row was checked already)."""
-        items = {}
-        for list_name, table in self.tables():
-            with table._reading() as records:
-                id_at = table.id_at
-                for row_number, cells in enumerate(records, start=2):
-                    if cells and cells[id_at].strip() in wanted:
-                        items[cells[id_at].strip()] = table.item(cells, list_name, row_number)
-        return items
-
-    def correction_digests(self):
-        """A multiset (Counter) of the digests of the correction records' rows (kept in file order for the second pass)."""
-        table = self.corrections_table()
-        self.record_digests = [digest for _, digest in table.digested_records()] if table else []
-        return Counter(self.record_digests)
-
-    def corrections_against(self, old_digests):
-        """(this side's records that the multiset of OLD's digests does not match, as row dicts; OLD's digests left unmatched)."""
-        table = self.corrections_table()
-        remaining, rows = Counter(old_digests), []
-        for cells, digest in table.digested_records() if table else ():
-            if remaining[digest] > 0:
-                remaining[digest] -= 1
-            else:
-                rows.append(dict(zip(table.header, cells)))
-        return rows, +remaining
-
-    def correction_rows(self, wanted):
-        """The correction records whose digests the multiset ``wanted`` holds, as row dicts (as many of each as it counts)."""
-        table = self.corrections_table()
-        if table is None or not wanted:
-            return []
-        wanted, rows = Counter(wanted), []
-        digests = iter(self.record_digests)
-        with table._reading() as records:
-            for cells in records:
-                if not cells:
-                    continue
-                digest = next(digests)
-                if wanted[digest] > 0:
-                    wanted[digest] -= 1
-                    rows.append(dict(zip(table.header, cells)))
-        return rows
 
     def corrections_table(self):
         if self.reader is None or "corrections" not in self.paths:
