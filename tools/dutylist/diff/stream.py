@@ -116,55 +116,67 @@ class ListMerge:
         self.pending = ({}, {})
 
     def merge(self, list_name, old_table, new_table):
-        """One list of both sides, row by row."""
+        """One list of both sides, row by row (see ``_step``: how the two sides are brought back in step)."""
         number, last = LIST_NUMBER[list_name], LIST_NUMBER[list_name] == len(LISTS) - 1
         old_hashes, new_hashes = self.hashes
         renumbered, place, pair = self.renumbered, self.place, self.pair
         mask = HASH_BUCKETS - 1
-        old_count = new_count = 0
+        old_count = new_count = old_at = new_at = ahead = 0
+        old_done, new_done = old_table is None, new_table is None
         with ExitStack() as stack:
-            streams = [stack.enter_context(closing(table.keyed_records())) if table is not None else iter(())
-                       for table in (old_table, new_table)]
-            for old, new in zip_longest(*streams):  # OLD's row is read first: its errors come first
+            old_stream, new_stream = (stack.enter_context(closing(table.keyed_records())) if table is not None else iter(())
+                                      for table in (old_table, new_table))
+            while not (old_done and new_done):
+                if (old_done and ahead > 0) or (new_done and ahead < 0):
+                    ahead = 0
+                old = next(old_stream, None) if ahead >= 0 and not old_done else None  # OLD first: its errors come first
+                new = next(new_stream, None) if ahead <= 0 and not new_done else None
                 if old is not None:
                     old_count += 1
+                    old_at = old[0]
                     key = hash(old[2])
                     old_hashes[key & mask].append(key)
+                elif ahead >= 0:
+                    old_done = True
                 if new is not None:
                     new_count += 1
+                    new_at = new[0]
                     key = hash(new[2])
                     new_hashes[key & mask].append(key)
                     if old is not None and old[2] == new[2]:  # in step
-                        if old[4] == new[4]:
-                            if old[3] != new[3]:
-                                renumbered.append((list_name, old[3], new[3]))
-                        else:
+                        if old[4] != new[4]:
                             pair(old[2], _entry(number, old, old_table), _entry(number, new, new_table))
+                        elif old[3] != new[3]:
+                            renumbered.append((list_name, old[3], new[3]))
                         continue
-                if old is not None:
-                    place(0, old, number, old_table, final=self.absent[1] or (last and new is None))
-                if new is not None:
-                    place(1, new, number, new_table, final=self.absent[0] or (last and old is None))
+                elif ahead <= 0:
+                    new_done = True
+                old_partner = place(0, old, number, old_table, self.absent[1] or (last and new_done)) if old is not None else 0
+                new_partner = place(1, new, number, new_table, self.absent[0] or (last and old_done)) if new is not None else 0
+                ahead = _step(ahead, old_partner and new_at - old_partner, new_partner and old_at - new_partner)
         self.counts[0][list_name], self.counts[1][list_name] = old_count, new_count
 
     def place(self, side, row, number, table, final):
-        """A row out of step: paired with the other side's pending row of its id, or left pending itself
-        (built at once when ``final``: the other side has no row left to pair it with)."""
+        """A row out of step: paired with the other side's pending row of its id, or left pending itself (built at
+        once when ``final``: the other side has no row left to pair it with). Returns the row number of the
+        partner if it was in the same list, else 0."""
         item_id = row[2]
         entry = _entry(number, row, table)
         partner = self.pending[1 - side].pop(item_id, None)
         if partner is not None:
             self.pair(item_id, *((entry, partner) if side == 0 else (partner, entry)))
-        elif final:
+            return partner[3] if partner[0] == number else 0
+        if final:
             self.build(side, item_id, entry)
-        else:
-            mine = self.pending[side]
-            if item_id in mine:
-                raise NotWellFormed()  # an id used twice
-            mine[item_id] = entry
-            size = len(mine) + len(self.pending[1 - side])
-            if size > self.peak:
-                self.peak = size
+            return 0
+        mine = self.pending[side]
+        if item_id in mine:
+            raise NotWellFormed()  # an id used twice
+        mine[item_id] = entry
+        size = len(mine) + len(self.pending[1 - side])
+        if size > self.peak:
+            self.peak = size
+        return 0
 
     def pair(self, item_id, old, new):
         """The two rows of one id: the same item (perhaps renumbered), or two items built for compare."""
@@ -180,6 +192,18 @@ class ListMerge:
         self.built[side].append((number, row_number, item_id, table.item(cells, LISTS[number], row_number)))
 
 
+def _step(ahead, old_behind, new_behind):
+    """How many rows OLD (if positive) or NEW (if negative) reads alone next, so that the sides come back in step.
+
+    A row paired with a pending row of the other side says where the sides stand: OLD's row paired with NEW's row
+    ``n`` while NEW has read ``old_behind`` rows past it means that OLD is that many rows behind (an insertion into
+    NEW, a removal from OLD); likewise ``new_behind``. Without such news, one row read alone is one row caught up.
+    Only the cost depends on this: whatever is read when, each row meets its partner in a pending map."""
+    if old_behind or new_behind:
+        return old_behind - new_behind
+    return ahead - 1 if ahead > 0 else ahead + 1 if ahead < 0 else 0
+
+
 def _entry(number, row, table):
     row_number, cells, _, seq, digest = row
     return number, seq, digest, row_number, cells, table
@@ -188,35 +212,62 @@ def _entry(number, row, table):
 class RecordMerge:
     """The lockstep merge of both sides' correction records: ``rows`` (OLD's, NEW's) records that the other side
     does not hold to the byte (as many times as they are not matched), as row dicts in file order; ``peak``: the
-    most records that were pending at once (both sides together)."""
+    most records that were pending at once (both sides together). Read as ``ListMerge.merge`` reads a list."""
 
     def __init__(self, old_table, new_table):
-        pending, self.peak, waiting = ({}, {}), 0, 0  # per side: digest -> [(index, cells)]
+        self.pending = ({}, {})  # per side: digest -> [(index in the file, cells)]
+        self.peak = self.waiting = 0
         with ExitStack() as stack:
             streams = [stack.enter_context(closing(table.digested_records())) if table is not None else iter(())
                        for table in (old_table, new_table)]
-            for index, (old, new) in enumerate(zip_longest(*streams)):
-                if old is not None and new is not None and old[1] == new[1]:
-                    continue  # the same record at the same place
-                for side, record in ((0, old), (1, new)):
-                    if record is None:
-                        continue
-                    cells, digest = record
-                    partners = pending[1 - side].get(digest)
-                    if partners:
-                        partners.pop()
-                        if not partners:
-                            del pending[1 - side][digest]
-                        waiting -= 1
-                        continue
-                    pending[side].setdefault(digest, []).append((index, cells))
-                    waiting += 1
-                    if waiting > self.peak:
-                        self.peak = waiting
+            self.merge(*streams)
         self.rows = tuple(
             [dict(zip(table.header, cells)) for _, cells in sorted((entry for entries in left.values() for entry in entries), key=itemgetter(0))]
             if table is not None else []
-            for table, left in zip((old_table, new_table), pending))
+            for table, left in zip((old_table, new_table), self.pending))
+        self.pending = ({}, {})
+
+    def merge(self, old_stream, new_stream):
+        place = self.place
+        old_index = new_index = ahead = 0
+        old_done = new_done = False
+        while not (old_done and new_done):
+            if (old_done and ahead > 0) or (new_done and ahead < 0):
+                ahead = 0
+            old = next(old_stream, None) if ahead >= 0 and not old_done else None
+            new = next(new_stream, None) if ahead <= 0 and not new_done else None
+            if old is not None:
+                old_index += 1
+                if new is not None and old[1] == new[1]:
+                    new_index += 1
+                    continue  # the same record at the same place
+            elif ahead >= 0:
+                old_done = True
+            if new is not None:
+                new_index += 1
+            elif ahead <= 0:
+                new_done = True
+            old_partner = place(0, old_index, old) if old is not None else 0
+            new_partner = place(1, new_index, new) if new is not None else 0
+            ahead = _step(ahead, old_partner and new_index - old_partner, new_partner and old_index - new_partner)
+
+    def place(self, side, index, record):
+        """A record out of step: matched with a pending record of the same digest on the other side (then the
+        partner's place in its file, counted from 1, is returned), or left pending (then 0)."""
+        cells, digest = record
+        others = self.pending[1 - side]
+        partners = others.get(digest)
+        if partners:
+            partner_index, _ = partners.pop()
+            if not partners:
+                del others[digest]
+            self.waiting -= 1
+            return partner_index
+        self.pending[side].setdefault(digest, []).append((index, cells))
+        self.waiting += 1
+        if self.waiting > self.peak:
+            self.peak = self.waiting
+        return 0
 
 
 class Side:
