@@ -91,14 +91,15 @@ def _streamed(old_reader, new_reader):
 class ListMerge:
     """The lockstep merge of the three lists of both sides (see the module's docstring).
 
-    ``items``: (OLD's, NEW's) items built, by id in file order; ``renumbered``: (list, old 序号, new 序号) of the
-    items equal but for their 序号; ``counts``: items per list of each side; ``peak``: the most rows that were
+    ``items``: (OLD's, NEW's) items built, by id in file order; ``renumbered``: (list, old 序号, new 序号, count)
+    of the items equal but for their 序号, in runs of consecutive 序号 on both sides (as ``compare`` takes them);
+    ``counts``: items per list of each side; ``peak``: the most rows that were
     pending at once (both sides together)."""
 
     def __init__(self, old_side, new_side):
         self.pending = ({}, {})  # per side: id -> (list number, 序号, digest, row number, cells, Table)
         self.built = ([], [])  # per side: (list number, row number, id, item)
-        self.renumbered, self.peak = [], 0
+        self.runs, self.peak = [[None, 0, 0, 0]], 0  # runs of renumberings: [list, old 序号, new 序号, count]
         self.counts = tuple({list_name: 0 for list_name in LISTS} for _ in range(2))
         self.hashes = tuple([array("q") for _ in range(HASH_BUCKETS)] for _ in range(2))
         self.absent = (old_side.reader is None, new_side.reader is None)  # a side that has no lists at all
@@ -114,12 +115,13 @@ class ListMerge:
         self.items = tuple({item_id: item for _, _, item_id, item in sorted(built, key=itemgetter(0, 1))}
                            for built in self.built)
         self.pending = ({}, {})
+        self.renumbered = [tuple(run) for run in self.runs[1:]]
 
     def merge(self, list_name, old_table, new_table):
         """One list of both sides, row by row (see ``_step``: how the two sides are brought back in step)."""
         number, last = LIST_NUMBER[list_name], LIST_NUMBER[list_name] == len(LISTS) - 1
         old_hashes, new_hashes = self.hashes
-        renumbered, place, pair = self.renumbered, self.place, self.pair
+        runs, place, pair = self.runs, self.place, self.pair
         mask = HASH_BUCKETS - 1
         old_count = new_count = old_at = new_at = ahead = 0
         old_done, new_done = old_table is None, new_table is None
@@ -146,8 +148,12 @@ class ListMerge:
                     if old is not None and old[2] == new[2]:  # in step
                         if old[4] != new[4]:
                             pair(old[2], _entry(number, old, old_table), _entry(number, new, new_table))
-                        elif old[3] != new[3]:
-                            renumbered.append((list_name, old[3], new[3]))
+                        elif old[3] != new[3]:  # renumbered: the run of the last renumbering goes on, or a run begins
+                            run = runs[-1]
+                            if old[3] == run[1] + run[3] and new[3] == run[2] + run[3] and run[0] == list_name:
+                                run[3] += 1
+                            else:
+                                runs.append([list_name, old[3], new[3], 1])
                         continue
                 elif ahead <= 0:
                     new_done = True
@@ -182,7 +188,11 @@ class ListMerge:
         """The two rows of one id: the same item (perhaps renumbered), or two items built for compare."""
         if old[0] == new[0] and old[2] == new[2]:
             if old[1] != new[1]:
-                self.renumbered.append((LISTS[old[0]], old[1], new[1]))
+                run = self.runs[-1]
+                if old[1] == run[1] + run[3] and new[1] == run[2] + run[3] and run[0] == LISTS[old[0]]:
+                    run[3] += 1
+                else:
+                    self.runs.append([LISTS[old[0]], old[1], new[1], 1])
             return
         self.build(0, item_id, old)
         self.build(1, item_id, new)
