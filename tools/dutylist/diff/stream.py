@@ -94,12 +94,12 @@ class ListMerge:
     ``items``: (OLD's, NEW's) items built, by id in file order; ``renumbered``: (list, old 序号, new 序号, count)
     of the items equal but for their 序号, in runs of consecutive 序号 on both sides (as ``compare`` takes them);
     ``counts``: items per list of each side; ``peak``: the most rows that were
-    pending at once (both sides together)."""
+    pending at once (both sides together); ``out_of_step``: how many rows were not paired in step."""
 
     def __init__(self, old_side, new_side):
         self.pending = ({}, {})  # per side: id -> (list number, 序号, digest, row number, cells, Table)
         self.built = ([], [])  # per side: (list number, row number, id, item)
-        self.runs, self.peak = [[None, 0, 0, 0]], 0  # runs of renumberings: [list, old 序号, new 序号, count]
+        self.runs, self.peak, self.out_of_step = [[None, 0, 0, 0]], 0, 0  # runs of renumberings: [list, old 序号, new 序号, count]
         self.counts = tuple({list_name: 0 for list_name in LISTS} for _ in range(2))
         self.hashes = tuple([array("q") for _ in range(HASH_BUCKETS)] for _ in range(2))
         self.absent = (old_side.reader is None, new_side.reader is None)  # a side that has no lists at all
@@ -168,6 +168,7 @@ class ListMerge:
         partner if it was in the same list, else 0."""
         item_id = row[2]
         entry = _entry(number, row, table)
+        self.out_of_step += 1
         partner = self.pending[1 - side].pop(item_id, None)
         if partner is not None:
             self.pair(item_id, *((entry, partner) if side == 0 else (partner, entry)))
@@ -222,11 +223,12 @@ def _entry(number, row, table):
 class RecordMerge:
     """The lockstep merge of both sides' correction records: ``rows`` (OLD's, NEW's) records that the other side
     does not hold to the byte (as many times as they are not matched), as row dicts in file order; ``peak``: the
-    most records that were pending at once (both sides together). Read as ``ListMerge.merge`` reads a list."""
+    most records that were pending at once (both sides together); ``out_of_step``: how many records were not
+    matched at the same place. Read as ``ListMerge.merge`` reads a list."""
 
     def __init__(self, old_table, new_table):
         self.pending = ({}, {})  # per side: digest -> [(index in the file, cells)]
-        self.peak = self.waiting = 0
+        self.peak = self.waiting = self.out_of_step = 0
         with ExitStack() as stack:
             streams = [stack.enter_context(closing(table.digested_records())) if table is not None else iter(())
                        for table in (old_table, new_table)]
@@ -265,6 +267,7 @@ class RecordMerge:
         """A record out of step: matched with a pending record of the same digest on the other side (then the
         partner's place in its file, counted from 1, is returned), or left pending (then 0)."""
         cells, digest = record
+        self.out_of_step += 1
         others = self.pending[1 - side]
         partners = others.get(digest)
         if partners:
