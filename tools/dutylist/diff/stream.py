@@ -6,30 +6,37 @@ by side, row by row (a lockstep merge), and only what differs is kept:
 
 1. **Rows in step.** When OLD's and NEW's current rows have the same id, their digests (a 128-bit
    BLAKE2b of the header and of every cell but 序号) decide: equal rows are the same item (a
-   renumbering if only 序号 differs, recorded as ``(list, old 序号, new 序号)``); different rows are
-   built into items at once (``core.edition.item_from_row``) and left to ``compare``.
+   renumbering if only 序号 differs, gathered into runs of consecutive 序号 as ``compare`` sums them
+   up); different rows are built into items at once (``core.edition.item_from_row``) and left to
+   ``compare``.
 2. **Rows out of step.** Otherwise each row waits in its side's *pending* map (id -> list, row
    number, 序号, digest and cells) until the other side's row of that id comes, and is then paired as
-   above. An item inserted or removed makes one row wait while the rows after it are paired one step
-   late; an item moved to another list waits until that list is read. What is still pending after
-   the three lists was removed (OLD) or added (NEW), and is built then.
+   above. When a row is paired with a pending row, the distance between the two tells how many rows
+   its side is behind (after an insertion into NEW, or a removal from OLD), and that side is read
+   alone for that many rows, so that the sides are soon in step again: an insertion at the top of
+   a list puts five rows through the pending maps, not every row after it. An item moved to another
+   list waits until that list is read. What is still pending after the three lists was removed
+   (OLD) or added (NEW), and is built then.
 3. **Correction records**, likewise: records equal to the byte at the same place are no change; the
    others wait in multisets keyed by digest until the other side holds the same record; what is left
    is compared by ``compare``, in file order.
 
-``compare`` then runs on the items and records built, told which items were only renumbered and how
-many items each list holds. Memory therefore grows with what changed, not with the size of the
-editions: the changed items, the renumberings, the rows out of step (an insertion at the top of a
-list keeps one row pending at a time), and 8 bytes an item for the check below. The worst case is a
-list whose rows are all reordered: its rows wait in the pending maps, cells and all, until their
-partners come (about what reading that list whole would cost).
+``compare`` then runs on the items and records built, told which items were only renumbered (as
+runs) and how many items each list holds. Memory therefore grows with what changed, not with the
+size of the editions: the changed items and records, the runs of renumberings, the rows out of step
+(a few at a time for insertions and removals; an item added or removed until the end, an item
+moved between lists until the later list is read), and 8 bytes an item and side for the check below. The worst case is a list whose
+rows are all reordered: its rows wait in the pending maps, cells and all, until their partners come
+(half of a reversed list at once: about what reading that list whole costs); likewise for correction
+records all reordered.
 
 **An id used twice** (which the whole-edition path reports as a warning) cannot be seen from the
 pending maps alone when both copies are in step. So every id's 64-bit hash (Python's ``hash``,
 salted per process) is kept, 8 bytes an item and side, and the hashes are checked for repeats at
 the end: a repeated id always repeats its hash, so it is always found; two different ids that share
-a hash (about one chance in 10^7 at a million items) only send the diff down the exact whole-edition
-path, which gives the same report, more slowly. A hash is never taken as proof that two ids are equal.
+a hash (a chance of n²/2⁶⁵ for n ids: about one in 40 million at a million items a side) only send
+the diff down the exact whole-edition path, which gives the same report, more slowly. A hash is never
+taken as proof that two ids are equal.
 
 This fast path is taken for well-formed lists only. A list that ``load_edition(lenient=True)`` would
 read with a warning (a repeated column name, a ragged row, a row without an id, an id used twice, a
