@@ -4,31 +4,31 @@ A national collection of duty lists (some 6 million items) does not fit in memor
 most of its items do not change between two editions. So each list is read from both editions side
 by side, row by row (a lockstep merge), and only what differs is kept:
 
-1. **Rows in step.** When OLD's and NEW's current rows have the same id, their digests (a 128-bit
-   BLAKE2b of the header and of every cell but 序号) decide: equal rows are the same item (a
-   renumbering if only 序号 differs, gathered into runs of consecutive 序号 as ``compare`` sums them
-   up); different rows are built into items at once (``core.edition.item_from_row``) and left to
-   ``compare``.
-2. **Rows out of step.** Otherwise each row waits in its side's *pending* map (id -> list, row
-   number, 序号, digest and cells) until the other side's row of that id comes, and is then paired as
-   above. When a row is paired with a pending row, the distance between the two tells how many rows
-   its side is behind (after an insertion into NEW, or a removal from OLD), and that side is read
-   alone for that many rows, so that the sides are soon in step again: an insertion at the top of
-   a list puts five rows through the pending maps, not every row after it. An item moved to another
-   list waits until that list is read. What is still pending after the three lists was removed
+1. **Rows in step.** When OLD's and NEW's current rows have the same id, their cells are compared
+   as read, 序号 aside, under the same columns: equal rows are the same item (a renumbering if only
+   序号 differs, gathered into runs of consecutive 序号 as ``compare`` sums them up); different rows
+   are built into items at once (``core.edition.item_from_row``) and left to ``compare``, which
+   decides whether they differ as items (spaces at the ends of a cell are no change).
+2. **Rows out of step.** Otherwise each row waits in its side's *pending* map (id -> list, 序号,
+   cells, row number) until the other side's row of that id comes, and is then paired as above.
+   When a row is paired with a pending row, the distance between the two tells how many rows its
+   side is behind (after an insertion into NEW, or a removal from OLD), and that side is read alone
+   for that many rows, so that the sides are soon in step again: an insertion at the top of a list
+   puts five rows through the pending maps, not every row after it. An item moved to another list
+   waits until that list is read. What is still pending after the three lists was removed
    (OLD) or added (NEW), and is built then.
-3. **Correction records**, likewise: records equal to the byte at the same place are no change; the
-   others wait in multisets keyed by digest until the other side holds the same record; what is left
-   is compared by ``compare``, in file order.
+3. **Correction records**, likewise: records with the same cells at the same place (under the same
+   header) are no change; the others wait in multisets keyed by their cells until the other side
+   holds the same record; what is left is compared by ``compare``, in file order.
 
 ``compare`` then runs on the items and records built, told which items were only renumbered (as
 runs) and how many items each list holds. Memory therefore grows with what changed, not with the
 size of the editions: the changed items and records, the runs of renumberings, the rows out of step
 (a few at a time for insertions and removals; an item added or removed until the end, an item
-moved between lists until the later list is read), and 8 bytes an item and side for the check below. The worst case is a list whose
-rows are all reordered: its rows wait in the pending maps, cells and all, until their partners come
-(half of a reversed list at once: about what reading that list whole costs); likewise for correction
-records all reordered.
+moved between lists until the later list is read), and 8 bytes an item and side for the check
+below. The worst case is a list whose rows are all reordered: its rows wait in the pending maps,
+cells and all, until their partners come (half of a reversed list at once: about what reading that
+list whole costs); likewise for correction records all reordered.
 
 **An id used twice** (which the whole-edition path reports as a warning) cannot be seen from the
 pending maps alone when both copies are in step. So every id's 64-bit hash (Python's ``hash``,
@@ -50,7 +50,6 @@ import csv
 import io
 from array import array
 from contextlib import ExitStack, closing, contextmanager
-from hashlib import blake2b
 from itertools import zip_longest
 from operator import itemgetter
 
@@ -62,7 +61,6 @@ from ..core.package import LIST_OF_RESOURCE, LISTS
 from .compare import compare, empty_edition
 from .sides import load, unreadable
 
-UNIT = "\x1f"  # the unit separator, between the cells of a row in its digest
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
 HASH_BUCKETS = 1024  # the ids' hashes are kept in this many arrays, so that each is checked for repeats with a small set
 
@@ -104,7 +102,8 @@ class ListMerge:
     pending at once (both sides together); ``out_of_step``: how many rows were not paired in step."""
 
     def __init__(self, old_side, new_side):
-        self.pending = ({}, {})  # per side: id -> (list number, 序号, digest, row number, cells, Table)
+        self.pending = ({}, {})  # per side: id -> (list number, 序号, cells, row number, Table)
+        self.equal = {}  # list number -> whether OLD's and NEW's cells are the same row but for 序号 (see _row_equality)
         self.built = ([], [])  # per side: (list number, row number, id, item)
         self.runs, self.peak, self.out_of_step = [[None, 0, 0, 0]], 0, 0  # runs of renumberings: [list, old 序号, new 序号, count]
         self.counts = tuple({list_name: 0 for list_name in LISTS} for _ in range(2))
@@ -129,6 +128,7 @@ class ListMerge:
         number, last = LIST_NUMBER[list_name], LIST_NUMBER[list_name] == len(LISTS) - 1
         old_hashes, new_hashes = self.hashes
         runs, place, pair = self.runs, self.place, self.pair
+        equal = None
         mask = HASH_BUCKETS - 1
         old_count = new_count = old_at = new_at = ahead = 0
         old_done, new_done = old_table is None, new_table is None
@@ -153,7 +153,9 @@ class ListMerge:
                     key = hash(new[2])
                     new_hashes[key & mask].append(key)
                     if old is not None and old[2] == new[2]:  # in step
-                        if old[4] != new[4]:
+                        if equal is None:
+                            equal = self.equality(number, old_table, new_table)
+                        if not equal(old[1], new[1]):
                             pair(old[2], _entry(number, old, old_table), _entry(number, new, new_table))
                         elif old[3] != new[3]:  # renumbered: the run of the last renumbering goes on, or a run begins
                             run = runs[-1]
@@ -192,9 +194,15 @@ class ListMerge:
             self.peak = size
         return 0
 
+    def equality(self, number, old_table, new_table):
+        """The row equality of one list (both tables have read their headers once a row of each was read)."""
+        if number not in self.equal:
+            self.equal[number] = _row_equality(old_table, new_table)
+        return self.equal[number]
+
     def pair(self, item_id, old, new):
         """The two rows of one id: the same item (perhaps renumbered), or two items built for compare."""
-        if old[0] == new[0] and old[2] == new[2]:
+        if old[0] == new[0] and self.equality(old[0], old[4], new[4])(old[2], new[2]):
             if old[1] != new[1]:
                 run = self.runs[-1]
                 if old[1] == run[1] + run[3] and new[1] == run[2] + run[3] and run[0] == LISTS[old[0]]:
@@ -206,7 +214,7 @@ class ListMerge:
         self.build(1, item_id, new)
 
     def build(self, side, item_id, entry):
-        number, _, _, row_number, cells, table = entry
+        number, _, cells, row_number, table = entry
         self.built[side].append((number, row_number, item_id, table.item(cells, LISTS[number], row_number)))
 
 
@@ -223,41 +231,67 @@ def _step(ahead, old_behind, new_behind):
 
 
 def _entry(number, row, table):
-    row_number, cells, _, seq, digest = row
-    return number, seq, digest, row_number, cells, table
+    row_number, cells, _, seq = row
+    return number, seq, cells, row_number, table
+
+
+def _row_equality(old_table, new_table):
+    """A function of (OLD's cells, NEW's cells) of one list: whether they are the same row but for 序号, that is
+    the same cells under the same columns. Rows that are not are built into items and compared by ``compare``
+    (cells that differ only in spaces at their ends are then no change; a column added, removed or renamed
+    makes every row differ here, and ``compare`` reports it once as a structure change)."""
+    if old_table.shape != new_table.shape:
+        return lambda old, new: False
+    old_at, new_at = old_table.seq_at, new_table.seq_at
+    if old_at != new_at:  # the same columns, 序号 elsewhere
+        return lambda old, new: old[:old_at] + old[old_at + 1:] == new[:new_at] + new[new_at + 1:]
+
+    def equal(old, new):
+        if old == new:
+            return True
+        seq = new[new_at]
+        new[new_at] = old[old_at]
+        same = old == new
+        new[new_at] = seq
+        return same
+    return equal
 
 
 class RecordMerge:
     """The lockstep merge of both sides' correction records: ``rows`` (OLD's, NEW's) records that the other side
     does not hold to the byte (as many times as they are not matched), as row dicts in file order; ``peak``: the
     most records that were pending at once (both sides together); ``out_of_step``: how many records were not
-    matched at the same place. Read as ``ListMerge.merge`` reads a list."""
+    matched at the same place. Read as ``ListMerge.merge`` reads a list. Records are the same when their files
+    have the same header and the records the same cells."""
 
     def __init__(self, old_table, new_table):
-        self.pending = ({}, {})  # per side: digest -> [(index in the file, cells)]
+        self.pending = ({}, {})  # per side: the cells as a tuple -> [its places in the file]
         self.peak = self.waiting = self.out_of_step = 0
         with ExitStack() as stack:
-            streams = [stack.enter_context(closing(table.digested_records())) if table is not None else iter(())
+            streams = [stack.enter_context(closing(table.records())) if table is not None else iter(())
                        for table in (old_table, new_table)]
-            self.merge(*streams)
+            self.merge(*streams, tables=(old_table, new_table))
         self.rows = tuple(
-            [dict(zip(table.header, cells)) for _, cells in sorted((entry for entries in left.values() for entry in entries), key=itemgetter(0))]
+            [dict(zip(table.header, cells)) for _, cells in sorted((index, cells) for cells, places in left.items() for index in places)]
             if table is not None else []
             for table, left in zip((old_table, new_table), self.pending))
         self.pending = ({}, {})
 
-    def merge(self, old_stream, new_stream):
+    def merge(self, old_stream, new_stream, tables):
         place = self.place
         old_index = new_index = ahead = 0
         old_done = new_done = False
+        same_header = None
         while not (old_done and new_done):
             if (old_done and ahead > 0) or (new_done and ahead < 0):
                 ahead = 0
             old = next(old_stream, None) if ahead >= 0 and not old_done else None
             new = next(new_stream, None) if ahead <= 0 and not new_done else None
+            if same_header is None:  # both files have been opened: their headers are read
+                same_header = None not in tables and tables[0].header == tables[1].header
             if old is not None:
                 old_index += 1
-                if new is not None and old[1] == new[1]:
+                if old == new and same_header:
                     new_index += 1
                     continue  # the same record at the same place
             elif ahead >= 0:
@@ -266,24 +300,25 @@ class RecordMerge:
                 new_index += 1
             elif ahead <= 0:
                 new_done = True
-            old_partner = place(0, old_index, old) if old is not None else 0
-            new_partner = place(1, new_index, new) if new is not None else 0
+            old_partner = place(0, old_index, old, same_header) if old is not None else 0
+            new_partner = place(1, new_index, new, same_header) if new is not None else 0
             ahead = _step(ahead, old_partner and new_index - old_partner, new_partner and old_index - new_partner)
 
-    def place(self, side, index, record):
-        """A record out of step: matched with a pending record of the same digest on the other side (then the
-        partner's place in its file, counted from 1, is returned), or left pending (then 0)."""
-        cells, digest = record
+    def place(self, side, index, cells, matching):
+        """A record out of step: matched with a pending record of the same cells on the other side (then the
+        partner's place in its file, counted from 1, is returned), or left pending (then 0). Without
+        ``matching`` (the two files have different headers) no record matches."""
         self.out_of_step += 1
+        key = tuple(cells)
         others = self.pending[1 - side]
-        partners = others.get(digest)
+        partners = others.get(key) if matching else None
         if partners:
-            partner_index, _ = partners.pop()
+            partner_index = partners.pop()
             if not partners:
-                del others[digest]
+                del others[key]
             self.waiting -= 1
             return partner_index
-        self.pending[side].setdefault(digest, []).append((index, cells))
+        self.pending[side].setdefault(key, []).append(index)
         self.waiting += 1
         if self.waiting > self.peak:
             self.peak = self.waiting
@@ -369,15 +404,13 @@ class Table:
         where = {name: at for at, name in enumerate(header)}
         self.id_at, self.seq_at = where.get("id"), where.get("seq") if self.keyed else None
         self.integers = [where[field] for field in INTEGER_FIELDS if field in where]
-        self.prefix = repr([name for at, name in enumerate(header) if at != self.seq_at]).encode()  # a record: every cell
+        self.shape = [name for at, name in enumerate(header) if at != self.seq_at]  # the columns a row is compared under
 
     def keyed_records(self):
-        """(row number, cells, id, 序号, digest) of each row: the loop a national collection spends its time in,
-        so the checks of ``key`` and ``digest`` are written out here once more, without a call per row."""
-        unit = UNIT
+        """(row number, cells, id, 序号) of each row: the loop a national collection spends its time in, so the
+        checks that send a list to the whole path are written out here, without a call per row."""
         with self._reading() as records:
             width, integers, id_at, seq_at = len(self.header), self.integers, self.id_at, self.seq_at
-            prefix_j, prefix_r = blake2b(b"j" + self.prefix, digest_size=16), blake2b(b"r" + self.prefix, digest_size=16)
             for row_number, cells in enumerate(records, start=2):
                 if not cells:
                     continue
@@ -390,38 +423,18 @@ class Table:
                 item_id = cells[id_at].strip()
                 if not item_id:
                     raise NotWellFormed()
-                seq = cells[seq_at]
-                cells[seq_at] = ""  # left out of the digest (a renumbering is not a change of the row)
-                joined = unit.join(cells)
-                cells[seq_at] = seq
-                if joined.count(unit) == len(cells) - 1:
-                    digest = prefix_j.copy()
-                    digest.update(joined.encode())
-                else:
-                    digest = prefix_r.copy()
-                    digest.update(repr(cells[:seq_at] + cells[seq_at + 1:]).encode())
-                yield row_number, cells, item_id, int(seq.strip()), digest.digest()
+                yield row_number, cells, item_id, int(cells[seq_at])
 
-    def digested_records(self):
-        """(cells, digest) of each record of an unkeyed table (the correction records): a 128-bit BLAKE2b of the
-        header and every cell, joined with U+001F (or, where a cell holds U+001F, of the repr of the cells)."""
-        unit = UNIT
+    def records(self):
+        """The cells of each record of an unkeyed table (the correction records)."""
         with self._reading() as records:
             width = len(self.header)
-            prefix_j, prefix_r = blake2b(b"j" + self.prefix, digest_size=16), blake2b(b"r" + self.prefix, digest_size=16)
             for cells in records:
                 if not cells:
                     continue
                 if len(cells) != width:
                     raise NotWellFormed()  # a ragged row
-                joined = unit.join(cells)
-                if joined.count(unit) == width - 1:
-                    digest = prefix_j.copy()
-                    digest.update(joined.encode())
-                else:
-                    digest = prefix_r.copy()
-                    digest.update(repr(cells).encode())
-                yield cells, digest.digest()
+                yield cells
 
     def item(self, cells, list_name, row_number):
         warnings = []
