@@ -98,8 +98,8 @@ class ListMerge:
 
     ``items``: (OLD's, NEW's) items built, by id in file order; ``renumbered``: (list, old 序号, new 序号, count)
     of the items equal but for their 序号, in runs of consecutive 序号 on both sides (as ``compare`` takes them);
-    ``counts``: items per list of each side; ``peak``: the most rows that were
-    pending at once (both sides together); ``out_of_step``: how many rows were not paired in step."""
+    ``counts``: items per list of each side; ``peak``: the most rows that were pending at once (both sides
+    together); ``out_of_step``: how many rows were not paired in step."""
 
     def __init__(self, old_side, new_side):
         self.pending = ({}, {})  # per side: id -> (list number, 序号, cells, row number, Table)
