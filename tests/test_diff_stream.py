@@ -315,3 +315,35 @@ def test_renumberings_given_as_runs_sum_up_as_item_by_item(single, runs):
     whether the runs' 序号 overlap (a 序号 used twice: taken item by item) or not (runs kept whole)."""
     items = single + [(list_name, old + step, new + step) for list_name, old, new, count in runs for step in range(count)]
     assert renumbered_summary(single, runs) == renumbered_summary(items)
+
+
+TOWN = "奇台县".encode()
+
+
+def in_gbk_at(where):
+    """The bytes with one '奇台县' saved in GBK: the first (within the first block decoded) or the last (far into the file)."""
+    return lambda data: (lambda at: data[:at] + "奇台县".encode("gbk") + data[at + len(TOWN):])(where(data))
+
+
+@pytest.mark.parametrize("damage, says", [
+    (in_gbk_at(lambda data: data.find(TOWN)), "is not UTF-8"),
+    (in_gbk_at(lambda data: data.rfind(TOWN)), "is not UTF-8"),
+    (lambda data: b"\xef\xbb\xbf" + data, "byte-order mark"),
+])
+def test_a_list_in_git_that_is_not_plain_utf8_is_refused_as_the_whole_path_refuses_it(repo, damage, says):
+    """A blob is decoded as it is read: bytes that are not UTF-8 part way through, or a byte-order mark, give
+    the whole path's message (file and row), naming the side."""
+    import git
+
+    path = repo.path("coordinated-duties")
+    good = path.read_bytes()
+    path.write_bytes(damage(good))
+    repo.commit("A list saved in another encoding", tag="bad")
+    path.write_bytes(good)
+    with pytest.raises(SideError) as whole:
+        load(GitReader(git.Repo(repo.root), "bad"), "OLD")
+    with pytest.raises(SideError) as streamed:
+        compare_readers(GitReader(git.Repo(repo.root), "bad"), FolderReader(repo.root))
+    assert str(streamed.value) == str(whole.value)
+    assert str(streamed.value).startswith("OLD (revision bad)") and says in str(streamed.value)
+    assert "data/coordinated-duties.csv" in str(streamed.value), str(streamed.value)

@@ -62,6 +62,7 @@ from .compare import compare, empty_edition
 from .sides import load, unreadable
 
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
+BOM = b"\xef\xbb\xbf"
 HASH_BUCKETS = 1024  # the ids' hashes are kept in this many arrays, so that each is checked for repeats with a small set
 
 
@@ -445,11 +446,18 @@ class Table:
 
 
 def _open(reader, path):
-    """A text stream of the file: streamed from a folder, read whole from git (a blob is one object)."""
+    """A text stream of the file, decoded as it is read: from a folder the file itself; from git the blob's bytes
+    (a blob is one object), so that both sides' texts of a list are never held whole at once. A file that
+    ``read_text`` refuses (none, a byte-order mark) is read by it, which raises load_edition's error."""
     opener = getattr(reader, "open_binary", None)
-    binary = opener(path) if opener is not None else None
-    if binary is None or binary.peek(3)[:3] == b"\xef\xbb\xbf":
+    if opener is not None:
+        binary = opener(path)
+        if binary is not None and binary.peek(3)[:3] != BOM:
+            return io.TextIOWrapper(binary, encoding="utf-8", newline="")
         if binary is not None:
             binary.close()
-        return io.StringIO(read_text(reader, path), newline="")  # whole; raises load_edition's errors
-    return io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    else:
+        data = reader.read(path)
+        if data is not None and not data.startswith(BOM):
+            return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")  # BytesIO shares the bytes
+    return io.StringIO(read_text(reader, path), newline="")  # whole; raises load_edition's errors
