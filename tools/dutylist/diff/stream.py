@@ -260,7 +260,7 @@ def _row_equality(old_table, new_table):
 
 class RecordMerge:
     """The lockstep merge of both sides' correction records: ``rows`` (OLD's, NEW's) records that the other side
-    does not hold to the byte (as many times as they are not matched), as row dicts in file order; ``peak``: the
+    does not hold with the same cells (as many times as they are not matched), as row dicts in file order; ``peak``: the
     most records that were pending at once (both sides together); ``out_of_step``: how many records were not
     matched at the same place. Read as ``ListMerge.merge`` reads a list. Records are the same when their files
     have the same header and the records the same cells."""
