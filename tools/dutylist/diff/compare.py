@@ -37,17 +37,17 @@ def empty_edition(label="empty edition"):
 
 def compare(old, new, unchanged=None):
     """The report. ``unchanged`` is for a caller that left out the items equal on both sides but for their 序号
-    (diff/stream.py): ``{"renumbered": [(list, old seq, new seq)], "lists": {list: {"before", "after"}}}``."""
+    (diff/stream.py): ``{"renumbered": [(list, old seq, new seq, count)], "lists": {list: {"before", "after"}}}``,
+    where each entry of ``renumbered`` stands for ``count`` items renumbered from old seq, old seq + 1, ... to
+    new seq, new seq + 1, ... (a run: a million renumbered items are a few thousand entries)."""
     columns = (old.get("columns") or {}, new.get("columns") or {})
     items, renumbered = item_changes(old["items"], new["items"], columns)
-    if unchanged:
-        renumbered += unchanged["renumbered"]
     report = {
         "from": side(old),
         "to": side(new),
         "summary": {},
         "items": items,
-        "renumbered": renumbered_summary(renumbered),
+        "renumbered": renumbered_summary(renumbered, unchanged["renumbered"] if unchanged else ()),
         "likely": likely_reidentifications(items),
         "registers": {name: row_changes(stripped_register(old, name), stripped_register(new, name))
                       for name in ("categories", "departments")},
@@ -290,18 +290,27 @@ def field_change(field, old, new):
     return change
 
 
-def renumbered_summary(renumbered):
-    """Items whose only change is their 序号, as runs of consecutive 序号 shifted by the same amount."""
-    runs = []
-    for list_name, old_seq, new_seq in sorted(renumbered):
-        last = runs[-1] if runs else None
+def renumbered_summary(renumbered, runs=()):
+    """Items whose only change is their 序号, as runs of consecutive 序号 shifted by the same amount.
+
+    ``renumbered``: (list, old seq, new seq) of each item; ``runs``: (list, old seq, new seq, count) of runs of
+    them gathered already (diff/stream.py). The summary is the same as of every item of the runs one by one:
+    sorted, runs whose 序号 do not overlap are whole stretches of that order; where 序号 overlap (a 序号 used
+    twice in a list), the runs are taken item by item."""
+    spans = sorted([(list_name, old_seq, new_seq, 1) for list_name, old_seq, new_seq in renumbered] + [tuple(run) for run in runs])
+    if any(first[0] == then[0] and then[1] < first[1] + first[3] for first, then in zip(spans, spans[1:])):
+        spans = sorted((list_name, old_seq + step, new_seq + step, 1)
+                       for list_name, old_seq, new_seq, count in spans for step in range(count))
+    found = []
+    for list_name, old_seq, new_seq, count in spans:
+        last = found[-1] if found else None
         if last and last["list"] == list_name and last["old_last"] + 1 == old_seq and last["shift"] == new_seq - old_seq:
-            last.update(old_last=old_seq, new_last=new_seq, count=last["count"] + 1)
+            last.update(old_last=old_seq + count - 1, new_last=new_seq + count - 1, count=last["count"] + count)
         else:
-            runs.append({"list": list_name, "old_first": old_seq, "old_last": old_seq, "new_first": new_seq,
-                         "new_last": new_seq, "shift": new_seq - old_seq, "count": 1})
-    by_list = {list_name: sum(1 for entry in renumbered if entry[0] == list_name) for list_name in LISTS}
-    return {"count": len(renumbered), "by_list": by_list, "runs": runs}
+            found.append({"list": list_name, "old_first": old_seq, "old_last": old_seq + count - 1, "new_first": new_seq,
+                          "new_last": new_seq + count - 1, "shift": new_seq - old_seq, "count": count})
+    by_list = {list_name: sum(span[3] for span in spans if span[0] == list_name) for list_name in LISTS}
+    return {"count": sum(span[3] for span in spans), "by_list": by_list, "runs": found}
 
 
 def likely_reidentifications(items):
