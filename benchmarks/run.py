@@ -12,7 +12,8 @@ medians and the ratio of dutylist to its peer measured in the same run:
   (start-up), and ``dutylist --help``.
 
 The synthetic files are larger than the default per-file size limit (core/files.py), so the runs set
-DUTYLIST_MAX_FILE_BYTES. A tool that exceeds --timeout is recorded as a timeout. With --memory-limit GB each
+DUTYLIST_MAX_FILE_BYTES. A tool that exceeds --timeout is killed (with all it started) and recorded as a
+timeout. With --memory-limit GB each
 tool runs with its address space capped at GB (RLIMIT_AS, which counts a little more than the resident
 memory the table shows), so that a tool that would need more than the machine has (csv-diff at 6M items)
 fails alone, recorded as "out of memory (limit GB)", instead of pushing the machine into the OOM killer.
@@ -26,6 +27,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -90,18 +92,26 @@ def measure(arguments, timeout, runs=1, memory_limit=None):
 
 
 def measure_once(arguments, timeout, memory_limit=None):
+    """One run under /usr/bin/time in its own process group: on a timeout the whole group is killed, the tool
+    with /usr/bin/time (killing /usr/bin/time alone would leave the tool running on, beside the next one)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        try:
-            completed = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", report.name, *arguments], env=ENV,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
-                                       preexec_fn=capped(memory_limit) if memory_limit else None)
-        except subprocess.TimeoutExpired:
-            return {"seconds": None, "cpu": None, "peak_mb": None, "status": f"timeout after {timeout:.0f} s"}
+        with subprocess.Popen(["/usr/bin/time", "-f", "%e %U %S %M", "-o", report.name, *arguments], env=ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                              preexec_fn=capped(memory_limit) if memory_limit else None) as process:
+            try:
+                stderr = process.communicate(timeout=timeout)[1]
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate()
+                return {"seconds": None, "cpu": None, "peak_mb": None, "status": f"timeout after {timeout:.0f} s"}
+            except BaseException:  # Ctrl-C reaches this process only: the tool's own session must go too
+                os.killpg(process.pid, signal.SIGKILL)
+                raise
         seconds, user, system, kilobytes = report.read().split()[-4:]
-    if memory_limit and completed.returncode != 0 and out_of_memory(completed.stderr.decode(errors="replace")):
+    if memory_limit and process.returncode != 0 and out_of_memory(stderr.decode(errors="replace")):
         return {"seconds": None, "cpu": None, "peak_mb": None,
                 "status": f"out of memory (limit {memory_limit:g} GB) after {float(seconds):.1f} s"}
-    status = "ok" if completed.returncode in (0, 1) else f"exit {completed.returncode}: {completed.stderr.decode()[-300:]}"
+    status = "ok" if process.returncode in (0, 1) else f"exit {process.returncode}: {stderr.decode()[-300:]}"
     return {"seconds": float(seconds), "cpu": round(float(user) + float(system), 2),
             "peak_mb": round(int(kilobytes) / 1024, 1), "status": status}
 
