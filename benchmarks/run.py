@@ -13,10 +13,10 @@ medians and the ratio of dutylist to its peer measured in the same run:
 
 The synthetic files are larger than the default per-file size limit (core/files.py), so the runs set
 DUTYLIST_MAX_FILE_BYTES. A tool that exceeds --timeout is killed (with all it started) and recorded as a
-timeout. With --memory-limit GB each
-tool runs with its address space capped at GB (RLIMIT_AS, which counts a little more than the resident
-memory the table shows), so that a tool that would need more than the machine has (csv-diff at 6M items)
-fails alone, recorded as "out of memory (limit GB)", instead of pushing the machine into the OOM killer.
+timeout. With --memory-limit GB each tool runs with its address space capped at GB (RLIMIT_AS, which counts
+a little more than the resident memory the table shows), so that a tool that would need more than the
+machine has (csv-diff at 6M items) fails alone, recorded as "out of memory (limit GB)", instead of pushing
+the machine into the OOM killer.
 
 Example: python benchmarks/run.py --sizes 10000 100000 1000000 --runs 3
 Example: python benchmarks/run.py --sizes 6000000 --runs 1 --memory-limit 16
