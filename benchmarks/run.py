@@ -12,15 +12,22 @@ medians and the ratio of dutylist to its peer measured in the same run:
   (start-up), and ``dutylist --help``.
 
 The synthetic files are larger than the default per-file size limit (core/files.py), so the runs set
-DUTYLIST_MAX_FILE_BYTES. A tool that exceeds --timeout is recorded as a timeout.
+DUTYLIST_MAX_FILE_BYTES. A tool that exceeds --timeout is killed (with all it started) and recorded as a
+timeout. With --memory-limit GB each tool runs with its address space capped at GB (RLIMIT_AS, which counts
+a little more than the resident memory the table shows), so that a tool that would need more than the
+machine has (csv-diff at 6M items) fails alone, recorded as "out of memory (limit GB)", instead of pushing
+the machine into the OOM killer.
 
 Example: python benchmarks/run.py --sizes 10000 100000 1000000 --runs 3
+Example: python benchmarks/run.py --sizes 6000000 --runs 1 --memory-limit 16
 """
 
 import argparse
 import json
 import os
+import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -43,14 +50,17 @@ def main():
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "dutylist-bench")
     parser.add_argument("--tools", nargs="+", default=DEFAULT_TOOLS,
                         help=f"any of {', '.join(DEFAULT_TOOLS)}, daff")
+    parser.add_argument("--memory-limit", type=float, metavar="GB",
+                        help="cap each tool's address space (RLIMIT_AS) at GB gigabytes; a tool that runs out is recorded as out of memory")
     arguments = parser.parse_args()
-    results = real_package(arguments.runs)
+    limit = arguments.memory_limit
+    results = real_package(arguments.runs, limit)
     for size in arguments.sizes:
         folder = arguments.work / str(size)
         if not (folder / "new.csv").exists():
             subprocess.run([sys.executable, str(HERE / "generate.py"), "--items", str(size), "--out", str(folder)], check=True)
         for tool in arguments.tools:
-            result = measure(command(tool, folder), arguments.timeout, arguments.runs)
+            result = measure(command(tool, folder), arguments.timeout, arguments.runs, limit)
             result.update(tool=tool, items=size)
             results.append(result)
     print_table(results)
@@ -71,9 +81,9 @@ def command(tool, folder):
     raise ValueError(tool)
 
 
-def measure(arguments, timeout, runs=1):
+def measure(arguments, timeout, runs=1, memory_limit=None):
     """Medians over runs of wall time (s), CPU time (s, user + system) and peak memory (MB) of one process."""
-    samples = [measure_once(arguments, timeout) for _ in range(runs)]
+    samples = [measure_once(arguments, timeout, memory_limit) for _ in range(runs)]
     done = [sample for sample in samples if sample["seconds"] is not None]
     if not done:
         return samples[0]
@@ -81,20 +91,43 @@ def measure(arguments, timeout, runs=1):
             "peak_mb": round(statistics.median(s["peak_mb"] for s in done), 1), "runs": len(done), "status": done[-1]["status"]}
 
 
-def measure_once(arguments, timeout):
+def measure_once(arguments, timeout, memory_limit=None):
+    """One run under /usr/bin/time in its own process group: on a timeout the whole group is killed, the tool
+    with /usr/bin/time (killing /usr/bin/time alone would leave the tool running on, beside the next one)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        try:
-            completed = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", report.name, *arguments], env=ENV,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return {"seconds": None, "cpu": None, "peak_mb": None, "status": f"timeout after {timeout:.0f} s"}
+        with subprocess.Popen(["/usr/bin/time", "-f", "%e %U %S %M", "-o", report.name, *arguments], env=ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                              preexec_fn=capped(memory_limit) if memory_limit else None) as process:
+            try:
+                stderr = process.communicate(timeout=timeout)[1]
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate()
+                return {"seconds": None, "cpu": None, "peak_mb": None, "status": f"timeout after {timeout:.0f} s"}
+            except BaseException:  # Ctrl-C reaches this process only: the tool's own session must go too
+                os.killpg(process.pid, signal.SIGKILL)
+                raise
         seconds, user, system, kilobytes = report.read().split()[-4:]
-    status = "ok" if completed.returncode in (0, 1) else f"exit {completed.returncode}: {completed.stderr.decode()[-300:]}"
+    if memory_limit and process.returncode != 0 and out_of_memory(stderr.decode(errors="replace")):
+        return {"seconds": None, "cpu": None, "peak_mb": None,
+                "status": f"out of memory (limit {memory_limit:g} GB) after {float(seconds):.1f} s"}
+    status = "ok" if process.returncode in (0, 1) else f"exit {process.returncode}: {stderr.decode()[-300:]}"
     return {"seconds": float(seconds), "cpu": round(float(user) + float(system), 2),
             "peak_mb": round(int(kilobytes) / 1024, 1), "status": status}
 
 
-def real_package(runs):
+def capped(gigabytes):
+    """A preexec_fn that caps the address space of the child (and of the tool it starts) at gigabytes."""
+    limit = int(gigabytes * 1024 ** 3)
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def out_of_memory(stderr):
+    """Whether a tool's error output says that it could not get memory (Python's MemoryError, malloc's ENOMEM)."""
+    return any(mark in stderr for mark in ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory"))
+
+
+def real_package(runs, memory_limit=None):
     """Start-up on the real package: diff HEAD~1 HEAD, frictionless validate, and dutylist --help, each a fresh process."""
     folder = Path(tempfile.mkdtemp(prefix="dutylist-real-"))
     try:
@@ -112,9 +145,9 @@ def real_package(runs):
         descriptor = folder / "datapackage.json"
         descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": "1.0.1"'), encoding="utf-8")
         git("commit", "-q", "-am", "1.0.1")
-        diff = measure([str(BIN / "dutylist"), "diff", "HEAD~1", "HEAD", "--repo", str(folder), "--format", "markdown"], 60, runs)
-        peer = measure([str(BIN / "frictionless"), "validate", str(folder / "datapackage.json")], 60, runs)
-        helps = measure([str(BIN / "dutylist"), "--help"], 60, runs)
+        diff = measure([str(BIN / "dutylist"), "diff", "HEAD~1", "HEAD", "--repo", str(folder), "--format", "markdown"], 60, runs, memory_limit)
+        peer = measure([str(BIN / "frictionless"), "validate", str(folder / "datapackage.json")], 60, runs, memory_limit)
+        helps = measure([str(BIN / "dutylist"), "--help"], 60, runs, memory_limit)
     finally:
         shutil.rmtree(folder)
     return [dict(diff, tool="dutylist diff", items="real"), dict(peer, tool="frictionless validate", items="real"),
