@@ -120,3 +120,20 @@ def test_a_list_without_a_seq_column_is_reported_not_a_crash(package_copy):
     two = [f for f in report["errors"] if f["code"] == "id-in-two-lists"]
     assert [(f["file"], f["row"]) for f in two] == [("data/reclaimed-duties.csv", 2)] and "basic item 1 " in two[0]["message"]
     assert validate_package(package_copy) == whole(package_copy)
+
+
+@pytest.mark.parametrize("command", ["validate", "diff"])
+def test_running_out_of_memory_is_exit_2_with_a_message_not_a_traceback(monkeypatch, command):
+    from dutylist.diff import stream
+    from dutylist.validate import run
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(run, "validate_package", exhausted)
+    monkeypatch.setattr(stream, "compare_readers", exhausted)
+    arguments = ["validate", str(ROOT)] if command == "validate" else ["diff", str(ROOT), str(ROOT), "--format", "json"]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 2, result.output
+    assert f"dutylist {command}: out of memory" in result.output and "docs/safety.md" in result.output
+    assert "Traceback" not in result.output

@@ -70,6 +70,10 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(INTERRUPTED)
+        except MemoryError:
+            raise UserError(f"dutylist {ctx.invoked_subcommand}: out of memory; this package needs more memory than the "
+                            "machine (or its limit) gives: see 'Memory' in docs/safety.md for what each command keeps",
+                            code="out-of-memory") from None
 
 
 def _terminate(signum, frame):
