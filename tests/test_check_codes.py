@@ -459,6 +459,8 @@ def test_a_flagging_record_without_a_corrected_column_does_not_crash(package):
     del package.rows["corrections"][-1][1]["corrected"]
     assert row
     assert where(run(checks.check_space_between_chinese, package)) == [("space-between-chinese", "error", BASIC, entry["_row"], "name")]
+    # without a corrected text the record reads as one that drops the value it quotes: nothing to find applied
+    assert [f for f in run(checks.check_corrections, package) if f["code"] == "correction-not-applied"] == []
 
 
 def test_table_findings_carry_the_cell_the_resource_and_a_fix_through_the_cli(package_copy):

@@ -3,13 +3,13 @@
 A collection of many towns' lists holds millions of rows, so ``open_package(root)`` reads the
 descriptor, the schemas and the two registers whole (they are small), checks every CSV file once
 in chunks (present, no BOM, not empty, UTF-8, CRLF or not) without holding it, and leaves the
-lists and the correction records on disk: ``package.items()`` and ``package.corrections()`` read
+lists and the correction records on disk: ``package.stream_items()`` and ``package.corrections()`` read
 them as streams, one record at a time, and the strict table pass (``tables.TablePass``) checks each
 table the first time it is read. What ``validate`` keeps is what its checks keep (validate/checks.py),
 never the rows.
 
 ``load_package(root)`` reads the same package the same way and keeps every row and item in
-memory (``package.rows``, ``package.item_list``): the tests edit such a package and run one check
+memory (``package.rows``, ``package.items``): the tests edit such a package and run one check
 on it (``run.run_checks``).
 
 Row numbers count CSV records with the header as row 1, as frictionless does; a blank record is
