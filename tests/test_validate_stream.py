@@ -137,3 +137,5 @@ def test_running_out_of_memory_is_exit_2_with_a_message_not_a_traceback(monkeypa
     assert result.exit_code == 2, result.output
     assert f"dutylist {command}: out of memory" in result.output and "docs/safety.md" in result.output
     assert "Traceback" not in result.output
+    if command == "diff":  # --format json: the JSON error object, as for any input that cannot be read
+        assert json.loads(result.stdout)["error"]["code"] == "out-of-memory"

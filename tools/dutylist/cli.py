@@ -65,15 +65,18 @@ class Group(click.Group):
             max_file_bytes()  # a bad DUTYLIST_MAX_FILE_BYTES is a misuse, said before any work
         except FileRefused as error:
             raise UserError(str(error), code=error.code) from None
+        arguments = list(ctx.args)  # the command's own arguments (click empties ctx.args as it invokes the command)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(INTERRUPTED)
         except MemoryError:
+            wants_json = "--format=json" in arguments or any(
+                first == "--format" and then == "json" for first, then in zip(arguments, arguments[1:]))
             raise UserError(f"dutylist {ctx.invoked_subcommand}: out of memory; this package needs more memory than the "
                             "machine (or its limit) gives: see 'Memory' in docs/safety.md for what each command keeps",
-                            code="out-of-memory") from None
+                            code="out-of-memory", json=wants_json) from None  # a JSON reader still gets JSON
 
 
 def _terminate(signum, frame):
