@@ -6,6 +6,8 @@ whenever frictionless reports a table error on a copy of the package, the fast p
 
 import shutil
 
+import pytest
+
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,3 +86,128 @@ def test_a_suspect_table_is_reported_in_frictionless_words(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(root), "--format", "json"])
     assert result.exit_code == 1
     assert "table-type-error" in result.output and '"1x"' in result.output
+
+
+# --- one case per kind of table error: the pass must suspect each (mutation testing of tables.py) ---------
+
+def rows_of(root, resource):
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO((root / "data" / f"{resource}.csv").read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(root, resource, rows, blank_after=None):
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    for number, cells in enumerate(rows):
+        writer.writerow(cells)
+        if number == blank_after:
+            buffer.write("\n")
+    (root / "data" / f"{resource}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_cell(resource, row, field, value):
+    """An edit: data row ``row`` (0 = the first after the header), column ``field``, set to ``value``."""
+    def edit(root):
+        rows = rows_of(root, resource)
+        rows[1 + row][rows[0].index(field)] = value
+        write_rows(root, resource, rows)
+    return edit
+
+
+def edit_schema(resource, change):
+    def edit(root):
+        import json
+
+        path = root / "schemas" / f"{resource}.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        change(schema)
+        path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    return edit
+
+
+def both(*edits):
+    def edit(root):
+        for one in edits:
+            one(root)
+    return edit
+
+
+def field_of(schema, name):
+    return next(field for field in schema["fields"] if field["name"] == name)
+
+
+def drop_constraint(resource, name, constraint):
+    return edit_schema(resource, lambda schema: field_of(schema, name).get("constraints", {}).pop(constraint, None))
+
+
+def rows_edit(resource, change, blank_after=None):
+    def edit(root):
+        rows = rows_of(root, resource)
+        change(rows)
+        write_rows(root, resource, rows, blank_after)
+    return edit
+
+
+TABLE_ERRORS = {
+    # the constraints and types of the schemas the package uses
+    "seq below its minimum": (set_cell("basic-duties", 0, "seq", "0"), "basic-duties"),
+    "page above its maximum": (set_cell("basic-duties", 0, "page", "43"), "basic-duties"),
+    "page below its minimum": (set_cell("basic-duties", 0, "page", "0"), "basic-duties"),
+    "seq not an integer": (set_cell("basic-duties", 0, "seq", "x"), "basic-duties"),
+    "id against its pattern": (set_cell("coordinated-duties", 0, "id", "652325100-01"), "coordinated-duties"),
+    "id used twice": (set_cell("basic-duties", 1, "id", "652325100-0001"), "basic-duties"),
+    "seq 01 beside 1": (set_cell("reclaimed-duties", 1, "seq", "01"), "reclaimed-duties"),
+    "category not in the register": (set_cell("basic-duties", 0, "category", "不存在的类别"), "basic-duties"),
+    "a record's field outside its enum": (set_cell("corrections", 0, "field", "seq"), "corrections"),
+    "a record without an item": (set_cell("corrections", 0, "item_id", ""), "corrections"),
+    "a department level outside its enum": (set_cell("departments", 0, "level", "city"), "departments"),
+    "a department named twice": (set_cell("departments", 1, "name", "奇台县委"), "departments"),
+    "a category without a name": (set_cell("categories", 0, "name", ""), "categories"),
+    # the shape of the rows and the header
+    "a row with a cell missing": (rows_edit("categories", lambda rows: rows[2].pop()), "categories"),
+    "a row with a cell too many": (rows_edit("categories", lambda rows: rows[2].append("x")), "categories"),
+    "a blank line": (rows_edit("categories", lambda rows: None, blank_after=2), "categories"),
+    "a column renamed in the header": (rows_edit("categories", lambda rows: rows[0].__setitem__(1, "english")), "categories"),
+    "a blank row where no field is required": (both(
+        drop_constraint("categories", "name", "required"), drop_constraint("categories", "name_en", "required"),
+        edit_schema("categories", lambda schema: schema.pop("primaryKey")),
+        rows_edit("categories", lambda rows: rows.append(["", ""]))), "categories"),
+    "an empty integer where the empty string is not null": (both(
+        edit_schema("basic-duties", lambda schema: schema.update(missingValues=[])),
+        set_cell("basic-duties", 0, "page", "")), "basic-duties"),
+    # keys of more than one field
+    "a two-field key used twice": (both(
+        drop_constraint("categories", "name", "unique"), edit_schema("categories", lambda schema: schema.update(primaryKey=["name", "name_en"])),
+        rows_edit("categories", lambda rows: rows.append(list(rows[1])))), "categories"),
+    "a two-field key with an integer used twice as a number": (both(
+        drop_constraint("reclaimed-duties", "seq", "unique"), drop_constraint("reclaimed-duties", "id", "unique"),
+        edit_schema("reclaimed-duties", lambda schema: schema.update(primaryKey=["seq", "page"])),
+        set_cell("reclaimed-duties", 1, "seq", "01"), set_cell("reclaimed-duties", 1, "page", "38"),
+        set_cell("reclaimed-duties", 0, "page", "38")), "reclaimed-duties"),
+    # schema features outside the subset the pass checks: frictionless must read the table
+    "a maximum length": (both(
+        edit_schema("categories", lambda schema: field_of(schema, "name_en").setdefault("constraints", {}).update(maxLength=3))), "categories"),
+    "a number field": (edit_schema("categories", lambda schema: field_of(schema, "name_en").update(type="number")), "categories"),
+    "an email format": (edit_schema("categories", lambda schema: field_of(schema, "name_en").update(format="email")), "categories"),
+    "other missing values": (both(
+        edit_schema("categories", lambda schema: schema.update(missingValues=["", "NA"])), set_cell("categories", 0, "name_en", "NA")), "categories"),
+    "a minimum length": (edit_schema("categories", lambda schema: field_of(schema, "name").update(constraints={"minLength": 10})), "categories"),
+    "a foreign key of two fields": (both(
+        edit_schema("basic-duties", lambda schema: schema.update(foreignKeys=[
+            {"fields": ["category", "name"], "reference": {"resource": "categories", "fields": ["name", "name_en"]}}]))), "basic-duties"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TABLE_ERRORS))
+def test_each_kind_of_table_error_is_suspected(tmp_path, case):
+    """A case is real when frictionless finds an error in that table; the pass must then suspect the table."""
+    edit, resource = TABLE_ERRORS[case]
+    root = copy_package(tmp_path)
+    edit(root)
+    assert resource in {name for name, _ in frictionless_errors(root)}, "not a real case: frictionless finds nothing"
+    assert resource in suspect_tables(load_package(root))
