@@ -7,7 +7,6 @@ whenever frictionless reports a table error on a copy of the package, the fast p
 import shutil
 
 import pytest
-
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -211,3 +210,30 @@ def test_each_kind_of_table_error_is_suspected(tmp_path, case):
     edit(root)
     assert resource in {name for name, _ in frictionless_errors(root)}, "not a real case: frictionless finds nothing"
     assert resource in suspect_tables(load_package(root))
+
+
+MALFORMED_SCHEMAS = {
+    "a pattern that is not text": lambda schema: field_of(schema, "name").setdefault("constraints", {}).update(pattern=5),
+    "an enum that is not a list": lambda schema: field_of(schema, "name").setdefault("constraints", {}).update(enum="党的建设"),
+    "a minimum that is not a number": lambda schema: field_of(schema, "name").setdefault("constraints", {}).update(minimum="1"),
+    "a field named twice": lambda schema: schema["fields"].append(dict(field_of(schema, "name_en"))),
+    "a field that is not an object": lambda schema: schema["fields"].append("name"),
+    "a key naming no field": lambda schema: schema.update(primaryKey=["nom"]),
+    "a key that is not a list": lambda schema: schema.update(primaryKey={"name": 1}),
+    "list items of another type": lambda schema: field_of(schema, "name").update(type="list", itemType="integer"),
+    "a field type frictionless does not know": lambda schema: field_of(schema, "name").update(type="text"),
+    "missing values that are not the empty string": lambda schema: schema.update(missingValues=["-"]),
+    "no fields": lambda schema: schema.update(fields=[]),
+    "constraints that are not an object": lambda schema: field_of(schema, "name").update(constraints=["required"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED_SCHEMAS))
+def test_a_schema_outside_the_subset_is_left_to_frictionless_without_a_crash(tmp_path, case):
+    """The pass takes only the schema features it checks; any other schema is suspect as a whole, so frictionless
+    reads the table, and validate reports rather than crashes."""
+    root = copy_package(tmp_path)
+    edit_schema("categories", MALFORMED_SCHEMAS[case])(root)
+    assert "categories" in suspect_tables(load_package(root))
+    result = CliRunner().invoke(cli, ["validate", str(root), "--format", "json"])
+    assert result.exit_code in (0, 1, 2) and "Traceback" not in result.output, result.output
