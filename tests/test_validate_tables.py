@@ -188,6 +188,12 @@ TABLE_ERRORS = {
         edit_schema("reclaimed-duties", lambda schema: schema.update(primaryKey=["seq", "page"])),
         set_cell("reclaimed-duties", 1, "seq", "01"), set_cell("reclaimed-duties", 1, "page", "38"),
         set_cell("reclaimed-duties", 0, "page", "38")), "reclaimed-duties"),
+    "a key cell empty where its field is not required": (both(
+        drop_constraint("categories", "name", "required"), set_cell("categories", 0, "name", "")), "categories"),
+    "a key of a number and a text used twice": (both(
+        drop_constraint("reclaimed-duties", "seq", "unique"), drop_constraint("reclaimed-duties", "id", "unique"),
+        edit_schema("reclaimed-duties", lambda schema: schema.update(primaryKey=["seq", "id"])),
+        set_cell("reclaimed-duties", 1, "seq", "01"), set_cell("reclaimed-duties", 1, "id", "652325100-0154")), "reclaimed-duties"),
     # schema features outside the subset the pass checks: frictionless must read the table
     "a maximum length": (both(
         edit_schema("categories", lambda schema: field_of(schema, "name_en").setdefault("constraints", {}).update(maxLength=3))), "categories"),
