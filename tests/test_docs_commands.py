@@ -34,7 +34,7 @@ NOT_DUTYLIST = {
     ".venv/bin/pip install pre-commit && .venv/bin/pre-commit install": "installs pre-commit from the network",
     ".venv/bin/pre-commit run --all-files       # once, by hand": "needs pre-commit installed (the line above)",
     ".venv/bin/pip install -r mutation/requirements.txt": "installs mutmut from the network (docs/mutation.md)",
-    "mutation/run-all.sh                                                  # every core module, ~12 min":
+    "mutation/run-all.sh                                                  # every core module, ~30 min":
         "a mutation run, made by hand like the benchmarks; tests/test_mutation_setup.py keeps the setup runnable",
     "mutation/run.sh diff/inline.py tests/test_diff_semantics.py          # one module with the tests that exercise it":
         "a mutation run, made by hand like the benchmarks; tests/test_mutation_setup.py keeps the setup runnable",
