@@ -8,7 +8,7 @@ import subprocess
 
 from conftest import ROOT
 
-CORE_MODULES = ("importing/corrections.py", "importing/rules.py", "validate/checks.py", "diff/compare.py", "diff/inline.py",
+CORE_MODULES = ("importing/corrections.py", "importing/rules.py", "validate/checks.py", "validate/tables.py", "diff/compare.py", "diff/inline.py",
                 "diff/resemblance.py", "diff/render_html.py", "diff/render_markdown.py")
 
 
