@@ -139,3 +139,36 @@ def test_running_out_of_memory_is_exit_2_with_a_message_not_a_traceback(monkeypa
     assert "Traceback" not in result.output
     if command == "diff":  # --format json: the JSON error object, as for any input that cannot be read
         assert json.loads(result.stdout)["error"]["code"] == "out-of-memory"
+
+
+CELLS = ["", " ", "x", " 党的建设 ", "12", " 7 ", "１２", "1.5", "a、b、、 c ", "1.一\n2.二", "1.一\r\n\r\n 2.二 ", "、", "\n"]
+
+
+def test_the_quick_item_builder_makes_what_item_from_row_makes():
+    """validate/read.py builds items straight from the cells; it must give core.edition.item_from_row's item, or
+    leave the row to it (None), for every row of the real package and for odd cells in every column."""
+    import itertools
+
+    from dutylist.core.edition import EditionError, item_from_row
+    from dutylist.validate.read import _item_builder
+
+    package = open_package(ROOT)
+    rows = []
+    for resource, list_name in (("basic-duties", "basic"), ("coordinated-duties", "coordinated"), ("reclaimed-duties", "reclaimed")):
+        records = package._records(resource)
+        header = next(records)
+        rows += [(header, list_name, cells) for _, cells in records]
+        base = rows[-1][2]
+        for at, cell in itertools.product(range(len(header)), CELLS):
+            rows.append((header, list_name, base[:at] + [cell] + base[at + 1:]))
+    built = 0
+    for header, list_name, cells in rows:
+        quick = _item_builder(header, list_name)(cells)
+        try:
+            slow = item_from_row(dict(zip(header, cells)), list_name)
+        except EditionError:
+            slow = None
+        if quick is not None:
+            built += 1
+            assert quick == slow, (cells, quick, slow)
+    assert built >= 179

@@ -62,22 +62,21 @@ def read_csv_text(text):
     header = next(records, None)
     if header is None:
         return []
-    width = len(header)
-    rows = []
-    for cells in records:
-        if not cells:
-            continue
-        if len(cells) == width:
-            rows.append(dict(zip(header, cells)))
-        else:
-            row = dict(zip(header, cells))
-            if len(cells) > width:
-                row[None] = cells[width:]
-            else:
-                for key in header[len(cells):]:
-                    row[key] = None
-            rows.append(row)
-    return rows
+    return [row_of_cells(header, cells) for cells in records if cells]
+
+
+def row_of_cells(header, cells):
+    """One record as csv.DictReader gives it: a short row's missing cells are None, a long row's extra cells
+    are a list under the key None."""
+    if len(cells) == len(header):
+        return dict(zip(header, cells))
+    row = dict(zip(header, cells))
+    if len(cells) > len(header):
+        row[None] = cells[len(header):]
+    else:
+        for key in header[len(cells):]:
+            row[key] = None
+    return row
 
 
 def csv_text(fieldnames, rows):

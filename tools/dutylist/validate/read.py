@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..core import edition
 from ..core.files import FileRefused, allow_long_cells
-from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER
+from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, row_of_cells
 from .findings import finding
 from .tables import TablePass, _foreign_key_fields
 
@@ -52,19 +52,10 @@ class Package:
     files: dict = field(default_factory=dict)  # resource name -> path of a readable CSV
     schemas: dict = field(default_factory=dict)  # resource name -> Table Schema dict
     rows: dict = field(default_factory=dict)  # resource name -> [(row number, row dict)]: the registers (every table when whole)
-    item_list: list = None  # every item, when the package was loaded whole (load_package)
+    items: list = None  # every item, when the package was loaded whole (load_package; the tests edit this list)
     load_findings: list = field(default_factory=list)
     table_passes: dict = field(default_factory=dict)  # resource name -> the TablePass of its first reading
     crlf: set = field(default_factory=set)  # resources whose file has CRLF line endings
-
-    @property
-    def items(self):
-        """Every item of the three lists, in list order, when loaded whole (the tests edit this list)."""
-        return self.item_list
-
-    @items.setter
-    def items(self, value):
-        self.item_list = value
 
     def names(self, register):
         return {row.get("name") for _, row in self.rows.get(register, [])}
@@ -77,8 +68,8 @@ class Package:
 
     def stream_items(self):
         """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row)."""
-        if self.item_list is not None:
-            return iter(self.item_list)
+        if self.items is not None:
+            return iter(self.items)
         return self._items()
 
     def read_every_table(self):
@@ -108,7 +99,7 @@ class Package:
             for row_number, cells in records:
                 item = build(cells) if build is not None and len(cells) == len(header) else None
                 if item is None:  # a row the quick builder does not take: read as load_edition reads it
-                    row = dict(zip(header, cells)) if len(cells) == len(header) else _ragged_row(header, cells)
+                    row = row_of_cells(header, cells)
                     row = _ascii_integers(self, resource, path, row_number, row)
                     try:
                         item = edition.item_from_row(row, list_name, path, row_number)
@@ -124,9 +115,8 @@ class Package:
         header = next(records, None)
         if header is None:
             return
-        width = len(header)
         for row_number, cells in records:
-            yield row_number, dict(zip(header, cells)) if len(cells) == width else _ragged_row(header, cells)
+            yield row_number, row_of_cells(header, cells)
 
     def _records(self, name):
         """The header of a resource's CSV (None if it has no record), then (row number, cells) of each record
@@ -370,16 +360,6 @@ def _item_builder(header, list_name):
         return item if item.get("id") else None
 
     return build
-
-
-def _ragged_row(header, cells):
-    row = dict(zip(header, cells))
-    if len(cells) > len(header):
-        row[None] = cells[len(header):]
-    else:
-        for key in header[len(cells):]:
-            row[key] = None
-    return row
 
 
 def _record_number(text_before):

@@ -214,10 +214,6 @@ class _Check:
         self.maximum = constraints.get("maximum")
         self.active = self.required or self.integer or self.pattern is not None or self.enum is not None
 
-    def __call__(self, value):
-        """Whether one non-null cell passes."""
-        return self.all_ok([value])
-
     def all_ok(self, cells):
         """Whether every one of these non-null cells passes (the loops over them run in C)."""
         if not cells:
