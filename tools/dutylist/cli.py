@@ -332,15 +332,17 @@ def changelog(repo, check, output_format):
 
     Example: dutylist changelog --check
     """
+    from .core.package import WriteError
     from .release import changelog as generated
     from .release.editions import ReleaseError
 
     try:
         report = generated.check(repo) if check else generated.update(repo)
     except ReleaseError as error:
-        raise UserError(str(error)) from None
-    except OSError as error:
-        raise UserError(f"could not write changelog/ ({error}); nothing was changed") from None
+        raise input_error(error, output_format) from None
+    except (WriteError, OSError) as error:
+        raise UserError(f"could not write changelog/ ({error}); nothing was changed", code="cannot-write",
+                        json=output_format == "json") from None
     echo_report(report, output_format, generated.render_check if check else generated.render_update)
     sys.exit(0 if not check or report["ok"] else 1)
 
@@ -357,6 +359,7 @@ def release(bump, repo, dry_run, output_format):
 
     Example: dutylist release auto --dry-run
     """
+    from .core.package import WriteError
     from .release import making
 
     try:
@@ -364,9 +367,10 @@ def release(bump, repo, dry_run, output_format):
         if not dry_run:
             making.apply(plan)
     except making.ReleaseError as error:
-        raise UserError(str(error)) from None
-    except OSError as error:
-        raise UserError(f"could not write the release ({error}); nothing was changed") from None
+        raise input_error(error, output_format) from None
+    except (WriteError, OSError) as error:
+        raise UserError(f"could not write the release ({error}); nothing was changed", code="cannot-write",
+                        json=output_format == "json") from None
     echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run))
 
 

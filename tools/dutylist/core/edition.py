@@ -21,9 +21,9 @@ column names and repeated ids are read as they are, each with a warning in
 
 import csv
 import json
-import posixpath
 from pathlib import Path
 
+from .names import resource_path_problem
 from .files import FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
 from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
 
@@ -93,21 +93,11 @@ def resource_paths(descriptor, file=DESCRIPTOR):
         path = resource.get("path") if isinstance(resource, dict) else None
         if not isinstance(path, str):
             continue
-        problem = unsafe_path_problem(path)
+        problem = resource_path_problem(path)
         if problem:
             raise EditionError(file, f"resource {name or index}: path {path!r} {problem}", field=f"resources[{index}].path")
         paths[name] = path
     return paths
-
-
-def unsafe_path_problem(path):
-    if "://" in path:
-        return "is a URL; a package here only holds local files (it is never fetched)"
-    if path.startswith("/") or path.startswith("\\") or (len(path) > 1 and path[1] == ":"):
-        return "is absolute; give a path relative to datapackage.json"
-    if posixpath.normpath(path).startswith(".."):
-        return "points outside the package folder"
-    return None
 
 
 def read_text(reader, path):
@@ -143,7 +133,7 @@ def load_edition(reader, lenient=False, lists=True, corrections=True):
         edition["warnings"], edition["columns"] = warnings, {}
     for resource in descriptor.get("resources") or []:
         schema = resource.get("schema") if isinstance(resource, dict) else None
-        if isinstance(schema, str) and not unsafe_path_problem(schema):
+        if isinstance(schema, str) and not resource_path_problem(schema):
             edition["schemas"][resource.get("name")] = _read_json(reader, schema)
         elif isinstance(schema, dict):
             edition["schemas"][resource.get("name")] = schema

@@ -7,6 +7,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .files import _kind as file_kind  # the words for a kind of file, said once (core/files.py)
 from .files import allow_long_cells
 
 DESCRIPTOR = "datapackage.json"
@@ -106,8 +107,7 @@ def write_bytes_atomic(path, data, mode=None):
     Raises WriteError, with a message naming the path, when the file cannot be written.
     """
     path = Path(path)
-    if path.is_symlink():
-        raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)")
+    refuse_unless_regular(path)
     if not path.parent.is_dir():
         if path.parent.exists():
             raise WriteError(f"{path}: cannot write: {path.parent} is a file, not a folder")
@@ -130,11 +130,31 @@ def write_bytes_atomic(path, data, mode=None):
         raise
 
 
+def refuse_unless_regular(path):
+    """WriteError unless path is missing or a regular file: a write never replaces (or writes through) a symbolic
+    link, a FIFO, a device, a socket or a folder."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
+    if stat.S_ISLNK(mode):
+        raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)")
+    if not stat.S_ISREG(mode):
+        raise WriteError(f"{path}: is {file_kind(mode)}, not a regular file; only a regular file (or a new one) is "
+                         f"written: give the name of a file")
+
+
 def write_files_atomic(files):
     """Write {path: text} as one change: every file is first written to a temporary sibling, then all are
-    renamed into place; if anything fails, the files already replaced get their old content back (or are
-    removed if they are new), the temporary files are removed, and the error is raised."""
+    renamed into place, in the order given (put the file that makes the change official last: a process
+    killed between two renames leaves that file old); if anything fails, the files already replaced get their
+    old content back (or are removed if they are new), the temporary files are removed, and the error is
+    raised. A target that is not a regular file (a link, a FIFO, ...) is refused before anything is written."""
     files = {Path(path): text for path, text in files.items()}
+    for path in files:
+        refuse_unless_regular(path)
     temporaries, backups, replaced = {}, {}, []
     try:
         for path, text in files.items():

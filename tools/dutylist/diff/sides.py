@@ -6,14 +6,13 @@ package has only ever had one version. Git objects are read directly: the workin
 never touched.
 """
 
-import re
 from pathlib import Path
 
 from ..core.edition import EditionError, FolderReader, GitReader, load_edition, read_descriptor
+from ..core.names import is_version
 from ..core.package import DESCRIPTOR
 from .compare import empty_edition
 
-VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 WORKING_TREE = "working tree"
 
 
@@ -71,8 +70,8 @@ def reader_for(repo_folder, spec, role):
         return FolderReader(Path(spec).parent)
     if (Path(spec) / DESCRIPTOR).is_file():
         return FolderReader(spec)
-    version = spec if VERSION.match(spec) else None
-    if version is None and spec.startswith("v") and VERSION.match(spec[1:]):
+    version = spec if is_version(spec) else None
+    if version is None and spec.startswith("v") and is_version(spec[1:]):
         version = version_of_spec(open_repo(repo_folder, role), spec)  # v1.0.0, unless a tag or branch has that name
     if version:
         repo = open_repo(repo_folder, role)
@@ -134,9 +133,9 @@ def version_commit(repo, version, role):
 
 def version_of_spec(repo, spec):
     """The version a spec names: '1.0.0', or 'v1.0.0' when no tag or branch has that name; else None."""
-    if VERSION.match(spec):
+    if is_version(spec):
         return spec
-    if spec.startswith("v") and VERSION.match(spec[1:]) and not _names_a_ref(repo, spec):
+    if spec.startswith("v") and is_version(spec[1:]) and not _names_a_ref(repo, spec):
         return spec[1:]
     return None
 

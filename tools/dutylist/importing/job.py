@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from ..core.edition import unsafe_path_problem
+from ..core.names import is_edition, resource_path_problem
 from ..core.files import FileRefused, json_depth_problem, read_package_file
 from ..core.package import (
     CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, WriteError, csv_text, data_path, id_prefix,
@@ -28,7 +28,6 @@ from .parse import SourceRefused
 from .render import render_text  # noqa: F401  (the CLI prints job.render_text(report))
 from .used_ids import ids_ever_used
 
-EDITION = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # a Data Package name: safe inside a file name
 
 
@@ -46,7 +45,7 @@ def run_import(repo, source=None, write=False, edition=None):
     descriptor = _descriptor(repo)
     package_edition = descriptor.get("edition") if isinstance(descriptor.get("edition"), str) else None
     edition = edition or package_edition
-    if not edition or not EDITION.match(edition):
+    if not is_edition(edition):
         raise ImportInputError(f"edition {edition!r}: give the edition as --edition YYYY-MM (the month it was published)")
     new_edition = edition != package_edition
     if new_edition and package_edition and edition < package_edition:
@@ -269,7 +268,7 @@ def _descriptor_source(descriptor, edition):
                   entries[0] if entries else None)
     if chosen is None:
         raise ImportInputError(f"{DESCRIPTOR}: no sources[].path for edition {edition}; give the source as PATH")
-    problem = unsafe_path_problem(chosen["path"])
+    problem = resource_path_problem(chosen["path"])
     if problem:
         raise ImportInputError(f"{DESCRIPTOR}: the source path {chosen['path']!r} {problem}")
     return chosen["path"]

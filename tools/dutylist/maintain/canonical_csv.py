@@ -15,7 +15,8 @@ import os
 import stat
 from dataclasses import dataclass
 
-from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, unsafe_path_problem
+from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths
+from ..core.names import resource_path_problem
 from ..core.package import LIST_DELIMITER, csv_text, write_bytes_atomic
 
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
@@ -97,7 +98,7 @@ def package_files(root):
         if not path.endswith(".csv"):
             continue
         schema = resource.get("schema")
-        if isinstance(schema, str) and not unsafe_path_problem(schema):
+        if isinstance(schema, str) and not resource_path_problem(schema):
             try:
                 schema = json.loads((root / schema).read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:

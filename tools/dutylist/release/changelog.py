@@ -22,7 +22,8 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..core.edition import EditionError, FolderReader, load_edition
-from ..core.package import LIST_LABELS, LISTS
+from ..core.names import NameRefused, contained, shown, version_problem
+from ..core.package import DESCRIPTOR, LIST_LABELS, LISTS
 from .editions import ReleaseError, counts, labelled, load_version, open_repo
 from .history import CHANGELOG_FOLDER, list_versions
 
@@ -70,10 +71,29 @@ class Problem:
 
 # --- the history ------------------------------------------------------------------------------------
 
+def checked_versions(repo):
+    """``list_versions(repo)`` (newest first), once every version is checked to be MAJOR.MINOR.PATCH: a version
+    names files of changelog/, so a value such as ``../../x/pwned`` or ``1.2`` is refused before any path is built."""
+    versions = list_versions(repo)
+    for version in versions:
+        refuse_bad_version(version.version, f"commit {version.released[:12]}",
+                           "make that commit declare a proper version (on your branch: amend or rebase it), then run the command again")
+    return versions
+
+
+def refuse_bad_version(value, where, what_to_do):
+    """ReleaseError (code version-refused) when value is not a version MAJOR.MINOR.PATCH."""
+    problem = version_problem(value)
+    if problem:
+        raise ReleaseError(f"{where} declares version {shown(value)} in {DESCRIPTOR}, which {problem}; "
+                           f"a version names files of {CHANGELOG_FOLDER}/, so nothing was written: {what_to_do}",
+                           code="version-refused", file=DESCRIPTOR)
+
+
 def history(repo):
     """Every version of HEAD's first-parent history as an ``Entry``, oldest first (a version listed twice: its newest run)."""
     entries = {}
-    for version in reversed(list_versions(repo)):
+    for version in reversed(checked_versions(repo)):
         entries.pop(version.version, None)
         entries[version.version] = Entry(version.version, version.edition, version.release_date, load_version(repo, version))
     return list(entries.values())
@@ -102,6 +122,8 @@ def versions_with_working_tree(repo, folder):
     working = working_tree(folder)
     declared = working["descriptor"].get("version")
     if isinstance(declared, str) and declared not in {entry.version for entry in entries}:
+        refuse_bad_version(declared, "the working tree",
+                           f"fix `version` in {folder / DESCRIPTOR}, then run the command again")
         entries.append(entry_of(working))
         working = None
     return entries, working
@@ -411,15 +433,23 @@ def _version_key(name):
 
 
 def changed_files(folder, files):
-    """{path: text} of the files in changelog/ whose text differs from files' (a file that cannot be read is rewritten)."""
+    """{path: text} of the files in changelog/ whose text differs from files' (a file that cannot be read is rewritten).
+
+    Each target is checked to stay inside changelog/ (no link on the way, no name leading out), whatever
+    the name: a write outside the folder is impossible even if a name slipped past the version grammar.
+    """
     changed = {}
     for name, text in files.items():
+        try:
+            target = contained(folder, f"{CHANGELOG_FOLDER}/{name}")
+        except NameRefused as error:
+            raise ReleaseError(f"{error}; nothing was written", code="cannot-write", file=f"{CHANGELOG_FOLDER}/{name}") from None
         try:
             same = read(folder, name) == text
         except ReleaseError:
             same = False
         if not same:
-            changed[folder / CHANGELOG_FOLDER / name] = text
+            changed[target] = text
     return changed
 
 

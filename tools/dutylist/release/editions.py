@@ -13,13 +13,21 @@ tree is never touched. The cost is one validation per version (about 0.2 s each 
 import tempfile
 from pathlib import Path
 
-from ..core.edition import EditionError, GitReader, load_edition, unsafe_path_problem
+from ..core.edition import EditionError, GitReader, load_edition
+from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, LISTS
 from .history import list_versions
 
 
 class ReleaseError(Exception):
-    """The job cannot be done (no git repository, unreadable edition, refused release): exit code 2."""
+    """The job cannot be done (no git repository, unreadable edition, refused release): exit code 2.
+
+    ``code`` and ``file`` (when known) go into the JSON error object of ``--format json``.
+    """
+
+    def __init__(self, message, code=None, file=None):
+        super().__init__(message)
+        self.code, self.file = code, file
 
 
 def open_repo(folder):
@@ -106,7 +114,7 @@ def export(reader, folder):
         if not isinstance(resource, dict):
             continue
         for path in (resource.get("path"), resource.get("schema")):
-            if not isinstance(path, str) or unsafe_path_problem(path):
+            if not isinstance(path, str) or resource_path_problem(path):
                 continue  # validate reports it from the descriptor itself
             content = reader.read(path)
             if isinstance(content, bytes):

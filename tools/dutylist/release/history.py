@@ -16,6 +16,7 @@ needed: a fresh clone of main is enough.
 
 from dataclasses import asdict, dataclass
 
+from ..core.names import is_version
 from ..core.package import DESCRIPTOR
 
 CHANGELOG_FOLDER = "changelog"
@@ -94,6 +95,8 @@ def version_commit(repo, version, start="HEAD"):
 
 def _tagged(repo, version, start):
     """The commit tagged vX.Y.Z if it declares that version (and is in start's history), else None."""
+    if not is_version(version):
+        return None  # no ref name is built from a value that is not a version
     try:
         commit = repo.tags[f"v{version}"].commit
     except (IndexError, ValueError, AttributeError, TypeError):
@@ -108,6 +111,8 @@ def _tagged(repo, version, start):
 
 def _first_with_changelog(repo, version, oldest, newest):
     """The first commit from oldest to newest (first parents) holding changelog/<version>.md, or None."""
+    if not is_version(version):
+        return None  # no path is built from a value that is not a version
     path = f"{CHANGELOG_FOLDER}/{version}.md"
     chain = []
     commit = newest

@@ -20,10 +20,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.edition import FolderReader
+from ..core.names import NameRefused, version_key
 from ..core.package import DESCRIPTOR, write_files_atomic
 from . import changelog
 from .editions import ReleaseError, export, load_version, open_repo
-from .history import CHANGELOG_FOLDER, list_versions
+from .history import CHANGELOG_FOLDER
 
 BUMPS = ("none", "patch", "minor", "major")
 SHOWN_ERRORS = 10
@@ -37,10 +38,10 @@ def today():
 
 
 def next_version(version, bump):
-    parts = version.split(".") if isinstance(version, str) else []
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        raise ReleaseError(f"the previous version {version!r} is not MAJOR.MINOR.PATCH; fix it by hand")
-    major, minor, patch = (int(part) for part in parts)
+    try:
+        major, minor, patch = version_key(version)
+    except NameRefused as error:
+        raise ReleaseError(f"the previous version: {error}; fix it by hand", code="version-refused", file=DESCRIPTOR) from None
     if bump == "major":
         return f"{major + 1}.0.0"
     if bump == "minor":
@@ -53,7 +54,7 @@ def plan_release(folder, bump="auto", date=None):
 
     folder = Path(folder)
     repo = open_repo(folder)
-    versions = list_versions(repo)
+    versions = changelog.checked_versions(repo)
     if not versions:
         raise ReleaseError(f"no earlier version in the history of HEAD: declare the first version in {DESCRIPTOR}, "
                            f"run `dutylist changelog`, and commit both")
@@ -87,7 +88,9 @@ def plan_release(folder, bump="auto", date=None):
     working["descriptor"] = descriptor
     entries = [entry for entry in changelog.history(repo) if entry.version != version] + [changelog.entry_of(working)]
     files = changelog.generate(entries, changelog.existing_notes(changelog.read(folder, changelog.INDEX)))
-    writes = {descriptor_path: descriptor_text, **changelog.changed_files(folder, files)}
+    # the descriptor last: it makes the release official, so a process killed between two renames leaves
+    # the package at the old version (changelog --check then names the changelog files written ahead of it)
+    writes = {**changelog.changed_files(folder, files), descriptor_path: descriptor_text}
     return {
         "from": previous.version,
         "version": version,
@@ -96,7 +99,7 @@ def plan_release(folder, bump="auto", date=None):
         "reasons": report["summary"]["bump_reasons"],
         "created": created,
         "warnings": len(validation["warnings"]),
-        "files": [str(path.relative_to(folder)) for path in writes],
+        "files": [str(path.relative_to(folder)) for path in sorted(writes, key=lambda path: path != descriptor_path)],  # as shown
         "commit": f"git add {DESCRIPTOR} data schemas {CHANGELOG_FOLDER} && git commit -m \"Release {version}\"",
         "_writes": writes,
     }

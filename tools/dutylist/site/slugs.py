@@ -7,9 +7,8 @@ its name: the name itself is Chinese, and its position in the register changes a
 """
 
 import hashlib
-import re
 
-SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}$")
+from ..core.names import is_slug
 
 
 def short_hash(text, prefix):
@@ -17,7 +16,7 @@ def short_hash(text, prefix):
 
 
 def item_slug(item_id):
-    return item_id if SAFE.match(item_id) else short_hash(item_id, "item-")
+    return item_id if is_slug(item_id) else short_hash(item_id, "item-")
 
 
 def department_slug(name):
@@ -25,7 +24,7 @@ def department_slug(name):
 
 
 def version_slug(version):
-    return version if SAFE.match(version) and version != "index" else short_hash(version, "version-")
+    return version if is_slug(version) and version != "index" else short_hash(version, "version-")
 
 
 def unique_version_slugs(entries):

@@ -13,6 +13,7 @@ from array import array
 from pathlib import Path
 
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
+from ..core.names import is_edition
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER
 from ..importing.rules import full_width_punctuation
 from .findings import MAX_PER_CODE_AND_FILE, TABLE_FIXES, WARNING, Finding, Omitted, finding
@@ -20,7 +21,6 @@ from .findings import MAX_PER_CODE_AND_FILE, TABLE_FIXES, WARNING, Finding, Omit
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
-EDITION = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # ，；：（） follow the importer's full-width-punctuation rule (check_half_width_punctuation); the other
 # marks have no such rule, so the package must only not mix their two forms.
 PUNCTUATION_PAIRS = (("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
@@ -82,7 +82,7 @@ def check_edition(package):
     value = package.descriptor.get("edition")
     if value is None:
         yield finding("edition-missing", file=DESCRIPTOR, field="edition")
-    elif not isinstance(value, str) or not EDITION.match(value):
+    elif not is_edition(value):
         yield finding("edition-invalid", file=DESCRIPTOR, field="edition", text=str(value))
 
 

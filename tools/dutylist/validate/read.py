@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..core import edition
 from ..core.files import FileRefused, allow_long_cells
+from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, row_of_cells
 from .findings import finding
 from .tables import TablePass, _foreign_key_fields
@@ -218,7 +219,7 @@ def _open_resource(package, reader, index, resource):
     name, path = resource.get("name"), resource.get("path")
     if not isinstance(path, str):
         return  # the profile check reports a resource without a path
-    problem = edition.unsafe_path_problem(path)
+    problem = resource_path_problem(path)
     if problem:
         package.load_findings.append(finding(
             "resource-path-unsafe", file=DESCRIPTOR, resource=name, field=f"resources[{index}].path", text=path,
@@ -248,7 +249,7 @@ def _schema(package, reader, index, resource):
 
     if not isinstance(schema, str):
         return missing("the schema is not a path to a file in schemas/")
-    if edition.unsafe_path_problem(schema) or not schema.startswith("schemas/"):
+    if resource_path_problem(schema) or not schema.startswith("schemas/"):
         return missing(f"schema {schema!r} is not a file in schemas/")
     data = reader.read(schema)  # a refused file raises EditionError: the package cannot be read
     if data is None:
