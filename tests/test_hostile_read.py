@@ -427,6 +427,11 @@ def test_odd_resource_paths_are_refused_without_a_traceback(package_copy, path, 
     descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"][0]["path"] = path
     (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    for command in (["validate", package_copy], ["diff", ROOT, package_copy, "--format", "text"],
-                    ["data-dictionary", "--repo", package_copy]):
+    commands = [["diff", ROOT, package_copy, "--format", "text"], ["data-dictionary", "--repo", package_copy]]
+    if "\u0000" in path:  # a control character breaks the path grammar (core/names.py): validate reports the descriptor
+        result = invoke("validate", package_copy)
+        assert result.exit_code == 1 and "resource-path-unsafe" in result.output and message in result.output, result.output
+    else:
+        commands.append(["validate", package_copy])
+    for command in commands:
         assert_clean_failure(invoke(*command), message)

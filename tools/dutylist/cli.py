@@ -3,6 +3,7 @@
 import json
 import signal
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -36,6 +37,16 @@ def input_error(error, output_format, code="input-unreadable"):
     """A UserError from an exception that carries the file it is about (EditionError, FileRefused, ...)."""
     return UserError(str(error), code=getattr(error, "code", None) or code, file=getattr(error, "file", None),
                      json=output_format == "json")
+
+
+def lock_package(stack, repo, command, output_format=None):
+    """Take the package's lock (core/lock.py) for the rest of the stack; a held or left-behind lock is exit 2."""
+    from .core.lock import Locked, package_lock
+
+    try:
+        stack.enter_context(package_lock(repo, command))
+    except Locked as error:
+        raise UserError(error.message, code=error.code, file=error.file, json=output_format == "json") from None
 
 
 def write_output(path, text, output_format=None):
@@ -135,11 +146,14 @@ def import_source(path, repo, edition, source, write, output_format):
     if path and source and path != source:
         raise UserError("give the source once: as PATH or as --source")
     try:
-        report = job.run_import(repo, path or source, write, edition)
+        with ExitStack() as stack:
+            if write:
+                lock_package(stack, repo, "import-source --write", output_format)
+            report = job.run_import(repo, path or source, write, edition)
     except job.ImportInputError as error:
         raise input_error(error, output_format) from None
     except job.WriteError as error:
-        raise UserError(str(error), code="cannot-write", json=output_format == "json") from None
+        raise UserError(f"{error}; nothing was changed", code="cannot-write", json=output_format == "json") from None
     echo_report(report, output_format, job.render_text)
     sys.exit(0 if report["ok"] else 1)
 
@@ -264,6 +278,7 @@ def site(repo, output):
 
     Example: dutylist site -o build/site
     """
+    from .core.package import WriteError
     from .site.build import build_site
     from .site.collect import SiteInputError
 
@@ -271,6 +286,8 @@ def site(repo, output):
         summary = build_site(repo, output)
     except SiteInputError as error:
         raise UserError(str(error)) from None
+    except WriteError as error:
+        raise UserError(f"{error}; the site was not written", code="cannot-write", file=output) from None
     except OSError as error:
         raise UserError(f"{output}: cannot write the site: {error.strerror or error}") from None
     history = "" if summary["in_git"] else " (not a git repository: the working tree only)"
@@ -337,7 +354,10 @@ def changelog(repo, check, output_format):
     from .release.editions import ReleaseError
 
     try:
-        report = generated.check(repo) if check else generated.update(repo)
+        with ExitStack() as stack:
+            if not check:
+                lock_package(stack, repo, "changelog", output_format)
+            report = generated.check(repo) if check else generated.update(repo)
     except ReleaseError as error:
         raise input_error(error, output_format) from None
     except (WriteError, OSError) as error:
@@ -363,9 +383,12 @@ def release(bump, repo, dry_run, output_format):
     from .release import making
 
     try:
-        plan = making.plan_release(repo, bump)
-        if not dry_run:
-            making.apply(plan)
+        with ExitStack() as stack:
+            if not dry_run:
+                lock_package(stack, repo, "release", output_format)
+            plan = making.plan_release(repo, bump)
+            if not dry_run:
+                making.apply(plan)
     except making.ReleaseError as error:
         raise input_error(error, output_format) from None
     except (WriteError, OSError) as error:
@@ -448,7 +471,10 @@ def fmt(repo, check):
 
     with Progress("dutylist fmt") as progress:
         try:
-            results = format_package(repo, write=not check, progress=progress)
+            with ExitStack() as stack:
+                if not check:
+                    lock_package(stack, repo, "fmt")
+                results = format_package(repo, write=not check, progress=progress)
         except FormatError as error:
             raise UserError(str(error)) from None
     click.echo(render_text(results, write=not check))
@@ -495,7 +521,9 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
               "county_duties": county_duties, "town_duties": town_duties, "handling": handling}
     with Progress("dutylist new-item") as progress:
         try:
-            added = add_item(repo, list_name, values, progress)
+            with ExitStack() as stack:
+                lock_package(stack, repo, "new-item")
+                added = add_item(repo, list_name, values, progress)
         except NewItemError as error:
             raise UserError(str(error)) from None
         except ItemRefused as refused:

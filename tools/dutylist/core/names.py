@@ -56,7 +56,7 @@ def resource_path_problem(path):
     if "\\" in path:
         return "holds a backslash; separate folders with / (a path relative to datapackage.json)"
     if CONTROL.search(path):
-        return "holds a control character; give a plain relative path"
+        return "holds a control character, which makes it not a possible file name here; give a plain relative path"
     parts = path.split("/")
     if ".." in parts:
         return "points outside the package folder (it has a .. component)"

@@ -1,14 +1,17 @@
 """The layout of the data package: which resource holds what, and how its CSVs are read and written."""
 
 import csv
+import errno
 import io
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
 
 from .files import _kind as file_kind  # the words for a kind of file, said once (core/files.py)
 from .files import allow_long_cells
+from .lock import note_writing
 
 DESCRIPTOR = "datapackage.json"
 
@@ -135,8 +138,8 @@ def refuse_unless_regular(path):
     link, a FIFO, a device, a socket or a folder."""
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        return  # a new file (the writer checks its folder)
     except OSError as error:
         raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
     if stat.S_ISLNK(mode):
@@ -156,6 +159,7 @@ def write_files_atomic(files):
     for path in files:
         refuse_unless_regular(path)
     temporaries, backups, replaced = {}, {}, []
+    path = None
     try:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,14 +169,17 @@ def write_files_atomic(files):
                 stream.write(text)
             backups[path] = path.read_bytes() if path.is_file() else None
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode())
+        note_writing(list(temporaries))  # the package's lock file now names them (core/lock.py): a kill from here is seen
         for path, temporary in temporaries.items():
             os.replace(temporary, path)
             replaced.append(path)
-    except BaseException:
-        for path in reversed(replaced):
-            _restore(path, backups[path])
+    except BaseException as error:
+        for done in reversed(replaced):
+            _restore(done, backups[done])
         for temporary in temporaries.values():
             Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
 
 
@@ -188,6 +195,108 @@ def _restore(path, content):
 
 
 def _new_file_mode():
+    return 0o666 & ~_umask()
+
+
+RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths in one step (Linux 3.15+, most local file systems)
+
+
+def write_folder_atomic(folder, files):
+    """Write {relative path: text} into folder as one change: a reader (or a kill) sees the old folder or the new one.
+
+    The new folder is built beside the old one (a hidden sibling ``.<name>.dutylist-*``): the old folder's
+    other files are carried over (hard links, or copies), then the files are written, then the two folders
+    are swapped in one step (``renameat2`` with RENAME_EXCHANGE; where the system lacks it, two renames, with a
+    moment in which the folder is missing) and the old one is deleted. Nothing is ever written through a
+    symbolic link: the folder itself, or a link where a file or one of its folders goes, is refused (WriteError,
+    naming it) before anything is written, and each relative path must be a plain relative path (core/names.py).
+    """
+    from .names import NameRefused, contained
+
+    folder = Path(folder)
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise WriteError(f"{folder}: is {'a symbolic link' if folder.is_symlink() else 'not a folder'}; "
+                         f"give the path of a folder (or a new one) to write into")
+    for relative in files:
+        try:
+            refuse_unless_regular(contained(folder, relative))
+        except NameRefused as error:
+            raise WriteError(str(error)) from None
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.dutylist-"))
+    try:
+        os.chmod(building, stat.S_IMODE(folder.stat().st_mode) if folder.exists() else 0o777 & ~_umask())
+        if folder.exists():
+            _carry_over(folder, building)
+        for relative, text in files.items():
+            target = building / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            mode = stat.S_IMODE(target.lstat().st_mode) if target.exists() else _new_file_mode()
+            target.unlink(missing_ok=True)  # a carried-over hard link is replaced, never written into
+            with open(target, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            os.chmod(target, mode)  # a replaced file keeps its mode
+        _swap_in(building, folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    shutil.rmtree(building, ignore_errors=True)  # the old folder, now under the temporary name
+
+
+def _carry_over(old, new):
+    """Recreate old's tree in new: folders, hard links to its regular files (copies across devices), links as links."""
+    for root, folders, names in os.walk(old):
+        here = new / Path(root).relative_to(old)
+        for name in folders + names:
+            source, target = Path(root) / name, here / name
+            mode = source.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                target.symlink_to(os.readlink(source))
+            elif stat.S_ISDIR(mode):
+                target.mkdir()
+                os.chmod(target, stat.S_IMODE(mode))
+            elif stat.S_ISREG(mode):
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copy2(source, target)
+            else:
+                raise WriteError(f"{source}: is {file_kind(mode)}; the folder {old} may hold only files, folders and links")
+        folders[:] = [name for name in folders if not (Path(root) / name).is_symlink()]
+
+
+def _swap_in(new, folder):
+    """Put new in folder's place in one step where the system can; the old folder ends up at new's path."""
+    if not folder.exists():
+        os.rename(new, folder)
+        new.mkdir()  # an empty folder for the caller to delete, as after a swap
+        return
+    if _rename_exchange(new, folder):
+        return
+    aside = new.with_name(new.name + "-old")
+    os.rename(folder, aside)
+    os.rename(new, folder)
+    os.rename(aside, new)
+
+
+def _rename_exchange(first, second):
+    """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_current_folder = -100
+    if function(at_current_folder, os.fsencode(first), at_current_folder, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def _umask():
     umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask

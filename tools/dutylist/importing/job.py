@@ -20,7 +20,7 @@ from ..core.names import is_edition, resource_path_problem
 from ..core.files import FileRefused, json_depth_problem, read_package_file
 from ..core.package import (
     CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, WriteError, csv_text, data_path, id_prefix,
-    read_csv_text, write_atomic,
+    read_csv_text, write_files_atomic,
 )
 from .derive import import_source
 from .links import LinksError, links_path, links_text, read_links
@@ -89,8 +89,8 @@ def run_import(repo, source=None, write=False, edition=None):
     files = _files_to_write(repo, source_bytes, edition, descriptor, new_edition, links_file, result, report)
     report["would_write"] = [path for path, _ in files]
     if write and not blocked:
-        for path, content in files:
-            write_atomic(repo / path, content)
+        # one change: every file to a temporary sibling, then renamed in order, the descriptor last (core/package.py)
+        write_files_atomic({repo / path: content for path, content in files})
         report["written"] = report["would_write"]
     report["ok"] = not blocked and not report["differences"]
     return report

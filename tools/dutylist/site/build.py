@@ -1,4 +1,7 @@
-"""``build_site(repo_folder, out)``: every page of the site written into one folder, atomically file by file.
+"""``build_site(repo_folder, out)``: every page of the site written into one folder, as one change.
+
+The site is built beside the output folder and swapped in at once (core/package.py write_folder_atomic):
+a build that fails or is killed leaves the previous site as it was; nothing is written through a link.
 
 The same history gives the same bytes: pages hold no build time, and everything is in a fixed order.
 """
@@ -6,7 +9,7 @@ The same history gives the same bytes: pages hold no build time, and everything 
 from importlib import resources
 from pathlib import Path
 
-from ..core.package import write_atomic
+from ..core.package import write_folder_atomic
 from . import pages
 from .collect import collect
 from .slugs import department_slug, item_slug
@@ -39,10 +42,7 @@ def build_site(repo_folder, out):
     history = collect(repo_folder)
     files = site_files(history)
     out = Path(out)
-    for folder in sorted({(out / path).parent for path in files}):
-        folder.mkdir(parents=True, exist_ok=True)  # the site's own folders; write_atomic creates none
-    for path in sorted(files):
-        write_atomic(out / path, files[path])
+    write_folder_atomic(out, dict(sorted(files.items())))
     return {
         "output": str(out),
         "files": len(files),

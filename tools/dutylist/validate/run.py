@@ -17,12 +17,17 @@ from ..core import edition
 from ..core.package import DESCRIPTOR
 from . import checks
 from .findings import ERROR, MAX_PER_CODE_AND_FILE, WARNING, Omitted
+from ..core.lock import LOCK_FILE, interrupted
 from .read import PackageUnreadable, open_package, package_root
 
 
 def validate_package(path, against=None, earlier=None):
     """``earlier``: the edition named ``against``, when the caller has already loaded it (from a version in history)."""
-    package = open_package(package_root(path))
+    root = package_root(path)
+    half_written = interrupted(root)  # a writer runs, or was killed half-way: its files may be half old, half new
+    if half_written:
+        raise PackageUnreadable(half_written, file=LOCK_FILE, code="package-locked")
+    package = open_package(root)
     extra = []
     if against:
         earlier = earlier if earlier is not None else load_earlier_edition(package.root, against)
