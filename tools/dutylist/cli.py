@@ -230,7 +230,7 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json",
               help="Output format (default: from -o's suffix, else text on a terminal and markdown otherwise).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file, replacing it if it exists (atomically; its mode is kept). "
-                   "The folder must exist; a symbolic link is refused.")
+                   "The folder must exist; a symbolic link, FIFO, device or socket is refused.")
 @click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
 @click.option("--full", is_flag=True, help="Print every change even when the report is longer than a screen (a file written with -o always has them all).")
@@ -270,7 +270,8 @@ def diff(old, new, repo, output_format, output, by, exit_code, full):
 @cli.command("site")
 @repo_option
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the site into (created if missing; files of the same name are replaced).")
+              help="Folder to write the site into (created if missing; files of the same name are replaced, all at once; "
+                   "a symbolic link inside it is refused).")
 def site(repo, output):
     """Build a static site: the current edition with search, and a page per item, version and department.
 
