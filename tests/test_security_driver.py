@@ -34,8 +34,10 @@ PLANTED = ("csv.py", "re.py", "io.py", "json.py", "shlex.py", "shutil.py", "stat
 
 
 def run_git(repo, *args, env=None, check=True):
-    return subprocess.run(["git", "-c", "core.pager=cat", *args], cwd=repo.root, capture_output=True, check=check,
-                          env={**os.environ, **GIT_ENV, "LC_ALL": "C.UTF-8", **(env or {})})
+    result = subprocess.run(["git", "-c", "core.pager=cat", *args], cwd=repo.root, capture_output=True, check=False,
+                            env={**os.environ, **GIT_ENV, "LC_ALL": "C.UTF-8", **(env or {})})
+    assert result.returncode == 0 or not check, f"git {' '.join(args)}: exit {result.returncode}: {result.stderr[-2000:]!r}"
+    return result
 
 
 def shown(result):

@@ -69,6 +69,23 @@ class _Budget:
             raise CannotRender("the text would cost more memory than the budget")
 
 
+class _Lines(list):
+    """The lines of one record, each counted as it is added: a wide header or a cell of many lines stops early."""
+
+    def __init__(self, meter, first):
+        super().__init__()
+        self.meter = meter
+        self.append(first)
+
+    def append(self, line):
+        self.meter.spend(1, len(line))
+        super().append(line)
+
+    def extend(self, lines):
+        for line in lines:
+            self.append(line)
+
+
 def render(data, budget=None):
     """The text git compares for the CSV bytes data (see the module's docstring).
 
@@ -98,9 +115,11 @@ def render_parts(data, budget=None):
     parts = ["columns: " + ", ".join(header), ""]
     for index, (record_key, number, row) in enumerate(records):
         records[index] = None  # done: its cells may go
-        lines = [f"== {record_key} ==" if key else f"== row {number} =="]
+        left = meter.left
+        lines = _Lines(meter, f"== {record_key} ==" if key else f"== row {number} ==")
         _record_lines(lines, header, row, key, label_of)
         parts.append("\n".join(lines))
+        meter.left = left  # the lines go, their text stays
         meter.spend(1, len(parts[-1]))
     return parts
 
@@ -226,7 +245,7 @@ def main(argv=None):
         sys.stderr.write(f"{argv[-1]}: {getattr(error, 'strerror', None) or error}\n")
         return 2
     with stream:
-        data = stream.read(limit + 1)
+        data = _read_at_most(stream, limit + 1)
         parts = _rendered(data) if len(data) <= limit else None
         if parts is None:
             sys.stdout.buffer.write(data)
@@ -235,6 +254,18 @@ def main(argv=None):
         for index, part in enumerate(parts):
             sys.stdout.buffer.write(b"\n" + part.encode("utf-8") if index else part.encode("utf-8"))
     return 0
+
+
+def _read_at_most(stream, count):
+    """Up to count bytes of stream, read a chunk at a time (one read of count bytes would take that much memory first)."""
+    chunks = []
+    while count > 0:
+        chunk = stream.read(min(count, CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
 
 
 def _package_limit():
