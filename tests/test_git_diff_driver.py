@@ -20,7 +20,7 @@ def dutylist(repo, *args):
 
 def git(repo, *args):
     result = subprocess.run(["git", "-c", "core.pager=cat", *args], cwd=repo.root, capture_output=True, text=True,
-                            env={**os.environ, **GIT_ENV, "LC_ALL": "C.UTF-8"}, check=True)
+                            errors="replace", env={**os.environ, **GIT_ENV, "LC_ALL": "C.UTF-8"}, check=True)  # a non-UTF-8 file is shown as its bytes
     return result.stdout
 
 

@@ -497,7 +497,8 @@ def git_setup(repo):
         raise UserError(str(error)) from None
     click.echo("\n".join(done))
     click.echo("git diff, git log -p and git show now print data/*.csv item by item; git diff --word-diff marks changed characters. "
-               "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config).")
+               "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config, "
+               "and again after upgrading dutylist).")
 
 
 @cli.command("new-item")

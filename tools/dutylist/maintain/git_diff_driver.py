@@ -5,16 +5,26 @@ row: its key on a line of its own, then a line per field, each step of a step fi
 its own. git's textconv runs it on both sides of a change, so ``git diff``, ``git log -p`` and
 ``git show`` print a line diff of that text: the item, the field, the step that changed.
 ``git diff --word-diff`` narrows it to the characters (the driver's word regex makes each Chinese
-character a word). It never fails: what it cannot parse it gives back as it is.
+character a word).
+
+It never fails a ``git diff``: a file over the size limit, one that is not UTF-8 or not a CSV, one
+whose text would cost more memory than ``BUDGET_FACTOR`` times its size (a million one-character
+rows, a header of a thousand columns over short rows), and any other error give back the bytes as
+they are (``main``), exit 0.
 
 ``setup(folder)`` (``dutylist git-setup``) installs it: a ``data/*.csv diff=dutylist`` line in
-``.gitattributes`` (other lines kept) and the ``diff.dutylist`` section in ``.git/config``.
-Run as ``python -m dutylist.maintain.git_diff_driver FILE`` by git.
+``.gitattributes`` (other lines kept), a copy of this file in ``.git/dutylist/`` and the
+``diff.dutylist`` section in ``.git/config``. git runs the copy with the absolute path of the
+interpreter and ``-I -S`` (``textconv_command``): no folder of the working tree, no site-packages
+(an editable install puts the clone's own ``tools/`` there) and no ``PYTHON*`` variable is on the
+import path, so no file a pull request adds or changes is imported; the copy uses the standard
+library only. If that interpreter is gone, the command shows the file as it is.
 """
 
 import csv
-import io
+import re
 import shlex
+import shutil
 import stat
 import subprocess
 import sys
@@ -30,78 +40,175 @@ LABELS = {
 # UTF-8 locale; kept ASCII so that .git/config stays UTF-8 for every tool that reads it)
 WORD_REGEX = "[^[:space:]]"
 BLOCK_START = "^(== .* ==)$"  # hunk headers name the item a change is in
+SCRIPT = Path("dutylist") / "git_diff_driver.py"  # the copy git runs, inside the git folder
+# memory: what render keeps (rows, cells, output lines) is estimated as OBJECT_COST bytes an object plus the
+# characters at the width of the text (1, 2 or 4 bytes); over BUDGET_FACTOR times the file's size plus
+# BUDGET_SLACK it stops and the file is shown as it is. The real package costs about 2 times its size.
+OBJECT_COST = 64
+BUDGET_FACTOR = 8
+BUDGET_SLACK = 4 * 1024 * 1024
+CHUNK = 1024 * 1024
+# a line with its line break: a CSV record may span lines, csv.reader joins them (as io.StringIO(newline="") splits)
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
-def render(data):
-    try:
-        text = data.decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except (UnicodeDecodeError, csv.Error):
-        return data.decode("utf-8", errors="replace")
-    if not rows or not rows[0]:
-        return text
-    header = rows[0]
-    lines = ["columns: " + ", ".join(header), ""]
+class CannotRender(ValueError):
+    """The text would cost more memory than the budget allows."""
+
+
+class _Budget:
+    """Counts the bytes render keeps, estimated; raises CannotRender past the limit."""
+
+    def __init__(self, limit, text):
+        self.left = limit
+        self.width = 1 if text.isascii() else 4 if max(text) > "\uffff" else 2
+
+    def spend(self, objects, characters):
+        self.left -= objects * OBJECT_COST + characters * self.width
+        if self.left < 0:
+            raise CannotRender("the text would cost more memory than the budget")
+
+
+class _Lines(list):
+    """The lines of one record, each counted as it is added: a wide header or a cell of many lines stops early."""
+
+    def __init__(self, meter, first):
+        super().__init__()
+        self.meter = meter
+        self.append(first)
+
+    def append(self, line):
+        self.meter.spend(1, len(line))
+        super().append(line)
+
+    def extend(self, lines):
+        for line in lines:
+            self.append(line)
+
+
+def render(data, budget=None):
+    """The text git compares for the CSV bytes data (see the module's docstring).
+
+    Raises UnicodeDecodeError (not UTF-8), csv.Error (not a CSV) or CannotRender (what it keeps
+    estimated at more than budget bytes, by default BUDGET_FACTOR times the size plus BUDGET_SLACK);
+    the caller then shows data as it is.
+    """
+    return "\n".join(render_parts(data, budget))
+
+
+def render_parts(data, budget=None):
+    """render's text in parts, to be joined by line breaks: the columns, then one part per record.
+
+    Reads the rows one by one and turns each record into one string as it goes, so that it keeps
+    the cells of the records and the text of those done, not a string per line.
+    """
+    text = data.decode("utf-8-sig")
+    meter = _Budget(BUDGET_FACTOR * len(data) + BUDGET_SLACK if budget is None else budget, text)
+    rows = csv.reader(match.group() for match in LINE.finditer(text))
+    header = next(rows, None)
+    if not header:
+        return [text]
     key = "id" if "id" in header else "name" if "name" in header else None
+    records = _records(rows, header, key, meter)
+    del rows, text  # the cells are strings of their own
+    label_of = dict(LABELS, departments="承接部门" if "handling" in header else "对应上级部门")
+    parts = ["columns: " + ", ".join(header), ""]
+    for index, (record_key, number, row) in enumerate(records):
+        records[index] = None  # done: its cells may go
+        left = meter.left
+        lines = _Lines(meter, f"== {record_key} ==" if key else f"== row {number} ==")
+        _record_lines(lines, header, row, key, label_of)
+        parts.append("\n".join(lines))
+        meter.left = left  # the lines go, their text stays
+        meter.spend(1, len(parts[-1]))
+    return parts
+
+
+def _records(rows, header, key, meter):
+    """The rows that are not blank, as (key, row number, cells), sorted by key when there is one."""
     records = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    for number, row in enumerate(rows, start=2):
+        if not any(map(str.strip, row)):
             continue
-        record = dict(zip(header, row))
-        extra = row[len(header):]
-        records.append((record.get(key, "") if key else "", number, record, extra))
+        meter.spend(3 + len(row), sum(map(len, row)))
+        records.append((dict(zip(header, row)).get(key, "") if key else "", number, row))
     if key:
         records.sort(key=lambda entry: (entry[0], entry[1]))
-    label_of = dict(LABELS, departments="承接部门" if "handling" in header else "对应上级部门")
-    for record_key, number, record, extra in records:
-        lines.append(f"== {record_key} ==" if key else f"== row {number} ==")
-        for field in header:
-            if field == key:
-                continue
-            value = record.get(field)
-            label = label_of.get(field, field) if key == "id" else field
-            if value is None:
-                lines.append(f"  {label}: (missing cell)")
-            elif field in STEP_FIELDS or "\n" in value or "\r" in value:
-                lines.append(f"  {label}:")
-                lines.extend(f"    {line.rstrip()}" for line in value.replace("\r\n", "\n").split("\n") if line.strip())
-            else:
-                lines.append(f"  {label}: {value}")
-        if extra:
-            lines.append("  (extra cells): " + " | ".join(extra))
-        lines.append("")
-    return "\n".join(lines)
+    return records
 
 
-def textconv_command():
-    return f"{shlex.quote(sys.executable)} -m dutylist.maintain.git_diff_driver"
+def _record_lines(lines, header, row, key, label_of):
+    """Append to lines a line per field of one record (a line per step), then its extra cells and a blank line."""
+    record = dict(zip(header, row))
+    for field in header:
+        if field == key:
+            continue
+        value = record.get(field)
+        label = label_of.get(field, field) if key == "id" else field
+        if value is None:
+            lines.append(f"  {label}: (missing cell)")
+        elif field in STEP_FIELDS or "\n" in value or "\r" in value:
+            lines.append(f"  {label}:")
+            lines.extend(f"    {line.rstrip()}" for line in value.replace("\r\n", "\n").split("\n") if line.strip())
+        else:
+            lines.append(f"  {label}: {value}")
+    extra = row[len(header):]
+    if extra:
+        lines.append("  (extra cells): " + " | ".join(extra))
+    lines.append("")
+
+
+def textconv_command(script, limit):
+    """The shell command git runs, the file's path appended: the copy of the driver, else the file as it is."""
+    driver = f"{shlex.quote(sys.executable)} -I -S {shlex.quote(str(script))} --max-bytes {int(limit)}"
+    return f'dutylist_textconv() {{ {driver} "$1" 2>/dev/null || cat -- "$1"; }}; dutylist_textconv'
 
 
 def setup(folder):
-    """Install the driver in the repository at folder. Returns what was done, one line each."""
-    folder = Path(folder)
-    top = _git(folder, "rev-parse", "--show-toplevel").decode("utf-8").strip()
-    done = []
-    attributes = Path(top) / ".gitattributes"
-    existing = attributes.read_text(encoding="utf-8") if attributes.is_file() else ""
-    if any(line.split() == ATTRIBUTE_LINE.split() for line in existing.splitlines()):
-        done.append(f"{attributes.name}: already has '{ATTRIBUTE_LINE}'")
-    else:
-        from ..core.package import write_bytes_atomic
+    """Install the driver in the repository at folder. Returns what was done, one line each.
 
-        separator = "" if not existing or existing.endswith("\n") else "\n"
-        mode = stat.S_IMODE(attributes.stat().st_mode) if attributes.is_file() else None
-        write_bytes_atomic(attributes, (existing + separator + ATTRIBUTE_LINE + "\n").encode("utf-8"), mode=mode)
-        done.append(f"{attributes.name}: added '{ATTRIBUTE_LINE}'")
+    Writes .gitattributes (if the line is missing), the copy of this file that git runs (always, so
+    that a re-run brings it up to date) and the diff.dutylist section of .git/config (the textconv
+    replaces any older one, such as the ``python -m`` of earlier versions that imported the working
+    folder's modules). Raises SetupError.
+    """
+    from ..core.files import FileRefused, max_file_bytes
+    from ..core.package import WriteError, write_bytes_atomic
+
+    folder = Path(folder)
+    top = Path(_git(folder, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    common = folder / _git(folder, "rev-parse", "--git-common-dir").decode("utf-8").strip()
+    try:
+        limit = max_file_bytes()
+        done = [_add_attribute(top / ".gitattributes", write_bytes_atomic)]
+        script = common.resolve() / SCRIPT
+        script.parent.mkdir(exist_ok=True)
+        write_bytes_atomic(script, Path(__file__).read_bytes(), mode=0o644)
+    except (FileRefused, WriteError, OSError) as error:
+        raise SetupError(str(error)) from None
+    done.append(f"{script}: the driver git runs (python -I -S, the standard library only)")
+    old = _git(folder, "config", "--local", "--default", "", "--get", "diff.dutylist.textconv").decode("utf-8").strip()
     settings = [
-        ("diff.dutylist.textconv", textconv_command()),
+        ("diff.dutylist.textconv", textconv_command(script, limit)),
         ("diff.dutylist.xfuncname", BLOCK_START),
         ("diff.dutylist.wordRegex", WORD_REGEX),
     ]
     for name, value in settings:
         _git(folder, "config", "--local", name, value)
-    done.append(".git/config: set " + ", ".join(name for name, _ in settings))
+    done.append(".git/config: set " + ", ".join(name for name, _ in settings)
+                + (" (replaced an older textconv)" if old and old != settings[0][1] else ""))
     return done
+
+
+def _add_attribute(attributes, write_bytes_atomic):
+    """Add ATTRIBUTE_LINE to the .gitattributes file unless it is there; other lines and the mode kept."""
+    existing = attributes.read_text(encoding="utf-8") if attributes.is_file() else ""
+    if any(line.split() == ATTRIBUTE_LINE.split() for line in existing.splitlines()):
+        return f"{attributes.name}: already has '{ATTRIBUTE_LINE}'"
+    separator = "" if not existing or existing.endswith("\n") else "\n"
+    mode = stat.S_IMODE(attributes.stat().st_mode) if attributes.is_file() else None
+    write_bytes_atomic(attributes, (existing + separator + ATTRIBUTE_LINE + "\n").encode("utf-8"), mode=mode)
+    return f"{attributes.name}: added '{ATTRIBUTE_LINE}'"
 
 
 class SetupError(Exception):
@@ -120,18 +227,60 @@ def _git(folder, *args):
 
 
 def main(argv=None):
+    """git's textconv: ``[--max-bytes N] FILE``; prints the text of FILE, or FILE as it is. Always exit 0 once FILE is open.
+
+    Without --max-bytes (``python -m dutylist.maintain.git_diff_driver FILE``) the limit is the
+    package's per-file limit, ``max_file_bytes()``. Over the limit, or on any error, the bytes are
+    copied unchanged, a chunk at a time past the limit.
+    """
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        sys.stderr.write("usage: python -m dutylist.maintain.git_diff_driver FILE  (git's textconv for data/*.csv)\n")
+    limit = int(argv[1]) if len(argv) == 3 and argv[0] == "--max-bytes" and argv[1].isdigit() else None
+    if len(argv) != 1 and limit is None:
+        sys.stderr.write("usage: python -m dutylist.maintain.git_diff_driver [--max-bytes N] FILE  (git's textconv for data/*.csv)\n")
         return 2
     try:
-        data = Path(argv[0]).read_bytes()
-    except OSError as error:
-        sys.stderr.write(f"{argv[0]}: {error.strerror}\n")
+        limit = _package_limit() if limit is None else limit
+        stream = open(argv[-1], "rb")
+    except Exception as error:  # ImportError outside the package, a bad DUTYLIST_MAX_FILE_BYTES, OSError
+        sys.stderr.write(f"{argv[-1]}: {getattr(error, 'strerror', None) or error}\n")
         return 2
-    sys.stdout.buffer.write(render(data).encode("utf-8"))
+    with stream:
+        data = _read_at_most(stream, limit + 1)
+        parts = _rendered(data) if len(data) <= limit else None
+        if parts is None:
+            sys.stdout.buffer.write(data)
+            shutil.copyfileobj(stream, sys.stdout.buffer, CHUNK)
+            return 0
+        for index, part in enumerate(parts):
+            sys.stdout.buffer.write(b"\n" + part.encode("utf-8") if index else part.encode("utf-8"))
     return 0
 
+
+def _read_at_most(stream, count):
+    """Up to count bytes of stream, read a chunk at a time (one read of count bytes would take that much memory first)."""
+    chunks = []
+    while count > 0:
+        chunk = stream.read(min(count, CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
+
+
+def _package_limit():
+    """The package's per-file limit (only when this module runs as part of the package)."""
+    from ..core.files import max_file_bytes
+
+    return max_file_bytes()
+
+
+def _rendered(data):
+    """render_parts(data), or None when data is to be shown as it is."""
+    try:
+        return render_parts(data)
+    except Exception:  # MemoryError included: the driver never breaks a git diff, it shows the bytes as they are
+        return None
 
 if __name__ == "__main__":
     sys.exit(main())
