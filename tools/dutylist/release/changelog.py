@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
+from ..core import markdown
 from ..core.edition import EditionError, FolderReader, load_edition
 from ..core.package import LIST_LABELS, LISTS
 from .editions import ReleaseError, counts, labelled, load_version, open_repo
@@ -127,10 +128,11 @@ def generate(entries, notes=None):
 
 
 def heading(entry):
-    parts = [entry.version]
+    """The version's heading text, each part escaped (an edition name or a date comes from the descriptor)."""
+    parts = [escape(entry.version)]
     if entry.edition_name:
-        parts.append(f"edition {entry.edition_name}")
-    parts.append(entry.date or "not committed yet")
+        parts.append(f"edition {escape(entry.edition_name)}")
+    parts.append(escape(entry.date) if entry.date else "not committed yet")
     return " · ".join(parts)
 
 
@@ -154,7 +156,7 @@ def by_department(report):
         lines += [f"### {escape(group['department'] or '无对应部门 No department')} ({len(group['ids'])})", ""]
         for item_id in group["ids"]:
             item = items[item_id]
-            lines.append(f"- {KIND_NAMES[item['change']]}: `{item_id}` {escape(item['name'] or '(无名称 no name)')}")
+            lines.append(f"- {KIND_NAMES[item['change']]}: {markdown.code(item_id)} {escape(item['name'] or '(无名称 no name)')}")
         lines.append("")
     return "\n".join(lines)
 
@@ -230,7 +232,7 @@ def schemas_summary(edition):
         schema = edition["schemas"][name]
         fields = schema.get("fields") if isinstance(schema, dict) else None
         names = [field.get("name", "") for field in fields if isinstance(field, dict)] if isinstance(fields, list) else []
-        lines.append(f"| `{name}` | " + ", ".join(f"`{field}`" for field in names) + " |")
+        lines.append(f"| {markdown.code(name, in_table=True)} | " + ", ".join(markdown.code(field, in_table=True) for field in names) + " |")
     return lines + [""]
 
 
@@ -287,7 +289,8 @@ def _rank(bump):
 
 
 def escape(value):
-    return re.sub(r"([\\`*_\[\]#|<>])", r"\\\1", str(value)).replace("\n", " ")
+    """value as Markdown text on one line (core/markdown.py)."""
+    return markdown.text(value, line_break=" ")
 
 
 # --- what is on disk --------------------------------------------------------------------------------
