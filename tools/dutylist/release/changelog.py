@@ -17,13 +17,13 @@ version) and no clock (the date is the ``created`` that ``dutylist release`` set
 commit's date), so regenerating an unchanged history changes no byte.
 """
 
-import json
 import re
 from dataclasses import asdict, dataclass
 
 from ..core import markdown
 from ..core.edition import EditionError, FolderReader, load_edition
 from ..core.package import LIST_LABELS, LISTS
+from ..core.shown import json_text
 from .editions import ReleaseError, counts, labelled, load_version, open_repo
 from .history import CHANGELOG_FOLDER, list_versions
 
@@ -119,7 +119,7 @@ def generate(entries, notes=None):
     previous = None
     for entry in entries:
         report = compare(previous.edition if previous else empty_edition(), entry.edition)
-        files[f"{entry.version}.json"] = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        files[f"{entry.version}.json"] = json_text(report, indent=2) + "\n"
         files[f"{entry.version}.md"] = version_report(entry, previous, report)
         sections.append(section(entry, previous, report, notes.get(entry.version, "")))
         previous = entry
