@@ -184,6 +184,22 @@ def test_changelog_headings_and_tables_are_inert(tmp_path):
     assert run("changelog", "--check", "--repo", repo.root).exit_code == 0  # the sections are still found by version
 
 
+@pytest.mark.parametrize("render", RENDERERS)
+def test_the_data_dictionary_of_a_hostile_schema_is_inert(package_copy, render):
+    """README.md's data dictionary: a schema's titles, descriptions and enum values come from the pull request too."""
+    schema_path = package_copy / "schemas" / "categories.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["fields"][0].update(title=HOSTILE_NAME, description=HOSTILE_NAME + "\n| x | y |")
+    schema["fields"][-1].setdefault("constraints", {})["enum"] = [HOSTILE_ID, "a|b"]
+    schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    result = run("data-dictionary", "--repo", package_copy)
+    assert_clean(result)
+    page = render(result.stdout)
+    assert_inert(page)
+    assert HOSTILE_ID in code_spans(page)
+    assert all(row.count("<td>") == 5 for row in re.findall(r"<tr>(.*?)</tr>", page, flags=re.S) if "<td>" in row)
+
+
 # --- 2. Terminal: control characters are shown, never sent ------------------------------------------------
 
 TERMINAL_ATTACK = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\r\x9b31m\u202e\u2066"
