@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = str(Path(__file__).resolve().parent.parent)
 CASES = [
  ("issue: HTML unescaped", "diff/render_html.py", "escaped = html.escape(value)", "escaped = value", "tests/test_escaping.py"),
- ("issue: markdown | unescaped", "diff/render_markdown.py", r'SPECIAL = re.compile(r"([\\`*_\[\]#|~])")', r'SPECIAL = re.compile(r"([\\`*_\[\]#~])")', "tests/test_escaping.py"),
- ("issue: markdown <>& unescaped", "diff/render_markdown.py", "value = html.escape(value, quote=False)", "value = value", "tests/test_escaping.py"),
+ ("issue: markdown | unescaped", "core/markdown.py", r'SPECIAL = re.compile(r"([\\`*_\[\]#|~])")', r'SPECIAL = re.compile(r"([\\`*_\[\]#~])")', "tests/test_escaping.py"),
+ ("issue: markdown <>& unescaped", "core/markdown.py", "value = html.escape(visible(str(value)), quote=False)", "value = visible(str(value))", "tests/test_escaping.py"),
  ("issue: ambiguous record applied to first", "importing/corrections.py", "if found != 1:", "if found < 1:", "tests/test_correction_rules.py"),
  ("issue: empty extracted overwrites", "importing/corrections.py", "        if value:\n            return problem(", "        if False:\n            return problem(", "tests/test_correction_rules.py"),
  ("issue: first department only", "validate/checks.py", 'for department in item.get("departments", ()) if', 'for department in item.get("departments", ())[:1] if', "tests/test_check_codes.py"),

@@ -1,12 +1,13 @@
 """The dutylist command line: reads input, calls the core, chooses the output."""
 
-import json
 import signal
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 import click
+
+from .core.shown import json_text, visible
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 TERMINATED = 143  # 128 + SIGTERM
@@ -29,8 +30,17 @@ class UserError(click.ClickException):
     def show(self, file=None):
         if self.json:
             error = {"code": self.code, "message": self.message, "file": None if self.file is None else str(self.file)}
-            click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
+            click.echo(json_text({"error": error}, indent=2))
         super().show(file)
+
+    def format_message(self):
+        """The message as printed: a path or value from the package may hold terminal escapes, shown visibly."""
+        return visible(self.message)
+
+
+def say(text, err=False, nl=True):
+    """Print a message or a text report: every control or invisible character shown as ⟨U+XXXX⟩ (core/shown.py)."""
+    click.echo(visible(str(text)), err=err, nl=nl)
 
 
 def input_error(error, output_format, code="input-unreadable"):
@@ -118,9 +128,9 @@ def repo_option(function):
 def echo_report(report, output_format, render_text):
     """Print a report: JSON is the report itself, text is its rendering."""
     if output_format == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(json_text(report, indent=2))
     else:
-        click.echo(render_text(report))
+        say(render_text(report))
 
 
 @click.group(cls=Group)
@@ -189,7 +199,7 @@ def data_dictionary(repo, readme):
     except (OSError, ValueError) as error:
         raise UserError(f"{readme}: {error}", file=readme) from None
     write_output(readme, updated)
-    click.echo(f"updated the data dictionary in {readme}")
+    say(f"updated the data dictionary in {readme}")
 
 
 @cli.command("validate")
@@ -293,10 +303,10 @@ def site(repo, output):
         raise UserError(f"{output}: cannot write the site: {error.strerror or error}") from None
     history = "" if summary["in_git"] else " (not a git repository: the working tree only)"
     versions = len(summary["versions"])
-    click.echo(f"wrote {summary['files']} files to {summary['output']}: {summary['items']} items, "
-               f"{versions} version{'s' if versions != 1 else ''} ({', '.join(summary['versions'])}){history}, "
-               f"{summary['departments']} departments")
-    click.echo(f"open {output / 'index.html'}")
+    say(f"wrote {summary['files']} files to {summary['output']}: {summary['items']} items, "
+        f"{versions} version{'s' if versions != 1 else ''} ({', '.join(summary['versions'])}){history}, "
+        f"{summary['departments']} departments")
+    say(f"open {output / 'index.html'}")
 
 
 def default_diff_format(output):
@@ -310,7 +320,7 @@ SCREEN_LINES = 60  # a printed report longer than this shows its summary first, 
 
 def render_diff(report, output_format, by, colour=False, brief=False):
     if output_format == "json":
-        return json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        return json_text(report, indent=2, allow_nan=False) + "\n"
     if output_format == "markdown":
         from .diff import render_markdown
 
@@ -442,7 +452,7 @@ def export(repo, output_format, output, revision):
         write_bytes_atomic(output, data)
     except WriteError as error:
         raise UserError(str(error), code="cannot-write", file=output) from None
-    click.echo(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)
+    say(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)
 
 
 def export_bytes(edition, output_format, progress=None):
@@ -478,7 +488,7 @@ def fmt(repo, check):
                 results = format_package(repo, write=not check, progress=progress)
         except FormatError as error:
             raise UserError(str(error)) from None
-    click.echo(render_text(results, write=not check))
+    say(render_text(results, write=not check))
     sys.exit(1 if check and any(result.changed for result in results) else 0)
 
 
@@ -495,7 +505,7 @@ def git_setup(repo):
         done = setup(repo)
     except SetupError as error:
         raise UserError(str(error)) from None
-    click.echo("\n".join(done))
+    say("\n".join(done))
     click.echo("git diff, git log -p and git show now print data/*.csv item by item; git diff --word-diff marks changed characters. "
                "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config, "
                "and again after upgrading dutylist).")
@@ -530,11 +540,11 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
             raise UserError(str(error)) from None
         except ItemRefused as refused:
             progress.finish()
-            click.echo("refused: dutylist validate would report", err=True)
+            say("refused: dutylist validate would report", err=True)
             for finding in refused.findings:
-                click.echo(f"  {finding['field'] or '-'}  {finding['code']}: {finding['message']}", err=True)
-            click.echo("nothing was written", err=True)
+                say(f"  {finding['field'] or '-'}  {finding['code']}: {finding['message']}", err=True)
+            say("nothing was written", err=True)
             sys.exit(1)
-    click.echo(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
+    say(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
     if not added["history_checked"]:
-        click.echo("note: not a git repository, so only the ids in the current files were excluded", err=True)
+        say("note: not a git repository, so only the ids in the current files were excluded", err=True)

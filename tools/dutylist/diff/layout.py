@@ -7,9 +7,8 @@ Blocks: ``("heading", level, fragments)``, ``("paragraph", fragments)``, ``("not
 ``("list", [(fragments, [children…]), …])``, ``("table", [header fragments…], [[cell fragments…], …])``.
 """
 
-import re
-
 from ..core.package import LIST_LABELS, LISTS
+from ..core.shown import visible
 
 KIND_ORDER = ("reclaimed", "returned", "added", "removed", "moved", "changed")
 KIND_LABELS = {
@@ -31,23 +30,10 @@ NO_DEPARTMENT = "无对应部门 (basic list, no department)"
 
 
 BRIEF_WARNINGS = 5  # warnings listed in the brief report (the full one lists them all)
-# Characters a reader cannot see or that would act on a terminal: C0/C1 controls (but the line break), format
-# characters (zero-width, bidi controls, BOM, soft hyphen), unusual spaces, line/paragraph separators,
-# variation selectors, tags, private use and lone surrogates. Shown as ⟨U+XXXX⟩.
-INVISIBLE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2000-\u200f"
-    "\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\ufff0-\ufffb\ue000-\uf8ff\ud800-\udfff"
-    "\U000e0000-\U000e0fff\U000f0000-\U0010ffff]"
-)
 
 
 def text(value):
     return ("text", "" if value is None else str(value))
-
-
-def visible(value):
-    """value with every invisible or control character written as ⟨U+XXXX⟩, so that no change is invisible."""
-    return INVISIBLE.sub(lambda match: f"⟨U+{ord(match.group()):04X}⟩", value)
 
 
 def document(report, by=None, brief=False):

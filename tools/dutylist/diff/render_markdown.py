@@ -1,11 +1,7 @@
 """The change report as Markdown for a changelog or a pull-request comment (GitHub and GitLab render <ins>/<del>)."""
 
-import html
-import re
-
+from ..core.markdown import code, text as escape
 from .layout import document
-
-SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
 def render(report, by=None, brief=False):
@@ -36,19 +32,20 @@ def list_lines(entries, depth):
 
 
 def table(header, rows):
-    lines = ["| " + " | ".join(inline(cell) for cell in header) + " |",
+    lines = ["| " + " | ".join(inline(cell, in_table=True) for cell in header) + " |",
              "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
-    lines += ["| " + " | ".join(inline(cell) for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(inline(cell, in_table=True) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def inline(fragments):
-    return "".join(fragment(style, value) for style, value in fragments)
+def inline(fragments, in_table=False):
+    return "".join(fragment(style, value, in_table) for style, value in fragments)
 
 
-def fragment(style, value):
+def fragment(style, value, in_table=False):
+    """One styled piece of text as Markdown: every value escaped by core/markdown.py."""
     if style == "code":
-        return f"`{value}`" if value else ""
+        return code(value, in_table)
     escaped = escape(value)
     if not escaped:
         return ""
@@ -60,7 +57,3 @@ def fragment(style, value):
         return f"<del>{escaped}</del>"
     return escaped
 
-
-def escape(value):
-    value = html.escape(value, quote=False)
-    return SPECIAL.sub(r"\\\1", value).replace("\n", "<br>")

@@ -29,6 +29,7 @@ CATEGORY_COLUMNS = [("事项类别", "name", 20), ("英文名称(非官方)", "n
 DEPARTMENT_COLUMNS = [("部门名称", "name", 34), ("简称", "short_names", 24), ("层级", "level", 12),
                       ("英文名称(非官方)", "name_en", 60), ("说明", "note", 50)]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CELL_LIMIT = 32767  # characters (UTF-16 code units) a workbook cell holds; openpyxl would cut the rest silently
 FIXED_TIME = datetime.datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -46,6 +47,11 @@ def cell_text(item, field):
         departments, handling = cell_text(item, "departments"), cell_text(item, "handling")
         return f"{departments}:{handling}" if departments else handling
     return item[field]
+
+
+def utf16_length(value):
+    """The length of value as a workbook counts it: a character outside the BMP takes two."""
+    return len(value.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def export_xlsx(edition, progress=None):
@@ -70,10 +76,15 @@ def export_xlsx(edition, progress=None):
                 original = value
                 if isinstance(value, str):
                     value = value.replace("\r\n", "\n").replace("\r", "\n")  # XML reads a bare CR as LF anyway
+                heading, field, _ = columns[column - 1]
+                if isinstance(value, str) and utf16_length(value) > CELL_LIMIT:
+                    raise ExportError(f"{where} {label}: {heading} ({field}) has {utf16_length(value):,} characters, more than "
+                                      f"the {CELL_LIMIT:,} a workbook cell holds; nothing was written rather than a cut "
+                                      f"cell: export it with --format json or --format sqlite, or shorten the cell") from None
                 try:
                     cell = worksheet.cell(row=row_number, column=column, value=value)
                 except IllegalCharacterError:
-                    raise ExportError(f"{where} {label}: {columns[column - 1][0]} holds a control character a workbook "
+                    raise ExportError(f"{where} {label}: {heading} ({field}) holds a control character a workbook "
                                       f"cannot hold; remove it from the CSV (dutylist validate shows the cell)") from None
                 cell.alignment = wrap
                 if isinstance(original, str) and original.startswith(FORMULA_STARTS):

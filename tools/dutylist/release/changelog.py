@@ -17,13 +17,14 @@ version) and no clock (the date is the ``created`` that ``dutylist release`` set
 commit's date), so regenerating an unchanged history changes no byte.
 """
 
-import json
 import re
 from dataclasses import asdict, dataclass
 
+from ..core import markdown
 from ..core.edition import EditionError, FolderReader, load_edition
 from ..core.names import NameRefused, contained, shown, version_problem
 from ..core.package import DESCRIPTOR, LIST_LABELS, LISTS
+from ..core.shown import json_text
 from .editions import ReleaseError, counts, labelled, load_version, open_repo
 from .history import CHANGELOG_FOLDER, list_versions
 
@@ -140,7 +141,7 @@ def generate(entries, notes=None):
     previous = None
     for entry in entries:
         report = compare(previous.edition if previous else empty_edition(), entry.edition)
-        files[f"{entry.version}.json"] = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        files[f"{entry.version}.json"] = json_text(report, indent=2) + "\n"
         files[f"{entry.version}.md"] = version_report(entry, previous, report)
         sections.append(section(entry, previous, report, notes.get(entry.version, "")))
         previous = entry
@@ -149,10 +150,11 @@ def generate(entries, notes=None):
 
 
 def heading(entry):
-    parts = [entry.version]
+    """The version's heading text, each part escaped (an edition name or a date comes from the descriptor)."""
+    parts = [escape(entry.version)]
     if entry.edition_name:
-        parts.append(f"edition {entry.edition_name}")
-    parts.append(entry.date or "not committed yet")
+        parts.append(f"edition {escape(entry.edition_name)}")
+    parts.append(escape(entry.date) if entry.date else "not committed yet")
     return " · ".join(parts)
 
 
@@ -176,7 +178,7 @@ def by_department(report):
         lines += [f"### {escape(group['department'] or '无对应部门 No department')} ({len(group['ids'])})", ""]
         for item_id in group["ids"]:
             item = items[item_id]
-            lines.append(f"- {KIND_NAMES[item['change']]}: `{item_id}` {escape(item['name'] or '(无名称 no name)')}")
+            lines.append(f"- {KIND_NAMES[item['change']]}: {markdown.code(item_id)} {escape(item['name'] or '(无名称 no name)')}")
         lines.append("")
     return "\n".join(lines)
 
@@ -252,7 +254,7 @@ def schemas_summary(edition):
         schema = edition["schemas"][name]
         fields = schema.get("fields") if isinstance(schema, dict) else None
         names = [field.get("name", "") for field in fields if isinstance(field, dict)] if isinstance(fields, list) else []
-        lines.append(f"| `{name}` | " + ", ".join(f"`{field}`" for field in names) + " |")
+        lines.append(f"| {markdown.code(name, in_table=True)} | " + ", ".join(markdown.code(field, in_table=True) for field in names) + " |")
     return lines + [""]
 
 
@@ -309,7 +311,8 @@ def _rank(bump):
 
 
 def escape(value):
-    return re.sub(r"([\\`*_\[\]#|<>])", r"\\\1", str(value)).replace("\n", " ")
+    """value as Markdown text on one line (core/markdown.py)."""
+    return markdown.text(value, line_break=" ")
 
 
 # --- what is on disk --------------------------------------------------------------------------------
