@@ -1,5 +1,7 @@
 """The dutylist command line: reads input, calls the core, chooses the output."""
 
+import errno
+import os
 import signal
 import sys
 from contextlib import ExitStack
@@ -11,6 +13,8 @@ from .core.shown import json_text, visible
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 TERMINATED = 143  # 128 + SIGTERM
+BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a reader that went away (`dutylist diff | head -1`)
+OUTPUT_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)  # the standard output cannot take what is written
 
 
 class UserError(click.ClickException):
@@ -30,7 +34,10 @@ class UserError(click.ClickException):
     def show(self, file=None):
         if self.json:
             error = {"code": self.code, "message": self.message, "file": None if self.file is None else str(self.file)}
-            click.echo(json_text({"error": error}, indent=2))
+            try:
+                click.echo(json_text({"error": error}, indent=2))
+            except OSError:  # the standard output is full or closed: the message on the standard error still says it
+                _quiet_stdout()
         super().show(file)
 
     def format_message(self):
@@ -88,16 +95,52 @@ class Group(click.Group):
             raise UserError(str(error), code=error.code) from None
         arguments = list(ctx.args)  # the command's own arguments (click empties ctx.args as it invokes the command)
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a full or closed standard output fails here, not in the interpreter's exit
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(INTERRUPTED)
         except MemoryError:
-            wants_json = "--format=json" in arguments or any(
-                first == "--format" and then == "json" for first, then in zip(arguments, arguments[1:]))
             raise UserError(f"dutylist {ctx.invoked_subcommand}: out of memory; this package needs more memory than the "
                             "machine (or its limit) gives: see 'Memory' in docs/safety.md for what each command keeps",
-                            code="out-of-memory", json=wants_json) from None  # a JSON reader still gets JSON
+                            code="out-of-memory", json=_wants_json(arguments)) from None  # a JSON reader still gets JSON
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                _quiet_stdout()
+                ctx.exit(BROKEN_PIPE)  # the reader went away (`| head -1`): nothing to say, as cat and grep say nothing
+            if error.errno not in OUTPUT_ERRORS:
+                raise _internal_error(ctx, error, arguments) from None
+            _quiet_stdout()
+            raise UserError(f"dutylist {ctx.invoked_subcommand}: cannot write the output: {error.strerror or error}; free space on the device "
+                            "it goes to, or write it elsewhere", code="cannot-write") from None
+        except Exception as error:  # a bug: every input problem is caught where it is met, with its file and row
+            raise _internal_error(ctx, error, arguments) from None
+
+
+def _wants_json(arguments):
+    """Whether the command was given --format json (its output must be JSON even when it fails)."""
+    return "--format=json" in arguments or any(first == "--format" and then == "json" for first, then in zip(arguments, arguments[1:]))
+
+
+def _internal_error(ctx, error, arguments):
+    """Exit 2 for an exception nothing caught: its type and first line, and a request to report it; never a traceback."""
+    first = (str(error).splitlines() or [""])[0][:300]
+    return UserError(f"internal error in dutylist {ctx.invoked_subcommand}: {type(error).__name__}: {first}; please report it "
+                     "(with the command and, if you can, the input)", code="internal-error", json=_wants_json(arguments))
+
+
+def _quiet_stdout():
+    """Point the standard output at /dev/null, so that the interpreter's last flush of the failed output is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's CliRunner): nothing to silence
+        pass
 
 
 def _terminate(signum, frame):

@@ -31,6 +31,8 @@ LIST_VALUE_FIELDS = ("departments",)
 STEP_VALUE_FIELDS = ("county_duties", "town_duties", "handling")
 INTEGER_FIELDS = ("seq", "page")
 REGISTERS = ("categories", "departments")
+MAX_WARNINGS_PER_CODE_AND_FILE = 50  # as validate lists at most 50 findings of one code in one file
+MAX_DAMAGE_PER_FILE = 10_000  # damaged rows, cells and columns a lenient read takes in one file before it refuses it
 
 
 class EditionError(Exception):
@@ -72,7 +74,7 @@ class GitReader:
 
         try:
             self.commit = repo.commit(revision)
-        except (git.BadName, ValueError, git.GitCommandError):
+        except (git.BadName, git.BadObject, ValueError, KeyError, git.GitCommandError):  # KeyError: REV:path with no such path
             raise EditionError(revision, "not a revision of this repository (a commit, tag, branch or HEAD~N)") from None
         self.label = revision
         self.revision = self.commit.hexsha
@@ -128,7 +130,7 @@ def load_edition(reader, lenient=False, lists=True, corrections=True):
     descriptor = read_descriptor(reader)
     paths = resource_paths(descriptor)
     edition = {"label": reader.label, "descriptor": descriptor, "items": {}, "registers": {}, "corrections": [], "schemas": {}}
-    warnings = [] if lenient else None
+    warnings = LoadWarnings() if lenient else None
     if lenient:
         edition["warnings"], edition["columns"] = warnings, {}
     for resource in descriptor.get("resources") or []:
@@ -176,14 +178,54 @@ def load_edition(reader, lenient=False, lists=True, corrections=True):
             named[name] = row
     if "corrections" in paths and corrections:
         edition["corrections"] = [row for _, row in rows("corrections", paths["corrections"])]
+    if lenient:
+        warnings.close()
     return edition
+
+
+class LoadWarnings(list):
+    """The warnings of a lenient read, at most MAX_WARNINGS_PER_CODE_AND_FILE of each code and file: a file of a
+    million damaged rows gives a report the size of a screen, not a million warnings. ``close()`` adds one
+    warning per code and file saying how many more there were."""
+
+    def __init__(self):
+        super().__init__()
+        self.counts = {}
+
+    def append(self, warning):
+        """Keep the warning if fewer than the cap of its code and file are kept; refuse the file (EditionError) once
+        it has more than MAX_DAMAGE_PER_FILE: each damaged row is still an item, and a file of nothing but damaged
+        two-byte rows would cost a kilobyte of report per two bytes read."""
+        damage = 0 if warning["code"] == "blank-row" else self.counts.get(warning["file"], 0) + 1  # a blank row is no item
+        if damage:
+            self.counts[warning["file"]] = damage
+        if damage > MAX_DAMAGE_PER_FILE:
+            raise EditionError(warning["file"], f"has more than {MAX_DAMAGE_PER_FILE} damaged rows, cells or columns "
+                               "(ragged rows, missing or repeated ids, numbers that are not numbers); it is too damaged "
+                               "to compare: run `dutylist validate` on this edition to see what to fix",
+                               code="too-damaged")
+        key = (warning["code"], warning["file"])
+        self.counts[key] = count = self.counts.get(key, 0) + 1
+        if count <= MAX_WARNINGS_PER_CODE_AND_FILE:
+            super().append(warning)
+
+    def close(self):
+        for key, count in self.counts.items():
+            if isinstance(key, str):
+                continue  # a file's total
+            code, file = key
+            more = count - MAX_WARNINGS_PER_CODE_AND_FILE
+            if more > 0:
+                super().append(load_warning(code, file, None, None, f"… and {more} more {code} warnings in this file "
+                                            f"(only the first {MAX_WARNINGS_PER_CODE_AND_FILE} are listed)"))
+        self.counts = {}
 
 
 EXTRA_CELLS = "(extra cells)"  # the cells of a ragged row beyond its header, read leniently as one text
 
 
 def lenient_rows(text, path, warnings):
-    """(header, [(row number, row dict)]) for any CSV text: the columns of a repeated column name are each read
+    """(header, iterator of (row number, row dict)) for any CSV text: the columns of a repeated column name are each read
     as '<name> (column N)'; a short row's missing cells are empty; a long row's extra cells are joined under
     EXTRA_CELLS. Each of these is a warning."""
     import csv
@@ -204,10 +246,17 @@ def lenient_rows(text, path, warnings):
                                              f"each is read as '{name} (column N)'"))
             name = f"{name} (column {position})"
         header.append(name)
-    found = []
+    return header, _lenient_records(records, header, path, warnings)
+
+
+def _lenient_records(records, header, path, warnings):
+    """(row number, row dict) for each row, one at a time: a large file is never held as a list of rows."""
     for row_number, cells in enumerate(records, start=2):
         if not cells:
             continue  # a blank line, as csv.DictReader skips it
+        if not any(cells):
+            warnings.append(load_warning("blank-row", path, row_number, None, "has only empty cells; it is skipped as a blank line"))
+            continue  # nothing to compare (Frictionless calls it a blank row): never an item of its own
         row = {name: (cells[index] if index < len(cells) else "") for index, name in enumerate(header)}
         if len(cells) != len(header):
             more = len(cells) > len(header)
@@ -216,8 +265,7 @@ def lenient_rows(text, path, warnings):
                                          + ("; the extra cells are compared as one text" if more else "; the missing cells are read as empty")))
             if more:
                 row[EXTRA_CELLS] = " | ".join(cells[len(header):])
-        found.append((row_number, row))
-    return header, found
+        yield row_number, row
 
 
 def load_warning(code, file, row, field, message):
@@ -254,17 +302,25 @@ def item_from_row(row, list_name, path="", row_number=None, warnings=None):
     return item
 
 
+LONGEST_WHOLE_NUMBER = 18  # digits: any such number fits SQLite's 64-bit INTEGER, and int() reads it at once
+
+
 def is_whole_number(value):
-    """ASCII digits only: Python's int() would also take '１２' (full-width) or '٣'."""
-    return bool(value) and value.isascii() and value.isdigit()
+    """ASCII digits only (Python's int() would also take '１２' (full-width) or '٣'), at most LONGEST_WHOLE_NUMBER
+    of them: a 序号 or page of 5,000 digits is text, never given to int() (which refuses more than 4,300)."""
+    return bool(value) and len(value) <= LONGEST_WHOLE_NUMBER and value.isascii() and value.isdigit()
 
 
 def _integer(value, path, row_number, field, warnings=None):
     if is_whole_number(value):
         return int(value)
     if warnings is None:
-        raise EditionError(path, f"{value!r} is not a whole number (ASCII digits 0-9)", row=row_number, field=field)
-    warnings.append(load_warning("not-a-whole-number", path, row_number, field, f"{value!r} is not a whole number; it is compared as text"))
+        shown = value if len(value) <= 40 else f"{value[:20]}…({len(value)} characters)"
+        raise EditionError(path, f"{shown!r} is not a whole number (at most {LONGEST_WHOLE_NUMBER} ASCII digits 0-9)",
+                           row=row_number, field=field)
+    shown = value if len(value) <= 40 else f"{value[:20]}…({len(value)} characters)"
+    warnings.append(load_warning("not-a-whole-number", path, row_number, field,
+                                 f"{shown!r} is not a whole number of at most {LONGEST_WHOLE_NUMBER} digits; it is compared as text"))
     return value
 
 

@@ -169,15 +169,28 @@ def read_git_entry(tree, path, limit=None):
     return data
 
 
+def _lone_surrogate(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def json_depth_problem(value, limit=MAX_JSON_DEPTH):
-    """A sentence if value (parsed JSON) nests deeper than limit, else None; iterative, so any depth is safe."""
+    """A sentence if value (parsed JSON) nests deeper than limit or holds a string no UTF-8 output can hold (a lone
+    surrogate, which json.loads takes from an escape), else None; iterative, so any depth is safe."""
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > limit:
             return f"nests more than {limit} levels deep; a descriptor or schema needs only a few"
+        if isinstance(node, str) and _lone_surrogate(node):
+            return (f"holds a lone surrogate (an escape such as \\udc80 that is half of a character) in {node[:40]!r}; "
+                    "no UTF-8 output can hold it: write the character itself")
         if isinstance(node, dict):
             stack.extend((child, depth + 1) for child in node.values())
+            stack.extend((key, depth + 1) for key in node)
         elif isinstance(node, list):
             stack.extend((child, depth + 1) for child in node)
     return None

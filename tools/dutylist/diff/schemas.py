@@ -59,6 +59,10 @@ def _classified(resource, location, old, new):
     if location[0] != "fields":
         key = location[0]
         return [_change(resource, None, "documented" if key in DOCUMENTATION_KEYS else "changed", key, old.get(key), new.get(key))]
+    if len(location) == 1:  # the whole "fields" changed (every field gone, or none before): each field added or removed
+        old_names, new_names = old["fields"].keys(), new["fields"].keys()
+        return [_change(resource, name, "field-added" if name in new_names else "field-removed")
+                for name in sorted(old_names ^ new_names, key=str)]
     field = location[1]
     old_field, new_field = old["fields"].get(field), new["fields"].get(field)
     if len(location) == 2:

@@ -54,7 +54,7 @@ from itertools import zip_longest
 from operator import itemgetter
 
 from ..core.edition import (
-    INTEGER_FIELDS, EditionError, _required_path, item_from_row, read_text, resource_paths,
+    INTEGER_FIELDS, EditionError, is_whole_number, _required_path, item_from_row, read_text, resource_paths,
 )
 from ..core.files import allow_long_cells
 from ..core.package import LIST_OF_RESOURCE, LISTS
@@ -419,7 +419,7 @@ class Table:
                     raise NotWellFormed()  # a ragged row
                 for at in integers:
                     value = cells[at].strip()
-                    if not (value and value.isascii() and value.isdigit()):
+                    if not is_whole_number(value):
                         raise NotWellFormed()  # the whole path reads it as text, with a warning
                 item_id = cells[id_at].strip()
                 if not item_id:

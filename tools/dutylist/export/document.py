@@ -13,8 +13,16 @@ DESCRIPTOR_KEYS = ("name", "title", "version", "edition", "town", "licenses")
 
 
 def ordered_items(edition, list_name):
+    """The list's items by 序号, then id; a 序号 that is not a number (an edition read leniently) comes after
+    the numbers, in the order of its text."""
     items = [item for item in edition["items"].values() if item["list"] == list_name]
-    return sorted(items, key=lambda item: (item.get("seq", 0), item["id"]))
+    return sorted(items, key=_seq_order)
+
+
+def _seq_order(item):
+    seq = item.get("seq", 0)
+    text = isinstance(seq, str)
+    return text, 0 if text else seq, seq if text else "", item["id"]
 
 
 def build_document(edition, progress=None):

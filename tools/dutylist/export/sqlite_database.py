@@ -108,6 +108,7 @@ def fill(connection, edition, progress=None):
     for list_name in LISTS:
         fields = LIST_FIELDS[list_name]
         items = ordered_items(edition, list_name)
+        _refuse_repeated_seq(items, list_name)
         connection.executemany(
             f"INSERT INTO {table_name(LIST_RESOURCES[list_name])} VALUES ({', '.join('?' for _ in fields)})",
             [tuple(_cell(item, field) for field in fields) for item in items],
@@ -134,6 +135,21 @@ def fill(connection, edition, progress=None):
         more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
         raise ExportError("the edition refers to names its registers lack: " + "; ".join(shown) + more
                           + ". Run dutylist validate, and add the name to the register or correct the item")
+
+
+def _refuse_repeated_seq(items, list_name):
+    """ExportError naming the first 序号 two items of the list share (or that is missing): the database keys each
+    list by it (seq INTEGER NOT NULL UNIQUE), where JSON and XLSX only order by it."""
+    first = {}
+    for item in items:
+        seq = item.get("seq")
+        if seq is None or seq == "":
+            raise ExportError(f"{LIST_RESOURCES[list_name]}: item {item['id']} has no seq; the database keys each list by "
+                              "its seq. Run dutylist validate, and number the list 1..N")
+        if seq in first:
+            raise ExportError(f"{LIST_RESOURCES[list_name]}: seq {seq} is used by two items, {first[seq]} and {item['id']}; "
+                              "the database keys each list by its seq. Run dutylist validate, and renumber the list 1..N")
+        first[seq] = item["id"]
 
 
 def _cell(item, field):

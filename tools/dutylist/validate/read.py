@@ -351,7 +351,7 @@ def _item_builder(header, list_name):
             if kind == 0:
                 item[name] = value
             elif kind == 3:
-                if not (value and value.isascii() and value.isdigit()):
+                if not edition.is_whole_number(value):
                     return None
                 item[name] = int(value)
             elif kind == 2:
@@ -377,7 +377,7 @@ def _ascii_integers(package, resource, path, row_number, row):
         if not value or value.isascii():
             continue  # ASCII (or empty): nothing to read differently
         value = value.strip()
-        if value and not edition.is_whole_number(value) and value.isdigit() and value.isdecimal():
+        if value and len(value) <= edition.LONGEST_WHOLE_NUMBER and value.isdigit() and value.isdecimal():
             package.load_findings.append(finding("integer-not-ascii", file=path, resource=resource, row=row_number, field=name, text=value))
             row = {**row, name: str(int(value))}
     return row

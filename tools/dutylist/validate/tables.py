@@ -18,6 +18,8 @@ reports on a broken copy is also suspect here.
 
 import re
 
+from ..core.edition import LONGEST_WHOLE_NUMBER
+
 TYPES = ("string", "integer", "list")
 CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum"}
 FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "rdfType", "constraints", "delimiter", "itemType"}
@@ -102,7 +104,7 @@ def _one(fields):
 
 
 BATCH = 2048  # records checked together, column by column (C loops over a column instead of Python per cell)
-LONGEST_INTEGER = 18  # digits read as a number here; a longer cell is left to frictionless
+LONGEST_INTEGER = LONGEST_WHOLE_NUMBER  # digits read as a number here; a longer cell is left to frictionless
 
 
 class TablePass:

@@ -1,0 +1,175 @@
+"""Issue 18, errors part: every failure is exit 2 with a message naming the file, never a traceback, and a lenient
+read's work stays bounded by the bytes read. Through the real command line (CliRunner; subprocess for /dev/full)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from diff_repo import PackageRepo
+from dutylist.cli import cli
+from dutylist.core import edition as core_edition
+
+BASIC = "data/basic-duties.csv"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def assert_clean(result, code, *expected):
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    for text in expected:
+        assert text in result.output, result.output
+
+
+def set_cell(package, old_prefix, new_prefix):
+    path = package / BASIC
+    text = path.read_text(encoding="utf-8")
+    assert "\n" + old_prefix in text
+    path.write_text(text.replace("\n" + old_prefix, "\n" + new_prefix, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repository = PackageRepo(tmp_path / "repo")
+    repository.commit("Publish", tag="base")
+    return repository
+
+
+@pytest.mark.parametrize("command", [["diff", "HEAD:nope"], ["export", "--from", "HEAD:nope"], ["diff", "HEAD:data"],
+                                     ["diff", "HEAD:datapackage.json"]])
+def test_a_revision_with_a_path_that_is_not_a_package_is_exit_2(repo, command):
+    assert_clean(invoke(*command, "--repo", repo.root), 2, "HEAD:", "is not a revision")
+
+
+def test_validate_against_a_revision_with_a_missing_path_is_exit_2_with_json(repo):
+    result = invoke("validate", repo.root, "--against", "HEAD:nope", "--format", "json")
+    assert_clean(result, 2, "not a revision")
+    assert json.loads(result.stdout)["error"]["code"] == "input-unreadable"
+
+
+SEQ_OF_5000_DIGITS = "7" * 5000
+
+
+def test_a_seq_of_5000_digits_is_never_given_to_int(package_copy, tmp_path):
+    set_cell(package_copy, "652325100-0003,3,", f"652325100-0003,{SEQ_OF_5000_DIGITS},")
+    assert_clean(invoke("validate", package_copy), 1, "basic-duties.csv")
+    result = invoke("diff", package_copy, package_copy, "--format", "json")
+    assert_clean(result, 0)
+    result = invoke("export", "--repo", package_copy)
+    assert_clean(result, 0)
+    for export_format in ("sqlite", "xlsx"):
+        assert_clean(invoke("export", "--repo", package_copy, "--format", export_format, "-o", tmp_path / f"x.{export_format}"), 0)
+
+
+def test_a_long_number_is_text_to_the_lenient_reader_with_a_short_warning(package_copy, tmp_path):
+    root = tmp_path / "old"
+    __import__("shutil").copytree(package_copy, root)
+    set_cell(package_copy, "652325100-0003,3,", f"652325100-0003,{SEQ_OF_5000_DIGITS},")
+    result = invoke("diff", root, package_copy, "--format", "json")
+    assert_clean(result, 0)
+    warnings = json.loads(result.stdout)["warnings"]
+    assert [w["row"] for w in warnings if w["code"] == "not-a-whole-number"] == [4]
+    assert "(5000 characters)" in warnings[0]["message"] and len(warnings[0]["message"]) < 300
+
+
+def test_a_text_seq_exports_after_the_numbers(package_copy, tmp_path):
+    set_cell(package_copy, "652325100-0004,4,", "652325100-0004,four,")
+    result = invoke("export", "--repo", package_copy)
+    assert_clean(result, 0)
+    items = json.loads(result.stdout)["lists"]["basic"]["items"]
+    assert items[-1]["seq"] == "four"
+
+
+def test_a_repeated_seq_in_a_sqlite_export_names_both_items(package_copy, tmp_path):
+    set_cell(package_copy, "652325100-0004,4,", "652325100-0004,3,")
+    assert_clean(invoke("export", "--repo", package_copy, "--format", "sqlite", "-o", tmp_path / "x.sqlite"), 2,
+                 "basic-duties: seq 3 is used by two items, 652325100-0003 and 652325100-0004")
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+@pytest.mark.parametrize("command", [["export", "--repo", "{p}"], ["validate", "{p}"], ["diff", "{p}", "{p}", "--format", "json"]])
+def test_a_lone_surrogate_in_the_descriptor_is_exit_2(package_copy, command):
+    path = package_copy / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"edition": "2025-07",', '"edition": "2025-07", "note": "bad \\udc80",', 1), encoding="utf-8")
+    result = invoke(*[part.format(p=package_copy) for part in command])
+    assert_clean(result, 2, "datapackage.json", "lone surrogate")
+
+
+@pytest.mark.parametrize("fields", [["a", "b"], [], None])
+def test_a_malformed_fields_list_in_a_schema_is_compared_not_a_crash(package_copy, tmp_path, fields):
+    old = tmp_path / "old"
+    __import__("shutil").copytree(package_copy, old)
+    path = package_copy / "schemas/basic-duties.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"] = fields
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    result = invoke("diff", old, package_copy, "--format", "json")
+    assert_clean(result, 0)
+    assert json.loads(result.stdout)["schema"]  # the removed fields are reported
+    assert_clean(invoke("export", "--repo", package_copy), 0)
+
+
+# --- bounded by the bytes read ---------------------------------------------------------------------
+
+def fill_basic(package, unit, count):
+    path = package / BASIC
+    header = path.read_text(encoding="utf-8").split("\n")[0]
+    path.write_text(header + "\n" + unit * count, encoding="utf-8", newline="")
+
+
+def test_rows_of_empty_cells_are_blank_rows_and_their_warnings_are_capped(package_copy, tmp_path):
+    """The issue's attack (header plus ',\\n' repeated) made an item and four warnings per two bytes."""
+    old = tmp_path / "old"
+    __import__("shutil").copytree(package_copy, old)
+    fill_basic(package_copy, ",\n", 20_000)
+    result = invoke("diff", old, package_copy, "--format", "json")
+    assert_clean(result, 0)
+    report = json.loads(result.stdout)
+    assert report["summary"]["added"] == 0
+    blank = [w for w in report["warnings"] if w["code"] == "blank-row"]
+    assert len(blank) == core_edition.MAX_WARNINGS_PER_CODE_AND_FILE + 1
+    assert "and 19950 more blank-row warnings" in blank[-1]["message"]
+
+
+def test_a_file_of_damaged_rows_is_refused_once_the_damage_passes_the_limit(package_copy, tmp_path, monkeypatch):
+    old = tmp_path / "old"
+    __import__("shutil").copytree(package_copy, old)
+    monkeypatch.setattr(core_edition, "MAX_DAMAGE_PER_FILE", 100)
+    fill_basic(package_copy, "x,\n", 200)
+    result = invoke("diff", old, package_copy, "--format", "json")
+    assert_clean(result, 2, BASIC, "too damaged to compare")
+    assert json.loads(result.stdout)["error"]["code"] == "too-damaged"
+    assert_clean(invoke("export", "--repo", package_copy), 2, "too damaged")
+
+
+# --- output that cannot be written, and the last line of defence ------------------------------------------------
+
+@pytest.mark.parametrize("command", [["validate", "{p}"], ["validate", "{p}", "--format", "json"], ["export", "--repo", "{p}"],
+                                     ["diff", "{p}", "{p}", "--format", "json"], ["diff", "{p}", "{p}/nope", "--format", "json"]])
+def test_a_full_standard_output_is_exit_2_with_a_short_message(package_copy, command):
+    args = [part.format(p=package_copy) for part in command]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "dutylist", *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert result.stderr.startswith("Error: "), result.stderr
+
+
+def test_an_unexpected_exception_is_an_internal_error_not_a_traceback(package_copy, monkeypatch):
+    from dutylist.validate import run
+
+    def planted(*args, **kwargs):
+        raise LookupError("a planted bug\nsecond line")
+
+    monkeypatch.setattr(run, "validate_package", planted)
+    result = invoke("validate", package_copy, "--format", "json")
+    assert_clean(result, 2, "internal error in dutylist validate: LookupError: a planted bug; please report it")
+    assert "second line" not in result.output
+    assert json.loads(result.stdout)["error"]["code"] == "internal-error"
