@@ -15,7 +15,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, resource_paths
+from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, read_text, resource_paths
 from ..core.package import LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, csv_text, id_prefix, read_csv_text, write_bytes_atomic
 
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
@@ -92,7 +92,10 @@ def add_item(root, list_name, values, progress=None):
     target = root / path
     if not target.is_file() or target.is_symlink():
         raise NewItemError(f"{path}: not a regular file inside the package")
-    text = target.read_text(encoding="utf-8")
+    try:
+        text = read_text(FolderReader(root), path)  # through core/files.py, as load_edition read it
+    except EditionError as error:
+        raise NewItemError(str(error)) from None
     rows = read_csv_text(text)
     fieldnames = list(rows[0].keys()) if rows else list(LIST_FIELDS[list_name])
     try:

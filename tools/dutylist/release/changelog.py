@@ -22,6 +22,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..core.edition import EditionError, FolderReader, load_edition
+from ..core.files import FileRefused, read_package_file
 from ..core.package import LIST_LABELS, LISTS
 from .editions import ReleaseError, counts, labelled, load_version, open_repo
 from .history import CHANGELOG_FOLDER, list_versions
@@ -311,12 +312,12 @@ def sections(text):
 def read(folder, name):
     """The text of changelog/<name> (CRLF read as LF, as git's autocrlf may write it), None when there is no
     such file; ReleaseError when it cannot be read."""
-    path = folder / CHANGELOG_FOLDER / name
-    if not path.is_file():
-        return None
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = read_package_file(folder, f"{CHANGELOG_FOLDER}/{name}")  # core/files.py: never a link out or into .git
+        return None if data is None else data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except FileRefused as refused:
+        raise ReleaseError(f"{CHANGELOG_FOLDER}/{name} cannot be read: it {refused.message}") from None
+    except UnicodeDecodeError as error:
         raise ReleaseError(f"{CHANGELOG_FOLDER}/{name} cannot be read ({error}); it must be UTF-8 text. "
                            f"Save your release notes elsewhere, delete it and run `dutylist changelog`") from None
 

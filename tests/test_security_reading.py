@@ -1,0 +1,186 @@
+"""Reading safely and bounding work (issue 18): a link never leads into .git, schema patterns cannot
+backtrack for minutes, the descriptor's resources and the history walk of new-item are bounded.
+
+Every case goes through the real command line (CliRunner) on a copy of the real package made a git
+repository, with a secret planted where a CI checkout keeps its token (``.git/config``).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from diff_repo import GIT_ENV
+from dutylist.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_FILES = ("datapackage.json", "data", "schemas", "sources", "changelog")
+SECRET = "s3cr3t-ci-token-5b1e"
+BASIC = "data/basic-duties.csv"
+
+
+def invoke(*args, env=None):
+    return CliRunner().invoke(cli, [str(arg) for arg in args], env=env)
+
+
+def git(folder, *args):
+    return subprocess.run(["git", *args], cwd=folder, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def assert_refused(result, *expected):
+    """Exit 2, a message naming what was refused, no traceback, and never the secret."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert SECRET not in result.output
+    for text in expected:
+        assert text in result.output, result.output
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A copy of the package, committed in a git repository whose .git/config holds a CI token, as
+    actions/checkout leaves it (``http.<url>.extraheader``)."""
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    for name in PACKAGE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        elif source.exists():
+            shutil.copy2(source, folder / name)
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "config", "http.https://github.com/.extraheader", f"AUTHORIZATION: basic {SECRET}")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "the package")
+    assert SECRET in (folder / ".git" / "config").read_text()
+    return folder
+
+
+def link_to_git_config(checkout, relative=BASIC):
+    path = checkout / relative
+    depth = len(Path(relative).parts) - 1
+    path.unlink()
+    path.symlink_to(Path(*([".."] * depth), ".git", "config") if depth else Path(".git", "config"))
+    assert SECRET in path.read_text()  # the link works: a reader that follows it would see the token
+    return path
+
+
+def no_secret_in(folder):
+    for path in Path(folder).rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+# --- 1. a link into .git -----------------------------------------------------------------------------
+
+READING_COMMANDS = [
+    ["validate", "{repo}"],
+    ["validate", "{repo}", "--format", "json"],
+    ["diff", "HEAD", "{repo}", "--repo", "{repo}", "--format", "text"],
+    ["diff", "HEAD", "{repo}", "--repo", "{repo}", "--format", "markdown"],
+    ["diff", "HEAD", "{repo}", "--repo", "{repo}", "--format", "json"],
+    ["diff", "HEAD", "{repo}", "--repo", "{repo}", "--format", "html"],
+    ["export", "--repo", "{repo}", "--format", "json"],
+    ["export", "--repo", "{repo}", "--format", "xlsx", "-o", "{out}/export.xlsx"],
+    ["export", "--repo", "{repo}", "--format", "sqlite", "-o", "{out}/export.sqlite"],
+    ["site", "--repo", "{repo}", "-o", "{out}/site"],
+    ["fmt", "--repo", "{repo}"],
+    ["fmt", "--repo", "{repo}", "--check"],
+    ["import-source", "--repo", "{repo}"],
+    ["import-source", "--repo", "{repo}", "--format", "json"],
+    ["data-dictionary", "--repo", "{repo}"],
+    ["new-item", "--repo", "{repo}", "--list", "basic", "--category", "民生服务", "--name", "新事项", "--page", "1"],
+]
+
+
+def run_reading(command, repo, out):
+    return invoke(*[part.format(repo=repo, out=out) for part in command])
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS, ids=lambda command: "-".join(command[:1] + command[-2:]))
+def test_a_data_file_linked_to_git_config_is_refused_by_every_command(checkout, tmp_path, command):
+    link_to_git_config(checkout)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_reading(command, checkout, out)
+    assert_refused(result, BASIC, "not a regular file (a link" if command[0] == "fmt" else ".git")  # fmt refuses any link
+    if "json" in command and command[0] != "export":
+        error = json.loads(result.stdout)["error"]
+        assert error["file"].endswith(BASIC) and SECRET not in result.stdout
+    no_secret_in(out)
+
+
+@pytest.mark.parametrize("command", [c for c in READING_COMMANDS if c[0] in ("validate", "diff", "export", "data-dictionary")],
+                         ids=lambda command: "-".join(command[:1] + command[-2:]))
+def test_a_schema_linked_to_git_config_is_refused(checkout, tmp_path, command):
+    link_to_git_config(checkout, "schemas/basic-duties.json")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert_refused(run_reading(command, checkout, out), "schemas/basic-duties.json", ".git")
+    no_secret_in(out)
+
+
+def test_a_folder_linked_to_git_is_not_a_way_in(checkout):
+    (checkout / "data" / "more").symlink_to(Path("..", ".git"))
+    descriptor = json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "basic-duties":
+            resource["path"] = "data/more/config"
+    (checkout / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    for command in (["validate", checkout], ["export", "--repo", checkout, "--format", "json"]):
+        assert_refused(invoke(*command), "data/more/config", ".git")
+
+
+@pytest.mark.parametrize("path", [".git/config", "data/../.git/config", ".GIT/config"])
+def test_a_resource_path_inside_git_is_refused_without_any_link(checkout, path):
+    descriptor = json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "basic-duties":
+            resource["path"] = path
+    (checkout / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    for command in (["validate", checkout], ["validate", checkout, "--format", "json"],
+                    ["diff", "HEAD", checkout, "--repo", checkout, "--format", "json"]):
+        result = invoke(*command)
+        assert_refused(result, ".git")
+
+
+def test_a_resource_path_inside_git_is_refused_in_a_revision_too(checkout):
+    descriptor = json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "basic-duties":
+            resource["path"] = ".git/config"
+    (checkout / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    git(checkout, "commit", "-q", "-am", "a path into .git")
+    result = invoke("export", "--repo", checkout, "--from", "HEAD", "--format", "json")
+    assert_refused(result, ".git/config", "lies in a .git folder")
+
+
+def test_a_link_to_another_hidden_file_is_refused(checkout):
+    (checkout / ".env").write_text(f"id,seq\n{SECRET},1\n", encoding="utf-8")
+    link = checkout / BASIC
+    link.unlink()
+    link.symlink_to(Path("..", ".env"))
+    assert_refused(invoke("validate", checkout), BASIC, "hidden")
+
+
+def test_a_link_that_stays_inside_the_package_is_still_followed(checkout):
+    kept = checkout / "kept"
+    kept.mkdir()
+    shutil.move(checkout / BASIC, kept / "basic-duties.csv")
+    (checkout / BASIC).symlink_to(Path("..", "kept", "basic-duties.csv"))
+    result = invoke("validate", checkout)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_changelog_linked_to_git_config_is_refused(checkout):
+    link_to_git_config(checkout, "changelog/CHANGELOG.md")
+    result = invoke("changelog", "--repo", checkout, "--check")
+    assert "Traceback" not in result.output and SECRET not in result.output
+    assert result.exit_code in (1, 2) and "changelog/CHANGELOG.md" in result.output and ".git" in result.output, result.output
