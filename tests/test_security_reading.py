@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -184,3 +185,117 @@ def test_a_changelog_linked_to_git_config_is_refused(checkout):
     result = invoke("changelog", "--repo", checkout, "--check")
     assert "Traceback" not in result.output and SECRET not in result.output
     assert result.exit_code in (1, 2) and "changelog/CHANGELOG.md" in result.output and ".git" in result.output, result.output
+
+
+# --- 2. patterns that backtrack ----------------------------------------------------------------------
+
+def set_pattern(package, field, pattern, schema="schemas/basic-duties.json"):
+    path = package / schema
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for entry in data["fields"]:
+        if entry["name"] == field:
+            entry.setdefault("constraints", {})["pattern"] = pattern
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def set_first_name(package, name):
+    path = package / BASIC
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    lines[1] = ",".join(cells[:3] + [name] + cells[-1:])  # the first row's name has no comma inside quotes
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def validate_in_a_subprocess(package, *options, timeout=60):
+    """validate run as a user runs it, killed if it takes longer than timeout (the old code ran for minutes)."""
+    started = time.monotonic()
+    completed = subprocess.run([sys.executable, "-m", "dutylist",
+                                "validate", str(package), *options], capture_output=True, text=True, timeout=timeout)
+    return completed, time.monotonic() - started
+
+
+HOSTILE_PATTERNS = ["^(a+)+$", "(a|a)*b", "(a?){30}a{30}", "^(a*)*$", "(\\w)\\1", "a*a*a*a*b", "(?=a*)b", "x{0,99999}"]
+
+
+@pytest.mark.parametrize("pattern", HOSTILE_PATTERNS)
+def test_a_pattern_that_could_backtrack_is_reported_and_never_evaluated(package_copy, pattern):
+    set_pattern(package_copy, "name", pattern)
+    set_first_name(package_copy, "a" * 34 + "b")
+    result = invoke("validate", package_copy, "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    found = [f for f in report["errors"] if f["code"] == "schema-pattern-unsafe"]
+    assert [(f["file"], f["field"], f["text"]) for f in found] == [("schemas/basic-duties.json", "name", pattern)]
+    assert not [f for f in report["errors"] if f["code"] == "table-constraint-error" and f["field"] == "name"]
+
+
+def test_the_catastrophic_pattern_of_the_issue_finishes_in_seconds(package_copy):
+    set_pattern(package_copy, "name", "^(a+)+$")
+    set_first_name(package_copy, "a" * 34 + "b")
+    completed, seconds = validate_in_a_subprocess(package_copy)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "schemas/basic-duties.json" in completed.stdout and "schema-pattern-unsafe" in completed.stdout
+    assert "Traceback" not in completed.stderr and seconds < 30
+
+
+@pytest.mark.parametrize("pattern", ["[", "x\\", "(?i)^[a-z]+$", 5, ["(a+)+"], {"x": "(a+)+"}])
+def test_a_pattern_that_is_no_regular_expression_or_no_string_is_reported_not_a_traceback(package_copy, pattern):
+    set_pattern(package_copy, "name", pattern)
+    result = invoke("validate", package_copy)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "schemas/basic-duties.json:name  schema-pattern-unsafe" in result.output
+
+
+@pytest.mark.parametrize("pattern", ["^[a-z]{1,20}$", "^(ab)*c$", "^[0-9]+-[0-9]{4}$", "^(?:x|y|z)[0-9]{0,9}$", "^.*$"])
+def test_a_bounded_pattern_is_still_evaluated(package_copy, pattern):
+    set_pattern(package_copy, "name", pattern)
+    report = json.loads(invoke("validate", package_copy, "--format", "json").stdout)
+    assert "schema-pattern-unsafe" not in {f["code"] for f in report["errors"]}
+    broken = {f["row"] for f in report["errors"] if f["code"] == "table-constraint-error" and f["field"] == "name"}
+    assert (2 in broken) == (pattern != "^.*$")  # a Chinese name matches none of them but the last
+
+
+def test_the_packages_own_patterns_are_in_the_bounded_subset():
+    from dutylist.validate.patterns import pattern_problem
+
+    found = []
+    for path in (ROOT / "schemas").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for entry in data.get("fields", []) if isinstance(data, dict) else []:
+            pattern = (entry.get("constraints") or {}).get("pattern")
+            if pattern is not None:
+                found.append(pattern)
+                assert pattern_problem(pattern) is None, (path, pattern)
+    assert found  # the id patterns
+    assert invoke("validate", ROOT).exit_code == 0
+
+
+# --- 3. bounded work: resources and the history walk -------------------------------------------------
+
+def add_resources(package, count):
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"] += [{"name": f"copy-{number}", "path": "data/categories.csv", "schema": "schemas/categories.json"}
+                                for number in range(count)]
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "{repo}"], ["validate", "{repo}", "--format", "json"], ["diff", "{root}", "{repo}", "--format", "json"],
+    ["export", "--repo", "{repo}", "--format", "json"], ["fmt", "--repo", "{repo}", "--check"],
+    ["data-dictionary", "--repo", "{repo}"],
+])
+def test_a_descriptor_with_thousands_of_resources_is_refused_at_once(package_copy, command):
+    add_resources(package_copy, 60000)
+    started = time.monotonic()
+    result = invoke(*[part.format(repo=package_copy, root=ROOT) for part in command])
+    assert_refused(result, "datapackage.json", "60006 resources", "at most 64")
+    assert time.monotonic() - started < 20
+    if command[-1] == "json" and command[0] != "export":
+        assert json.loads(result.stdout)["error"]["code"] == "too-many-resources"
+
+
+def test_a_descriptor_at_the_resource_limit_is_read(package_copy):
+    add_resources(package_copy, 64 - 6)
+    result = invoke("validate", package_copy, "--format", "json")
+    assert result.exit_code == 0 and "too-many-resources" not in result.output, result.output

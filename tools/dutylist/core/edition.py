@@ -31,6 +31,7 @@ LIST_VALUE_FIELDS = ("departments",)
 STEP_VALUE_FIELDS = ("county_duties", "town_duties", "handling")
 INTEGER_FIELDS = ("seq", "page")
 REGISTERS = ("categories", "departments")
+MAX_RESOURCES = 64  # a package has six; each resource may be read whole, so the work of a command grows with their number
 
 
 class EditionError(Exception):
@@ -124,9 +125,15 @@ def read_text(reader, path):
 
 
 def read_descriptor(reader):
+    """The descriptor as a dict; EditionError if it is no JSON object or names more than MAX_RESOURCES resources."""
     descriptor = parse_json(read_text(reader, DESCRIPTOR), DESCRIPTOR)
     if not isinstance(descriptor, dict):
         raise EditionError(DESCRIPTOR, "must hold a JSON object")
+    resources = descriptor.get("resources")
+    if isinstance(resources, list) and len(resources) > MAX_RESOURCES:
+        raise EditionError(DESCRIPTOR, f"names {len(resources)} resources; a package has six (three lists, two registers, "
+                                       f"the corrections) and at most {MAX_RESOURCES} are read", field="resources",
+                           code="too-many-resources")
     return descriptor
 
 
