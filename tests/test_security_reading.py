@@ -30,8 +30,9 @@ def invoke(*args, env=None):
 
 
 def git(folder, *args):
-    return subprocess.run(["git", *args], cwd=folder, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    completed = subprocess.run(["git", *args], cwd=folder, env={**os.environ, **GIT_ENV}, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.strip()
 
 
 def assert_refused(result, *expected):
@@ -299,3 +300,64 @@ def test_a_descriptor_at_the_resource_limit_is_read(package_copy):
     add_resources(package_copy, 64 - 6)
     result = invoke("validate", package_copy, "--format", "json")
     assert result.exit_code == 0 and "too-many-resources" not in result.output, result.output
+
+
+NEW_ITEM = ["new-item", "--list", "basic", "--category", "民生服务", "--name", "开展防范电信网络诈骗宣传", "--page", "10"]
+
+
+def bytes_the_search_reads(folder):
+    """The working tree's CSVs and each CSV blob of the history once (what importing/used_ids.py reads)."""
+    total = sum(path.stat().st_size for pattern in ("data/*.csv", "sources/*.links.csv") for path in folder.glob(pattern))
+    blobs = {line.split(" ", 1)[0] for line in git(folder, "rev-list", "--all", "--objects").splitlines()
+             if line.endswith(".csv")}
+    return total + sum(int(git(folder, "cat-file", "-s", sha)) for sha in blobs)
+
+
+@pytest.fixture
+def long_history(checkout):
+    """The package committed, then 30 commits and 5 branches that share its CSV blobs, plus a retired id in
+    a blob of its own on a side branch."""
+    for number in range(30):
+        (checkout / "notes.txt").write_text(f"note {number}\n", encoding="utf-8")
+        git(checkout, "add", "-A")
+        git(checkout, "commit", "-q", "-m", f"note {number}")
+        if number % 6 == 0:
+            git(checkout, "branch", f"side-{number}")
+    git(checkout, "checkout", "-q", "side-0")
+    (checkout / "data" / "retired.csv").write_text("id\n652325100-0990\n", encoding="utf-8")
+    git(checkout, "add", "-A")
+    git(checkout, "commit", "-q", "-m", "an item retired long ago")
+    git(checkout, "checkout", "-q", "main")
+    return checkout
+
+
+def test_new_item_reads_each_blob_of_the_history_once_and_finds_a_retired_id(long_history):
+    limit = bytes_the_search_reads(long_history)
+    result = invoke("--help")  # warm nothing: the limit is exact
+    result = invoke(*NEW_ITEM, "--repo", long_history, env={"DUTYLIST_MAX_HISTORY_BYTES": str(limit)})
+    assert result.exit_code == 0, result.output
+    assert "652325100-0991" in result.output  # above the retired 0990, which only a side branch holds
+
+
+def test_new_item_stops_at_the_limit_of_bytes_read_and_writes_nothing(long_history):
+    limit = bytes_the_search_reads(long_history) - 1
+    before = (long_history / BASIC).read_bytes()
+    result = invoke(*NEW_ITEM, "--repo", long_history, env={"DUTYLIST_MAX_HISTORY_BYTES": str(limit)})
+    assert_refused(result, f"past {limit} bytes read", "DUTYLIST_MAX_HISTORY_BYTES")
+    assert (long_history / BASIC).read_bytes() == before
+
+
+def test_import_source_stops_at_the_limit_of_bytes_read_too(checkout):
+    path = checkout / "data" / "basic-duties.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_text("\n".join(lines[:1] + lines[2:]), encoding="utf-8")  # the first item gone from data/ and from
+    (checkout / "sources" / "2025-07.links.csv").unlink()                  # the links: the re-import mints an id for it
+    result = invoke("import-source", "--repo", checkout, "--format", "json", env={"DUTYLIST_MAX_HISTORY_BYTES": "1000"})
+    assert_refused(result, "DUTYLIST_MAX_HISTORY_BYTES")
+    assert json.loads(result.stdout)["error"]["code"] == "history-too-large"
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-5"])
+def test_a_bad_history_limit_is_named(checkout, value):
+    result = invoke(*NEW_ITEM, "--repo", checkout, env={"DUTYLIST_MAX_HISTORY_BYTES": value})
+    assert_refused(result, "DUTYLIST_MAX_HISTORY_BYTES", "not a positive whole number")

@@ -35,12 +35,18 @@ class NewItemError(Exception):
 
 def used_id_numbers(root, prefix, progress=None):
     """(every id number the package has ever used, whether git history was searched): the importer's own
-    answer (importing/used_ids.py: data/ and the links files, in the working tree and all of git history)."""
+    answer (importing/used_ids.py: data/ and the links files, in the working tree and all of git history).
+    NewItemError when a file may not be read or the history is larger than the search's limit of bytes."""
+    from ..core.files import FileRefused
     from ..importing.used_ids import ids_ever_used
 
     if progress:
         progress.stage("reading the ids in git history")
-    numbers = {int(item_id[len(prefix):]) for item_id in ids_ever_used(root, prefix)}
+    try:
+        used = ids_ever_used(root, prefix)
+    except FileRefused as refused:
+        raise NewItemError(f"{refused.file}: {refused.message}") from None
+    numbers = {int(item_id[len(prefix):]) for item_id in used}
     return numbers, _in_git(root)
 
 
