@@ -290,14 +290,14 @@ def test_a_descriptor_with_thousands_of_resources_is_refused_at_once(package_cop
     add_resources(package_copy, 60000)
     started = time.monotonic()
     result = invoke(*[part.format(repo=package_copy, root=ROOT) for part in command])
-    assert_refused(result, "datapackage.json", "60006 resources", "at most 64")
+    assert_refused(result, "datapackage.json", "60006 resources", "at most 16")
     assert time.monotonic() - started < 20
     if command[-1] == "json" and command[0] != "export":
         assert json.loads(result.stdout)["error"]["code"] == "too-many-resources"
 
 
 def test_a_descriptor_at_the_resource_limit_is_read(package_copy):
-    add_resources(package_copy, 64 - 6)
+    add_resources(package_copy, 16 - 6)
     result = invoke("validate", package_copy, "--format", "json")
     assert result.exit_code == 0 and "too-many-resources" not in result.output, result.output
 
@@ -361,3 +361,8 @@ def test_import_source_stops_at_the_limit_of_bytes_read_too(checkout):
 def test_a_bad_history_limit_is_named(checkout, value):
     result = invoke(*NEW_ITEM, "--repo", checkout, env={"DUTYLIST_MAX_HISTORY_BYTES": value})
     assert_refused(result, "DUTYLIST_MAX_HISTORY_BYTES", "not a positive whole number")
+
+
+def test_one_resource_over_the_limit_is_refused(package_copy):
+    add_resources(package_copy, 17 - 6)
+    assert_refused(invoke("validate", package_copy), "names 17 resources", "at most 16")

@@ -31,7 +31,7 @@ LIST_VALUE_FIELDS = ("departments",)
 STEP_VALUE_FIELDS = ("county_duties", "town_duties", "handling")
 INTEGER_FIELDS = ("seq", "page")
 REGISTERS = ("categories", "departments")
-MAX_RESOURCES = 64  # a package has six; each resource may be read whole, so the work of a command grows with their number
+MAX_RESOURCES = 16  # a package has six; each resource is read in full, so the work of a command grows with their number
 
 
 class EditionError(Exception):
