@@ -75,9 +75,10 @@ def one_huge_cell(p):
 def many_steps(p):
     rows = rows_of(p / COORDINATED)
     room = LIMIT - (p / COORDINATED).stat().st_size - 100
-    rows[1][6] = "".join(f"{n}.做\n" for n in range(1, 1_000_000))[:room].rsplit("\n", 1)[0]
+    steps = "".join(f"{n}.做\n" for n in range(1, 1_000_000)).encode()[:room]
+    rows[1][6] = steps.decode(errors="ignore").rsplit("\n", 1)[0]
     write_rows(p / COORDINATED, rows)
-    return "one town_duties cell of about 900,000 numbered steps"
+    return "one town_duties cell of about 800,000 numbered steps"
 
 
 def many_departments(p):
@@ -92,9 +93,9 @@ def many_corrections(p):
     path = p / "data" / "corrections.csv"
     rows = rows_of(path)
     room = LIMIT - path.stat().st_size - 100
-    line = ",".join(rows[1]) + "\n"
     record = rows[1]
-    write_rows(path, [rows[0]] + [record] * (room // len(line.encode())))
+    write_rows(path, [record])
+    write_rows(path, [rows[0]] + [record] * (room // path.stat().st_size))
     return "correction records, all the first one again"
 
 
@@ -107,8 +108,18 @@ def many_fields(p):
     return f"a Table Schema of {count:,} fields"
 
 
+def sixteen_resources(p):
+    short_rows(p)
+    path = p / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"] += [{"name": f"copy-{n}", "path": BASIC, "schema": "schemas/basic-duties.json"} for n in range(10)]
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return "the short rows, and ten more resources naming the same file (16, the limit)"
+
+
 CASES = {"rows": short_rows, "empty-rows": empty_rows, "blank-lines": blank_lines, "huge-cell": one_huge_cell,
-         "steps": many_steps, "departments": many_departments, "corrections": many_corrections, "fields": many_fields}
+         "steps": many_steps, "departments": many_departments, "corrections": many_corrections, "fields": many_fields,
+         "resources": sixteen_resources}
 
 
 def commands(p, out):

@@ -366,3 +366,22 @@ def test_a_bad_history_limit_is_named(checkout, value):
 def test_one_resource_over_the_limit_is_refused(package_copy):
     add_resources(package_copy, 17 - 6)
     assert_refused(invoke("validate", package_copy), "names 17 resources", "at most 16")
+
+
+def add_fields(package, count):
+    path = package / "schemas" / "basic-duties.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"] += [{"name": f"extra-{number}", "type": "string"} for number in range(count)]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+def test_a_schema_of_thousands_of_fields_is_refused_before_frictionless_reads_it(package_copy):
+    add_fields(package_copy, 20000)  # frictionless took 36 s on it
+    started = time.monotonic()
+    result = invoke("validate", package_copy, "--format", "json")
+    assert result.exit_code == 1 and time.monotonic() - started < 20, result.output
+    found = [f for f in json.loads(result.stdout)["errors"] if f["code"] == "schema-file-missing"]
+    assert found and "20005 fields" in found[0]["message"] and "at most 100" in found[0]["message"]
+    for command in (["diff", ROOT, package_copy, "--format", "json"], ["export", "--repo", package_copy, "--format", "json"],
+                    ["fmt", "--repo", package_copy, "--check"]):
+        assert_refused(invoke(*command), "schemas/basic-duties.json", "20005 fields")

@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 
-from ..core.edition import EditionError, FolderReader, parse_json, read_descriptor, read_text, resource_paths, unsafe_path_problem
+from ..core.edition import EditionError, FolderReader, parse_schema, read_descriptor, read_text, resource_paths, unsafe_path_problem
 from ..core.package import LIST_DELIMITER, csv_text, write_bytes_atomic
 
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
@@ -97,7 +97,7 @@ def package_files(root):
             continue
         schema = resource.get("schema")
         if isinstance(schema, str) and not unsafe_path_problem(schema):
-            schema = parse_json(read_text(reader, schema), schema)  # EditionError: refused, missing or not JSON
+            schema = parse_schema(read_text(reader, schema), schema)  # EditionError: refused, missing or not JSON
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             raise FormatError(f"datapackage.json: resource {resource['name']} has no Table Schema with fields")
         files.append((path, [field.get("name") for field in schema["fields"] if isinstance(field, dict)]))

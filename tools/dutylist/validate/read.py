@@ -255,7 +255,7 @@ def _schema(package, reader, index, resource):
     if data is None:
         return missing(f"schema file {schema} does not exist")
     try:
-        return _safe_patterns(package, schema, edition.parse_json(data.decode("utf-8"), schema))
+        return _safe_patterns(package, schema, edition.parse_schema(data.decode("utf-8"), schema))
     except UnicodeDecodeError as error:
         return missing(f"schema file {schema} is not UTF-8 JSON ({error})")
     except edition.EditionError as error:
