@@ -33,6 +33,8 @@ INTEGER_FIELDS = ("seq", "page")
 REGISTERS = ("categories", "departments")
 MAX_WARNINGS_PER_CODE_AND_FILE = 50  # as validate lists at most 50 findings of one code in one file
 MAX_DAMAGE_PER_FILE = 10_000  # damaged rows, cells and columns a lenient read takes in one file before it refuses it
+MAX_FIELDS = 100  # per Table Schema; the package's have at most ten
+MAX_RESOURCES = 16  # a package has six; each resource is read in full, so the work of a command grows with their number
 
 
 class EditionError(Exception):
@@ -116,9 +118,15 @@ def read_text(reader, path):
 
 
 def read_descriptor(reader):
+    """The descriptor as a dict; EditionError if it is no JSON object or names more than MAX_RESOURCES resources."""
     descriptor = parse_json(read_text(reader, DESCRIPTOR), DESCRIPTOR)
     if not isinstance(descriptor, dict):
         raise EditionError(DESCRIPTOR, "must hold a JSON object")
+    resources = descriptor.get("resources")
+    if isinstance(resources, list) and len(resources) > MAX_RESOURCES:
+        raise EditionError(DESCRIPTOR, f"names {len(resources)} resources; a package has six (three lists, two registers, "
+                                       f"the corrections) and at most {MAX_RESOURCES} are read", field="resources",
+                           code="too-many-resources")
     return descriptor
 
 
@@ -136,9 +144,9 @@ def load_edition(reader, lenient=False, lists=True, corrections=True):
     for resource in descriptor.get("resources") or []:
         schema = resource.get("schema") if isinstance(resource, dict) else None
         if isinstance(schema, str) and not resource_path_problem(schema):
-            edition["schemas"][resource.get("name")] = _read_json(reader, schema)
+            edition["schemas"][resource.get("name")] = parse_schema(read_text(reader, schema), schema)
         elif isinstance(schema, dict):
-            edition["schemas"][resource.get("name")] = schema
+            edition["schemas"][resource.get("name")] = checked_schema(schema, DESCRIPTOR)
 
     def rows(resource, path):
         if not lenient:
@@ -340,8 +348,19 @@ def _rows(reader, path):
         raise EditionError(path, f"cannot be read as CSV ({error})") from None
 
 
-def _read_json(reader, path):
-    return parse_json(read_text(reader, path), path)
+def parse_schema(text, path):
+    """A Table Schema parsed as parse_json parses it; EditionError if it has more than MAX_FIELDS fields
+    (frictionless's work grows faster than the number of fields: 20,000 took 36 s)."""
+    return checked_schema(parse_json(text, path), path)
+
+
+def checked_schema(schema, path):
+    """The schema (parsed JSON), or EditionError if it has more than MAX_FIELDS fields."""
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if isinstance(fields, list) and len(fields) > MAX_FIELDS:
+        raise EditionError(path, f"has {len(fields)} fields; a list has at most ten and at most {MAX_FIELDS} are read",
+                           field="fields", code="too-many-fields")
+    return schema
 
 
 def parse_json(text, path):

@@ -3,9 +3,12 @@
 A package may come from a stranger (a pull request run in CI), so a file is read only if
 it is a regular file whose resolved path lies inside the package folder. A symbolic link
 that stays inside the package is followed (a maintainer may share one schema between two
-resources that way); one that leads out, a device, a FIFO, a socket or a folder is refused
-before a byte of it is read, with a message that names the path and never its content. In
-a git revision a symbolic link (mode 120000) or a submodule entry is refused, not followed.
+resources that way); one that leads out, or into ``.git`` (a CI checkout keeps its token in
+``.git/config``) or any other hidden file or folder (``.env``, ``.venv``), a device, a FIFO,
+a socket or a folder is refused before a byte of it is read, with a message that names the
+path and never its content. A path with a ``.git`` component (in any case) is refused even
+without a link. In a git revision a symbolic link (mode 120000) or a submodule entry is
+refused, not followed, and so is a path through ``.git``.
 
 Every file is read in full only up to ``max_file_bytes()`` (default 8 MiB, over 100 times
 the largest file of the package; the environment variable ``DUTYLIST_MAX_FILE_BYTES``
@@ -86,6 +89,8 @@ def open_package_file(root, relative, limit=None):
     root = Path(root)
     target = root / relative
     shown = str(relative)
+    if _git_component(Path(relative).parts):
+        raise FileRefused(shown, "lies in a .git folder, which is not part of the package; it is not read")
     try:
         info = os.lstat(target)
     except (FileNotFoundError, NotADirectoryError):
@@ -96,9 +101,12 @@ def open_package_file(root, relative, limit=None):
         raise FileRefused(shown, f"cannot be read ({error.strerror})") from None
     real_root = os.path.realpath(root)
     real = os.path.realpath(target)
+    how = "is a symbolic link" if stat.S_ISLNK(info.st_mode) else "goes through a symbolic link"
     if os.path.commonpath([real_root, real]) != real_root:
-        how = "is a symbolic link" if stat.S_ISLNK(info.st_mode) else "goes through a symbolic link"
         raise FileRefused(shown, f"{how} that leads outside the package folder; it is not read (replace it with the file itself)")
+    if real != os.path.normpath(os.path.join(real_root, relative)) and _hidden_component(Path(os.path.relpath(real, real_root)).parts):
+        raise FileRefused(shown, f"{how} that leads into .git or another hidden file or folder; it is not read "
+                                 "(replace it with the file itself)")
     try:
         info = os.stat(real)
     except (FileNotFoundError, NotADirectoryError):
@@ -123,6 +131,16 @@ def open_package_file(root, relative, limit=None):
         os.close(handle)
         raise
     return io.BufferedReader(_Limited(handle, limit, shown), buffer_size=1 << 20)
+
+
+def _git_component(parts):
+    """Whether a path component is git's own folder (``.git``, in any case: some file systems ignore case)."""
+    return any(part.lower() == ".git" for part in parts)
+
+
+def _hidden_component(parts):
+    """Whether a path component is hidden (``.git``, ``.env``, ``.venv``): where a link may never lead."""
+    return any(part.startswith(".") and part not in (".", "..") for part in parts)
 
 
 class _Limited(io.RawIOBase):
@@ -151,6 +169,8 @@ class _Limited(io.RawIOBase):
 def read_git_entry(tree, path, limit=None):
     """The bytes of the blob at path in a git tree, or None if there is none; FileRefused if it may not be read."""
     limit = max_file_bytes() if limit is None else limit
+    if _git_component(path.split("/")):
+        raise FileRefused(path, "lies in a .git folder, which is not part of the package; it is not read")
     try:
         entry = tree[path]
     except KeyError:

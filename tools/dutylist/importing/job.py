@@ -74,7 +74,7 @@ def run_import(repo, source=None, write=False, edition=None):
     try:
         result = import_source(
             text, corrections, categories, town=town, prefix=prefix, links=links, previous=previous,
-            used_ids=lambda: ids_ever_used(repo, prefix), new_edition=new_edition, links_file=links_file,
+            used_ids=lambda: _ids_ever_used(repo, prefix), new_edition=new_edition, links_file=links_file,
         )
     except SourceRefused as error:
         raise ImportInputError(f"{source}:{error.line}  {error.code}  {error.message}; nothing was written") from None
@@ -94,6 +94,14 @@ def run_import(repo, source=None, write=False, edition=None):
         report["written"] = report["would_write"]
     report["ok"] = not blocked and not report["differences"]
     return report
+
+
+def _ids_ever_used(repo, prefix):
+    """importing/used_ids.py's answer; a file it may not read, or a history past its limit, is an input error."""
+    try:
+        return ids_ever_used(repo, prefix)
+    except FileRefused as refused:
+        raise ImportInputError(f"{refused.file}: {refused.message}", file=refused.file, code=refused.code) from None
 
 
 def _report(source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result):
@@ -239,7 +247,7 @@ def _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, 
         current = import_source(
             _read(repo, _descriptor_source(descriptor, package_edition), "source").replace("\r\n", "\n"),
             _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS), categories, town=town,
-            prefix=prefix, links=_read_links(repo, links_path(package_edition), prefix), used_ids=lambda: ids_ever_used(repo, prefix),
+            prefix=prefix, links=_read_links(repo, links_path(package_edition), prefix), used_ids=lambda: _ids_ever_used(repo, prefix),
         )
         known = {(a.item_id, a.field, a.code, a.text) for a in current.anomalies}
     except (ImportInputError, SourceRefused, LinksError):

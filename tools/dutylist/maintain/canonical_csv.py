@@ -10,12 +10,11 @@ row, or a file that is not UTF-8 is not formatted but reported (exit 2): those n
 
 import csv
 import io
-import json
 import os
 import stat
 from dataclasses import dataclass
 
-from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths
+from ..core.edition import EditionError, FolderReader, parse_schema, read_descriptor, read_text, resource_paths
 from ..core.names import resource_path_problem
 from ..core.package import LIST_DELIMITER, csv_text, write_bytes_atomic
 
@@ -99,10 +98,7 @@ def package_files(root):
             continue
         schema = resource.get("schema")
         if isinstance(schema, str) and not resource_path_problem(schema):
-            try:
-                schema = json.loads((root / schema).read_text(encoding="utf-8"))
-            except (OSError, ValueError) as error:
-                raise FormatError(f"{resource['schema']}: cannot be read as JSON ({error})") from None
+            schema = parse_schema(read_text(reader, schema), schema)  # EditionError: refused, missing or not JSON
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             raise FormatError(f"datapackage.json: resource {resource['name']} has no Table Schema with fields")
         files.append((path, [field.get("name") for field in schema["fields"] if isinstance(field, dict)]))
@@ -124,7 +120,10 @@ def format_package(root, write, progress=None):
             raise FormatError(f"{path}: no such file; datapackage.json names it as a resource")
         if not target.is_file() or target.is_symlink():
             raise FormatError(f"{path}: not a regular file (a link or a folder); fmt only rewrites regular files")
-        data = target.read_bytes()
+        try:
+            data = FolderReader(root).read(path)  # never through a link, never over the size limit (core/files.py)
+        except EditionError as error:
+            raise FormatError(str(error)) from None
         canonical, reasons = canonical_text(path, data, fieldnames)
         changed = canonical.encode("utf-8") != data
         if changed and write:

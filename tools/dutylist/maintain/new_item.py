@@ -15,7 +15,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, resource_paths
+from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, read_text, resource_paths
 from ..core.package import LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, csv_text, id_prefix, read_csv_text, write_bytes_atomic
 
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
@@ -35,12 +35,18 @@ class NewItemError(Exception):
 
 def used_id_numbers(root, prefix, progress=None):
     """(every id number the package has ever used, whether git history was searched): the importer's own
-    answer (importing/used_ids.py: data/ and the links files, in the working tree and all of git history)."""
+    answer (importing/used_ids.py: data/ and the links files, in the working tree and all of git history).
+    NewItemError when a file may not be read or the history is larger than the search's limit of bytes."""
+    from ..core.files import FileRefused
     from ..importing.used_ids import ids_ever_used
 
     if progress:
         progress.stage("reading the ids in git history")
-    numbers = {int(item_id[len(prefix):]) for item_id in ids_ever_used(root, prefix)}
+    try:
+        used = ids_ever_used(root, prefix)
+    except FileRefused as refused:
+        raise NewItemError(f"{refused.file}: {refused.message}") from None
+    numbers = {int(item_id[len(prefix):]) for item_id in used}
     return numbers, _in_git(root)
 
 
@@ -92,7 +98,10 @@ def add_item(root, list_name, values, progress=None):
     target = root / path
     if not target.is_file() or target.is_symlink():
         raise NewItemError(f"{path}: not a regular file inside the package")
-    text = target.read_text(encoding="utf-8")
+    try:
+        text = read_text(FolderReader(root), path)  # through core/files.py, as load_edition read it
+    except EditionError as error:
+        raise NewItemError(str(error)) from None
     rows = read_csv_text(text)
     fieldnames = list(rows[0].keys()) if rows else list(LIST_FIELDS[list_name])
     try:

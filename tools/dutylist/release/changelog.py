@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 
 from ..core import markdown
 from ..core.edition import EditionError, FolderReader, load_edition
+from ..core.files import FileRefused, read_package_file
 from ..core.names import NameRefused, contained, shown, version_problem
 from ..core.package import DESCRIPTOR, LIST_LABELS, LISTS
 from ..core.shown import json_text
@@ -336,12 +337,12 @@ def sections(text):
 def read(folder, name):
     """The text of changelog/<name> (CRLF read as LF, as git's autocrlf may write it), None when there is no
     such file; ReleaseError when it cannot be read."""
-    path = folder / CHANGELOG_FOLDER / name
-    if not path.is_file():
-        return None
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = read_package_file(folder, f"{CHANGELOG_FOLDER}/{name}")  # core/files.py: never a link out or into .git
+        return None if data is None else data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except FileRefused as refused:
+        raise ReleaseError(f"{CHANGELOG_FOLDER}/{name} cannot be read: it {refused.message}") from None
+    except UnicodeDecodeError as error:
         raise ReleaseError(f"{CHANGELOG_FOLDER}/{name} cannot be read ({error}); it must be UTF-8 text. "
                            f"Save your release notes elsewhere, delete it and run `dutylist changelog`") from None
 

@@ -19,7 +19,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..core.edition import FolderReader
+from ..core.edition import EditionError, FolderReader, read_descriptor
 from ..core.names import NameRefused, version_key
 from ..core.package import DESCRIPTOR, write_files_atomic
 from . import changelog
@@ -75,7 +75,10 @@ def plan_release(folder, bump="auto", date=None):
     version = next_version(previous.version, chosen)
     created = f"{date or today()}T00:00:00Z"
     descriptor_path = folder / DESCRIPTOR
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    try:
+        descriptor = read_descriptor(FolderReader(folder))  # through core/files.py, never a link out or into .git
+    except EditionError as error:
+        raise ReleaseError(f"the package in {folder} cannot be read: {error.location()}: {error.message}") from None
     descriptor.update(version=version, created=created)
     descriptor_text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
     validation = validate_with(folder, descriptor_text, previous_edition)

@@ -27,6 +27,7 @@ from ..core.files import FileRefused, allow_long_cells
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, row_of_cells
 from .findings import finding
+from .patterns import pattern_problem
 from .tables import TablePass, _foreign_key_fields
 
 REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
@@ -255,11 +256,33 @@ def _schema(package, reader, index, resource):
     if data is None:
         return missing(f"schema file {schema} does not exist")
     try:
-        return edition.parse_json(data.decode("utf-8"), schema)
+        return _safe_patterns(package, schema, edition.parse_schema(data.decode("utf-8"), schema))
     except UnicodeDecodeError as error:
         return missing(f"schema file {schema} is not UTF-8 JSON ({error})")
     except edition.EditionError as error:
         return missing(f"schema file {schema} {error.message}")
+
+
+def _safe_patterns(package, schema_path, schema):
+    """The schema with every pattern that could backtrack for long taken out (validate/patterns.py), each
+    reported as schema-pattern-unsafe: neither the strict pass nor frictionless ever evaluates it."""
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(fields, list):
+        return schema
+    kept = []
+    for field in fields:
+        constraints = field.get("constraints") if isinstance(field, dict) else None
+        if isinstance(constraints, dict) and "pattern" in constraints:
+            problem = pattern_problem(constraints["pattern"])
+            if problem:
+                name = field.get("name")
+                package.load_findings.append(finding(
+                    "schema-pattern-unsafe", file=schema_path, field=name if isinstance(name, str) else None,
+                    text=str(constraints["pattern"])[:200], problem=problem,
+                ))
+                field = {**field, "constraints": {key: value for key, value in constraints.items() if key != "pattern"}}
+        kept.append(field)
+    return {**schema, "fields": kept}
 
 
 def _scan_csv(package, reader, name, path):
