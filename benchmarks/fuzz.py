@@ -6,11 +6,14 @@ repeated or swapped, quotes, commas, newlines, NULs, BOMs or CRs inserted, inval
 Unicode with control characters; in a CSV also cells emptied or set to huge numbers, ids repeated,
 columns renamed, repeated or dropped, ragged rows; in datapackage.json and schemas/*.json also
 JSON-aware changes: a key deleted, a value of another type, an element repeated or swapped), then
-runs each command in a new process under a timeout and an address-space limit:
+runs dutylist on it, each command in a new process under a timeout and an address-space limit:
 
     dutylist validate                 dutylist diff HEAD --format text --full --exit-code
     dutylist validate --format json   dutylist diff HEAD --format json
     dutylist export --format json     dutylist fmt --check
+
+To keep a thousand trials within a quarter of an hour on two cores, a trial runs one of the two
+formats of validate and of diff (chosen by the trial), export and fmt; --every runs all six.
 
 `diff` compares the clean commit (HEAD) with the damaged working tree; in one trial of four the
 damage is committed instead and `diff HEAD CLEAN` reads the damaged side from git objects.
@@ -98,7 +101,7 @@ def odd_value(rng, row_ids=()):
 
 def short(value, limit=60):
     text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit - 20]}…({len(value)} chars)"
+    return text if len(text) <= limit else f"{text[:limit - 20]}…({len(text)} characters)"
 
 
 def byte_damage(rng, data):
@@ -387,6 +390,13 @@ def run(tools, command, cwd, timeout, memory_bytes):
     return result
 
 
+def trim(result, keep=6000):
+    """Drop what the report will not show, so that a thousand trials' outputs do not fill the memory."""
+    if len(result.output) > 2 * keep:
+        result.output = result.output[:keep] + "\n…\n" + result.output[-keep:]
+    result.stdout = "" if not result.stdout.strip() else "(not shown)"
+
+
 def reject_constant(name):
     raise ValueError(f"not strict JSON: {name}")
 
@@ -439,6 +449,16 @@ def trial_rng(seed, number):
     return random.Random(f"dutylist-fuzz:{seed}:{number}")
 
 
+def chosen_commands(rng, names, every):
+    """The commands of one trial: all of them with --every, else one of each command's formats, chosen at random."""
+    if every:
+        return list(names)
+    families = {}
+    for name in names:
+        families.setdefault(name.split("-")[0], []).append(name)
+    return [rng.choice(family) for family in families.values()]
+
+
 def run_trial(args, clean, base, number):
     """Copy the clean repository, damage it, run every command, judge each run."""
     rng = trial_rng(args.seed, number)
@@ -455,9 +475,10 @@ def run_trial(args, clean, base, number):
         else:
             old = ["HEAD"]
         runs = []
-        for name in args.commands:
+        for name in chosen_commands(rng, args.commands, args.every):
             result = run(args.tools, COMMANDS[name](old), package, args.timeout, args.memory_limit << 30)
             judge(result, decodable)
+            trim(result)
             runs.append(result)
         if args.keep and any(result.problems for result in runs):
             shutil.copytree(package, args.keep / f"trial-{number}", symlinks=True, dirs_exist_ok=True)
@@ -484,8 +505,9 @@ def signature(result, problem):
     elif problem == "non-json":
         error = f"exit {result.code}, stdout {'empty' if not result.stdout.strip() else 'not strict JSON'}"
     elif problem in ("bad-exit", "diff-refused-decodable"):
-        error = f"exit {result.code}: " + next((line.strip()[:90] for line in lines if line.strip()
-                                                and not line.startswith("---")), "(no output)")
+        said = [line.strip() for line in lines if line.startswith("Error:")] or [
+            line.strip() for line in lines if line.strip() and not line.startswith("---")]
+        error = f"exit {result.code}: " + (said[0][:90] if said else "(no output)")
         error = "".join("N" if c.isdigit() else c for c in error)
     return (result.command.label.split(" ")[0], problem, error, where)
 
@@ -565,7 +587,10 @@ def parse_arguments(argv=None):
     parser.add_argument("--jobs", type=int, default=1, choices=[1, 2], help="trials run at once (at most 2)")
     parser.add_argument("--timeout", type=float, default=20, help="seconds before a run counts as a hang")
     parser.add_argument("--memory-limit", type=int, default=4, help="address-space limit of each run, GiB")
-    parser.add_argument("--commands", nargs="+", choices=sorted(COMMANDS), default=DEFAULT_COMMANDS)
+    parser.add_argument("--commands", nargs="+", choices=sorted(COMMANDS), default=DEFAULT_COMMANDS,
+                        help="the commands to choose from (default: %(default)s)")
+    parser.add_argument("--every", action="store_true",
+                        help="run every command in each trial (default: one format of each command, chosen by the trial)")
     parser.add_argument("--details", type=Path, default=Path("fuzz-failures.txt"), help="file for the failing trials")
     parser.add_argument("--keep", type=Path, help="copy each failing trial's damaged package into this folder")
     parser.add_argument("--damage-only", action="store_true", help="print each trial's damage; run nothing")
@@ -592,7 +617,11 @@ def main(argv=None):
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
             futures = [pool.submit(run_trial, args, clean, base, number) for number in numbers]
             for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
-                trials.append(future.result())
+                try:
+                    trials.append(future.result())
+                except BaseException:  # a fault of the fuzz itself: stop now, not after every other trial
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
                 if done % 50 == 0:
                     print(f"… {done} of {len(numbers)} trials, {time.perf_counter() - start:.0f} s", file=sys.stderr,
                           flush=True)

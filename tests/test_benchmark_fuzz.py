@@ -21,7 +21,7 @@ def fuzz(*arguments, cwd):
 
 
 def test_five_trials_finish_with_the_summary_and_the_details(tmp_path):
-    result = fuzz("--trials", 5, "--seed", 7, "--jobs", 2, "--details", tmp_path / "details.txt", cwd=tmp_path)
+    result = fuzz("--trials", 5, "--seed", 7, "--jobs", 2, "--every", "--details", tmp_path / "details.txt", cwd=tmp_path)
     assert result.returncode in (0, 1), result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
@@ -36,6 +36,17 @@ def test_five_trials_finish_with_the_summary_and_the_details(tmp_path):
     details = (tmp_path / "details.txt").read_text(encoding="utf-8")
     assert details.startswith("dutylist fuzz: seed 7, 5 trials, commands validate validate-json diff diff-json")
     assert ("## Failures grouped by cause" in details) and (result.returncode == 0) == ("### seed 7 trial" not in details)
+
+
+def test_without_every_a_trial_runs_one_format_of_each_command(tmp_path):
+    result = fuzz("--trials", 2, "--seed", 7, "--commands", "fmt-check", "export-json", "validate", "validate-json",
+                  "--details", tmp_path / "details.txt", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("dutylist fuzz: 2 trials, seed 7, 6 runs"), result.stdout + result.stderr
+    rows = {label: next((int(line.split()[len(label.split())]) for line in lines if line.startswith(label + "  ")), 0)
+            for label in ("fmt --check", "export --format json", "validate", "validate --format json")}
+    assert rows["fmt --check"] == rows["export --format json"] == 2
+    assert rows["validate"] + rows["validate --format json"] == 2
 
 
 def test_a_trial_s_damage_depends_only_on_the_seed_and_its_number(tmp_path):
