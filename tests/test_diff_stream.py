@@ -78,6 +78,7 @@ def test_cells_equal_but_for_whitespace_are_no_change(repo, tmp_path):
     (lambda text: text.replace("\n", ",extra\n", 3).replace("id,seq,category,name,page,extra", "id,seq,category,name,page", 1), "ragged-row"),
     (lambda text: text.replace("id,seq,category,name,page", "id,seq,category,name,name", 1), "duplicate-column"),
     (lambda text: text.replace("652325100-0004,", ",", 1), "missing-id"),
+    (lambda text: "\ufeff" + text, "encoding-bom"),  # a spreadsheet's UTF-8 save: it still decodes, so it is compared
 ])
 def test_a_list_read_with_a_warning_takes_the_whole_path_and_reports_the_same(repo, damage, warning):
     """The fast path reads well-formed lists only; anything else gives exactly the whole-edition report."""
@@ -90,6 +91,19 @@ def test_a_list_read_with_a_warning_takes_the_whole_path_and_reports_the_same(re
     with pytest.raises(NotWellFormed):
         _streamed(GitReader(git.Repo(repo.root), "base"), FolderReader(repo.root))
     assert warning in {entry["code"] for entry in streamed["warnings"]}
+
+
+def test_a_list_in_git_saved_with_a_byte_order_mark_is_compared_with_a_warning(repo):
+    import git
+
+    path = repo.path("coordinated-duties")
+    good = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + good)
+    repo.commit("A list saved by a spreadsheet", tag="bom")
+    path.write_bytes(good)
+    full, streamed = both_ways(GitReader(git.Repo(repo.root), "bom"), FolderReader(repo.root), fast=False)
+    assert streamed == full and streamed["summary"]["identical"]
+    assert [(entry["code"], entry["file"]) for entry in streamed["warnings"]] == [("encoding-bom", "data/coordinated-duties.csv")]
 
 
 def test_an_unreadable_list_is_refused_naming_the_side(repo):
@@ -328,11 +342,10 @@ def in_gbk_at(where):
 @pytest.mark.parametrize("damage, says", [
     (in_gbk_at(lambda data: data.find(TOWN)), "is not UTF-8"),
     (in_gbk_at(lambda data: data.rfind(TOWN)), "is not UTF-8"),
-    (lambda data: b"\xef\xbb\xbf" + data, "byte-order mark"),
 ])
 def test_a_list_in_git_that_is_not_plain_utf8_is_refused_as_the_whole_path_refuses_it(repo, damage, says):
-    """A blob is decoded as it is read: bytes that are not UTF-8 part way through, or a byte-order mark, give
-    the whole path's message (file and row), naming the side."""
+    """A blob is decoded as it is read: bytes that are not UTF-8 part way through give the whole path's message
+    (file and row), naming the side."""
     import git
 
     path = repo.path("coordinated-duties")

@@ -173,3 +173,34 @@ def test_an_unexpected_exception_is_an_internal_error_not_a_traceback(package_co
     assert_clean(result, 2, "internal error in dutylist validate: LookupError: a planted bug; please report it")
     assert "second line" not in result.output
     assert json.loads(result.stdout)["error"]["code"] == "internal-error"
+
+
+# --- what the random-damage fuzz (benchmarks/fuzz.py) found beyond the issue's list ---------------------------
+
+def test_export_json_that_fails_gives_the_json_error_object(package_copy):
+    """Every command given --format json fails as JSON (the click group sets it once for every UserError)."""
+    (package_copy / "data/departments.csv").unlink()
+    result = invoke("export", "--repo", package_copy, "--format", "json")
+    assert_clean(result, 2, "data/departments.csv")
+    error = json.loads(result.stdout)["error"]
+    assert error["file"] == "data/departments.csv" and "departments.csv" in error["message"]
+
+
+def test_a_list_saved_with_a_byte_order_mark_is_still_compared_with_a_warning(repo):
+    path = repo.root / BASIC
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace("做好".encode(), "负责".encode(), 1))
+    result = invoke("diff", "--repo", repo.root, "--format", "json")
+    assert_clean(result, 0)
+    report = json.loads(result.stdout)
+    assert [(warning["side"], warning["code"], warning["file"]) for warning in report["warnings"]] == [("new", "encoding-bom", BASIC)]
+    assert report["summary"]["identical"] is False
+
+
+def test_export_json_is_strict_json_when_the_descriptor_holds_nan(package_copy):
+    descriptor = package_copy / "datapackage.json"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"name": "qitai-town-duty-list"', '"name": NaN', 1),
+                          encoding="utf-8")
+    result = invoke("export", "--repo", package_copy, "--format", "json")
+    assert_clean(result, 0)
+    document = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"bare {name} in the export"))
+    assert document["name"] == "NaN"

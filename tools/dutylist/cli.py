@@ -106,6 +106,9 @@ class Group(click.Group):
             raise UserError(f"dutylist {ctx.invoked_subcommand}: out of memory; this package needs more memory than the "
                             "machine (or its limit) gives: see 'Memory' in docs/safety.md for what each command keeps",
                             code="out-of-memory", json=_wants_json(arguments)) from None  # a JSON reader still gets JSON
+        except UserError as error:
+            error.json = error.json or _wants_json(arguments)  # every command given --format json fails as JSON
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except OSError as error:
@@ -479,12 +482,12 @@ def export(repo, output_format, output, revision):
         try:
             edition = load(reader_for(repo, revision, "REV"), "REV")
         except SideError as error:
-            raise UserError(str(error)) from None
+            raise input_error(error, output_format) from None
         progress.stage(f"writing {output_format}", total=len(edition["items"]))
         try:
             data = export_bytes(edition, output_format, progress)
         except ExportError as error:
-            raise UserError(str(error)) from None
+            raise input_error(error, output_format) from None
     if output is None:
         if output_format == "json":
             click.echo(data.decode("utf-8"), nl=False)

@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 
 from .names import resource_path_problem
-from .files import FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
+from .files import BOM, FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
 from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
 
 LIST_VALUE_FIELDS = ("departments",)
@@ -104,12 +104,18 @@ def resource_paths(descriptor, file=DESCRIPTOR):
     return paths
 
 
-def read_text(reader, path):
+def read_text(reader, path, warnings=None):
+    """The file's text. A byte-order mark (a spreadsheet's UTF-8 save) is refused, or, with ``warnings`` (a lenient
+    read: diff), left out with an ``encoding-bom`` warning: the file still decodes, so it is compared."""
     data = reader.read(path)
     if data is None:
         raise EditionError(path, f"no such file in {reader.label}")
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise EditionError(path, "starts with a byte-order mark (BOM); save it as UTF-8 without BOM", row=1)
+    if data.startswith(BOM) and warnings is None:
+        raise EditionError(path, "starts with a byte-order mark (BOM); save it as UTF-8 without BOM (`dutylist fmt` does)", row=1)
+    if data.startswith(BOM):
+        warnings.append(load_warning("encoding-bom", path, 1, None, "starts with a byte-order mark (BOM), read without it; "
+                                     "`dutylist fmt` saves it as UTF-8 without BOM"))
+        data = data[len(BOM):]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -151,7 +157,7 @@ def load_edition(reader, lenient=False, lists=True, corrections=True):
     def rows(resource, path):
         if not lenient:
             return _rows(reader, path)
-        text = read_text(reader, path)
+        text = read_text(reader, path, warnings)
         if not text.strip():
             raise EditionError(path, "is empty; a resource needs at least its header row", row=1)
         header, found = lenient_rows(text, path, warnings)

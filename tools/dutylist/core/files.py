@@ -26,6 +26,7 @@ from pathlib import Path
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FILE_BYTES_VARIABLE = "DUTYLIST_MAX_FILE_BYTES"
 MAX_JSON_DEPTH = 64  # a descriptor or Table Schema needs a handful of levels
+BOM = b"\xef\xbb\xbf"  # the UTF-8 byte-order mark a spreadsheet puts at the start of a file
 SYMLINK_MODE = 0o120000
 SUBMODULE_MODE = 0o160000
 

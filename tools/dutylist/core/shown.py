@@ -34,3 +34,21 @@ def visible(value):
 def json_text(value, **options):
     """json.dumps(value, ensure_ascii=False, **options) with C1 controls, DEL, bidi controls and U+2028/U+2029 as \\uXXXX."""
     return JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(value, ensure_ascii=False, **options))
+
+
+def json_safe(value):
+    """Data (a diff report, an export document) as strict JSON data: NaN and infinities (which json.loads accepts in a descriptor) become
+    strings, and so do lone surrogates, so that json.dumps(allow_nan=False) and UTF-8 output never fail."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value).replace("nan", "NaN").replace("inf", "Infinity")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join(character if not 0xD800 <= ord(character) <= 0xDFFF else f"⟨U+{ord(character):04X}⟩" for character in value)
+        return value
+    if isinstance(value, dict):
+        return {json_safe(key) if isinstance(key, str) else key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value

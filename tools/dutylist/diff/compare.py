@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 
 from ..core.package import LIST_RESOURCES, LISTS
+from ..core.shown import json_safe
 from .inline import inline_ops, step_changes
 from .resemblance import resemblances
 from .schemas import schema_changes
@@ -64,22 +65,6 @@ def compare(old, new, unchanged=None):
     return json_safe(report)
 
 
-def json_safe(value):
-    """The report as strict JSON data: NaN and infinities (which json.loads accepts in a descriptor) become
-    strings, and so do lone surrogates, so that json.dumps(allow_nan=False) and UTF-8 output never fail."""
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return str(value).replace("nan", "NaN").replace("inf", "Infinity")
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "".join(character if not 0xD800 <= ord(character) <= 0xDFFF else f"⟨U+{ord(character):04X}⟩" for character in value)
-        return value
-    if isinstance(value, dict):
-        return {json_safe(key) if isinstance(key, str) else key: json_safe(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(item) for item in value]
-    return value
 
 
 def load_warnings(old, new):

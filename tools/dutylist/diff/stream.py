@@ -56,13 +56,12 @@ from operator import itemgetter
 from ..core.edition import (
     INTEGER_FIELDS, EditionError, is_whole_number, _required_path, item_from_row, read_text, resource_paths,
 )
-from ..core.files import allow_long_cells
+from ..core.files import BOM, allow_long_cells
 from ..core.package import LIST_OF_RESOURCE, LISTS
 from .compare import compare, empty_edition
 from .sides import load, unreadable
 
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
-BOM = b"\xef\xbb\xbf"
 HASH_BUCKETS = 1024  # the ids' hashes are kept in this many arrays, so that each is checked for repeats with a small set
 
 
@@ -448,7 +447,8 @@ class Table:
 def _open(reader, path):
     """A text stream of the file, decoded as it is read: from a folder the file itself; from git the blob's bytes
     (a blob is one object), so that both sides' texts of a list are never held whole at once. A file that
-    ``read_text`` refuses (none, a byte-order mark) is read by it, which raises load_edition's error."""
+    starts with a byte-order mark is left to the whole path (NotWellFormed), which reads it without the mark and
+    warns; a missing one is read by ``read_text``, which raises load_edition's error."""
     opener = getattr(reader, "open_binary", None)
     if opener is not None:
         binary = opener(path)
@@ -456,8 +456,11 @@ def _open(reader, path):
             return io.TextIOWrapper(binary, encoding="utf-8", newline="")
         if binary is not None:
             binary.close()
+            raise NotWellFormed()  # a byte-order mark: the whole path reads the file without it, with a warning
     else:
         data = reader.read(path)
         if data is not None and not data.startswith(BOM):
             return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")  # BytesIO shares the bytes
-    return io.StringIO(read_text(reader, path), newline="")  # whole; raises load_edition's errors
+        if data is not None:
+            raise NotWellFormed()
+    return io.StringIO(read_text(reader, path), newline="")  # none: raises load_edition's error

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import edition
-from ..core.files import FileRefused, allow_long_cells
+from ..core.files import BOM, FileRefused, allow_long_cells
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, row_of_cells
 from .findings import finding
@@ -33,7 +33,6 @@ from .tables import TablePass, _foreign_key_fields
 REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
 REGISTERS = ("categories", "departments")
 CHUNK = 1 << 20
-BOM = b"\xef\xbb\xbf"
 
 
 class PackageUnreadable(Exception):
