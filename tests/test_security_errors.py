@@ -204,3 +204,48 @@ def test_export_json_is_strict_json_when_the_descriptor_holds_nan(package_copy):
     assert_clean(result, 0)
     document = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"bare {name} in the export"))
     assert document["name"] == "NaN"
+
+
+# A schema not shaped as a Table Schema (core/table_schema.py): validate reports schema-malformed and checks the
+# resource without it; diff compares it as missing with a warning; fmt refuses it; never a traceback.
+MALFORMED_SCHEMAS = {
+    "foreignKeys true": lambda schema: schema.update(foreignKeys=True),
+    "foreignKeys a text": lambda schema: schema.update(foreignKeys="["),
+    "a reference that is a text": lambda schema: schema.update(foreignKeys=[{"fields": "category", "reference": "number"}]),
+    "fields a text": lambda schema: schema.update(fields="x"),
+    "a field that is a list": lambda schema: schema["fields"].__setitem__(0, []),
+    "a name that is a list": lambda schema: schema["fields"][0].update(name=[]),
+    "constraints a text": lambda schema: schema["fields"][0].update(constraints="("),
+    "a maximum that is a text": lambda schema: schema["fields"][1].setdefault("constraints", {}).update(maximum="("),
+    "required a text": lambda schema: schema["fields"][2].setdefault("constraints", {}).update(required="yes"),
+    "a primary key that is a number": lambda schema: schema.update(primaryKey=5),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(MALFORMED_SCHEMAS))
+def test_a_schema_of_another_shape_is_reported_never_a_crash(repo, damage):
+    path = repo.root / "schemas/basic-duties.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    MALFORMED_SCHEMAS[damage](schema)
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    result = invoke("validate", repo.root, "--format", "json")
+    assert_clean(result, 1)
+    assert [(finding["code"], finding["file"]) for finding in json.loads(result.stdout)["errors"]
+            if finding["code"] == "schema-malformed"] == [("schema-malformed", "schemas/basic-duties.json")]
+    result = invoke("diff", "--repo", repo.root, "--format", "json")
+    assert_clean(result, 0)
+    report = json.loads(result.stdout)
+    assert [(warning["code"], warning["file"]) for warning in report["warnings"]] == [("schema-malformed", "schemas/basic-duties.json")]
+    assert_clean(invoke("fmt", "--check", "--repo", repo.root), 2, "schemas/basic-duties.json")
+
+
+@pytest.mark.parametrize("resource", [{"name": ["a", "b"], "path": BASIC}, "basic-duties", None])
+def test_a_resource_that_is_not_an_object_with_a_text_name_is_refused(package_copy, resource):
+    path = package_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][0] = resource
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    for command in (["validate", package_copy, "--format", "json"], ["export", "--repo", package_copy, "--format", "json"],
+                    ["fmt", "--check", "--repo", package_copy], ["diff", package_copy, package_copy, "--format", "json"]):
+        result = invoke(*command)
+        assert_clean(result, 2, "datapackage.json", "resources[0]")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .names import resource_path_problem
 from .files import BOM, FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
+from .table_schema import shape_problem
 from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
 
 LIST_VALUE_FIELDS = ("departments",)
@@ -124,7 +125,8 @@ def read_text(reader, path, warnings=None):
 
 
 def read_descriptor(reader):
-    """The descriptor as a dict; EditionError if it is no JSON object or names more than MAX_RESOURCES resources."""
+    """The descriptor as a dict; EditionError if it is no JSON object, names more than MAX_RESOURCES resources, or a
+    resource that is no object or whose name is not a text (every reader indexes resources by name)."""
     descriptor = parse_json(read_text(reader, DESCRIPTOR), DESCRIPTOR)
     if not isinstance(descriptor, dict):
         raise EditionError(DESCRIPTOR, "must hold a JSON object")
@@ -133,6 +135,11 @@ def read_descriptor(reader):
         raise EditionError(DESCRIPTOR, f"names {len(resources)} resources; a package has six (three lists, two registers, "
                                        f"the corrections) and at most {MAX_RESOURCES} are read", field="resources",
                            code="too-many-resources")
+    for index, resource in enumerate(resources if isinstance(resources, list) else []):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name", ""), str):
+            raise EditionError(DESCRIPTOR, f"resources[{index}] is not a resource with a text name; each resource is an object "
+                               '{"name": "...", "path": "...", "schema": "..."}', field=f"resources[{index}]",
+                               code="descriptor-malformed")
     return descriptor
 
 
@@ -148,11 +155,9 @@ def load_edition(reader, lenient=False, lists=True, corrections=True):
     if lenient:
         edition["warnings"], edition["columns"] = warnings, {}
     for resource in descriptor.get("resources") or []:
-        schema = resource.get("schema") if isinstance(resource, dict) else None
-        if isinstance(schema, str) and not resource_path_problem(schema):
-            edition["schemas"][resource.get("name")] = parse_schema(read_text(reader, schema), schema)
-        elif isinstance(schema, dict):
-            edition["schemas"][resource.get("name")] = checked_schema(schema, DESCRIPTOR)
+        schema = schema_of(reader, resource, warnings)
+        if schema is not None:
+            edition["schemas"][resource.get("name")] = schema
 
     def rows(resource, path):
         if not lenient:
@@ -195,6 +200,22 @@ def load_edition(reader, lenient=False, lists=True, corrections=True):
     if lenient:
         warnings.close()
     return edition
+
+
+def schema_of(reader, resource, warnings=None):
+    """The resource's Table Schema, or None if it names none. A schema not shaped as a Table Schema is refused, or
+    with ``warnings`` (a lenient read: diff) left out with a ``schema-malformed`` warning: compared as missing."""
+    schema = resource.get("schema") if isinstance(resource, dict) else None
+    try:
+        if isinstance(schema, str) and not resource_path_problem(schema):
+            return parse_schema(read_text(reader, schema), schema)
+        return checked_schema(schema, DESCRIPTOR) if isinstance(schema, dict) else None
+    except EditionError as error:
+        if warnings is None or error.code != "schema-malformed":
+            raise
+        warnings.append(load_warning("schema-malformed", error.file, None, error.field,
+                                     f"{error.message}; it is compared as if the resource had no schema"))
+        return None
 
 
 class LoadWarnings(list):
@@ -361,7 +382,13 @@ def parse_schema(text, path):
 
 
 def checked_schema(schema, path):
-    """The schema (parsed JSON), or EditionError if it has more than MAX_FIELDS fields."""
+    """The schema (parsed JSON), or EditionError if it is not shaped as a Table Schema (core/table_schema.py)
+    or has more than MAX_FIELDS fields."""
+    problem = shape_problem(schema)
+    if problem:
+        place, sentence = problem
+        raise EditionError(path, f"{place or 'the schema'} {sentence}; write it as a Table Schema (see schemas/ of the "
+                                 "published package)", field=place, code="schema-malformed")
     fields = schema.get("fields") if isinstance(schema, dict) else None
     if isinstance(fields, list) and len(fields) > MAX_FIELDS:
         raise EditionError(path, f"has {len(fields)} fields; a list has at most ten and at most {MAX_FIELDS} are read",

@@ -14,8 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 
-from ..core.edition import EditionError, FolderReader, parse_schema, read_descriptor, read_text, resource_paths
-from ..core.names import resource_path_problem
+from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, schema_of
 from ..core.package import LIST_DELIMITER, csv_text, write_bytes_atomic
 
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
@@ -96,10 +95,8 @@ def package_files(root):
         path = paths[resource["name"]]
         if not path.endswith(".csv"):
             continue
-        schema = resource.get("schema")
-        if isinstance(schema, str) and not resource_path_problem(schema):
-            schema = parse_schema(read_text(reader, schema), schema)  # EditionError: refused, missing or not JSON
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        schema = schema_of(reader, resource)  # EditionError: refused, missing, not JSON or not a Table Schema
+        if schema is None:
             raise FormatError(f"datapackage.json: resource {resource['name']} has no Table Schema with fields")
         files.append((path, [field.get("name") for field in schema["fields"] if isinstance(field, dict)]))
     return files

@@ -16,6 +16,7 @@ CODES = {
     "resource-missing": (ERROR, "the descriptor has no resource named {name!r} with a path", "restore the resource; every edition has the three lists and the registers"),
     "resource-path-unsafe": (ERROR, "resource {name}: path {text!r} {problem}", "give a path relative to datapackage.json, inside the package (data/...)"),
     "schema-file-missing": (ERROR, "resource {name}: {problem}", "point schema at a Table Schema file schemas/<name>.json that exists"),
+    "schema-malformed": (ERROR, "{problem}; the resource is checked without its schema", "write the schema as a Table Schema: a list of fields, each an object with a text name; constraints an object; foreignKeys a list of objects with fields and a reference"),
     "schema-pattern-unsafe": (ERROR, "the pattern {problem}; it could take very long to check, so it is not evaluated", "write a pattern with at most one *, + or {{m,}}, repeating only a character, a class or a fixed group, with no backreference or lookaround; bound the rest ({{1,20}})"),
     # reading the files
     "file-missing": (ERROR, "no such file: resource {name} names it as its path", "restore the file, or fix the resource's path"),
