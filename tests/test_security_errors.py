@@ -4,6 +4,7 @@ read's work stays bounded by the bytes read. Through the real command line (CliR
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from dutylist.cli import cli
 from dutylist.core import edition as core_edition
 
 BASIC = "data/basic-duties.csv"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def invoke(*args):
@@ -249,3 +251,18 @@ def test_a_resource_that_is_not_an_object_with_a_text_name_is_refused(package_co
                     ["fmt", "--check", "--repo", package_copy], ["diff", package_copy, package_copy, "--format", "json"]):
         result = invoke(*command)
         assert_clean(result, 2, "datapackage.json", "resources[0]")
+
+
+def test_site_on_a_full_disk_is_exit_2_and_leaves_nothing(tmp_path):
+    """A 64 KiB tmpfs holds no site: the build stops with a message, and no half site nor hidden sibling is left."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    try:
+        result = invoke("site", "--repo", ROOT, "-o", disk / "site")
+        assert_clean(result, 2, str(disk / "site"), "No space left on device")
+        assert list(disk.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
