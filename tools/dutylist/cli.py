@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .core.errors import DutylistError
 from .core.shown import json_text, visible
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -17,25 +18,24 @@ BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a reader that went away (`d
 OUTPUT_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)  # the standard output cannot take what is written
 
 
-class UserError(click.ClickException):
-    """A problem with the user's input: a message and exit code 2, never a traceback.
+class UserError(DutylistError, click.ClickException):
+    """A DutylistError as click shows it: the message and exit code 2, never a traceback.
 
-    With json=True (a command's --format json) stdout gets a JSON error object
+    With json=True (a command whose output is JSON) stdout gets the JSON error object
     {"error": {"code", "message", "file"}} as well, so that a program reading the JSON
-    output always gets JSON.
+    output always gets JSON. Group.invoke turns every DutylistError into one.
     """
 
     exit_code = 2
 
-    def __init__(self, message, code="input-unreadable", file=None, json=False):
-        super().__init__(message)
-        self.code, self.file, self.json = code, file, json
+    def __init__(self, message, code=None, file=None, json=False):
+        super().__init__(message, code=code, file=file)
+        self.json = json
 
     def show(self, file=None):
         if self.json:
-            error = {"code": self.code, "message": self.message, "file": None if self.file is None else str(self.file)}
             try:
-                click.echo(json_text({"error": error}, indent=2))
+                click.echo(json_text(self.error_object(), indent=2))
             except OSError:  # the standard output is full or closed: the message on the standard error still says it
                 _quiet_stdout()
         super().show(file)
@@ -50,30 +50,20 @@ def say(text, err=False, nl=True):
     click.echo(visible(str(text)), err=err, nl=nl)
 
 
-def input_error(error, output_format, code="input-unreadable"):
-    """A UserError from an exception that carries the file it is about (EditionError, FileRefused, ...)."""
-    return UserError(str(error), code=getattr(error, "code", None) or code, file=getattr(error, "file", None),
-                     json=output_format == "json")
+JSON_OUTPUT = "dutylist.json-output"  # in the context's meta: the command's output is JSON, so are its errors
 
 
-def lock_package(stack, repo, command, output_format=None):
-    """Take the package's lock (core/lock.py) for the rest of the stack; a held or left-behind lock is exit 2."""
-    from .core.lock import Locked, package_lock
-
-    try:
-        stack.enter_context(package_lock(repo, command))
-    except Locked as error:
-        raise UserError(error.message, code=error.code, file=error.file, json=output_format == "json") from None
+def json_output(output_format):
+    """Note that the command writes JSON (a format chosen from -o's suffix, or by default), so that it fails as JSON."""
+    if output_format == "json":
+        click.get_current_context().meta[JSON_OUTPUT] = True
 
 
-def write_output(path, text, output_format=None):
-    """Write a file atomically; a file that cannot be written is exit 2 with a message, never a traceback."""
-    from .core.package import WriteError, write_atomic
+def lock_package(stack, repo, command):
+    """Take the package's lock (core/lock.py) for the rest of the stack; a held or left-behind lock is exit 2 (Locked)."""
+    from .core.lock import package_lock
 
-    try:
-        write_atomic(path, text)
-    except WriteError as error:
-        raise UserError(str(error), code="cannot-write", file=path, json=output_format == "json") from None
+    stack.enter_context(package_lock(repo, command))
 
 
 class Group(click.Group):
@@ -87,15 +77,13 @@ class Group(click.Group):
             _on_sigterm(previous)
 
     def invoke(self, ctx):
-        from .core.files import FileRefused, max_file_bytes
+        """Run the command; map every DutylistError, once, to exit 2 and its message (and the JSON error object)."""
+        from .core.files import max_file_bytes
 
-        try:
-            max_file_bytes()  # a bad DUTYLIST_MAX_FILE_BYTES is a misuse, said before any work
-        except FileRefused as error:
-            raise UserError(str(error), code=error.code) from None
         arguments = list(ctx.args)  # the command's own arguments (click empties ctx.args as it invokes the command)
         try:
             try:
+                max_file_bytes()  # a bad DUTYLIST_MAX_FILE_BYTES is a misuse, said before any work
                 return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # a full or closed standard output fails here, not in the interpreter's exit
@@ -105,10 +93,12 @@ class Group(click.Group):
         except MemoryError:
             raise UserError(f"dutylist {ctx.invoked_subcommand}: out of memory; this package needs more memory than the "
                             "machine (or its limit) gives: see 'Memory' in docs/safety.md for what each command keeps",
-                            code="out-of-memory", json=_wants_json(arguments)) from None  # a JSON reader still gets JSON
+                            code="out-of-memory", json=_wants_json(ctx, arguments)) from None  # a JSON reader still gets JSON
         except UserError as error:
-            error.json = error.json or _wants_json(arguments)  # every command given --format json fails as JSON
+            error.json = error.json or _wants_json(ctx, arguments)  # every command whose output is JSON fails as JSON
             raise
+        except DutylistError as error:
+            raise UserError(str(error), code=error.code, file=error.file, json=_wants_json(ctx, arguments)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except OSError as error:
@@ -124,16 +114,16 @@ class Group(click.Group):
             raise _internal_error(ctx, error, arguments) from None
 
 
-def _wants_json(arguments):
-    """Whether the command was given --format json (its output must be JSON even when it fails)."""
-    return "--format=json" in arguments or any(first == "--format" and then == "json" for first, then in zip(arguments, arguments[1:]))
+def _wants_json(ctx, arguments):
+    """Whether the command's output is JSON (--format json, or json_output): it must be JSON even when it fails."""
+    return ctx.meta.get(JSON_OUTPUT, False) or "--format=json" in arguments or any(first == "--format" and then == "json" for first, then in zip(arguments, arguments[1:]))
 
 
 def _internal_error(ctx, error, arguments):
     """Exit 2 for an exception nothing caught: its type and first line, and a request to report it; never a traceback."""
     first = (str(error).splitlines() or [""])[0][:300]
     return UserError(f"internal error in dutylist {ctx.invoked_subcommand}: {type(error).__name__}: {first}; please report it "
-                     "(with the command and, if you can, the input)", code="internal-error", json=_wants_json(arguments))
+                     "(with the command and, if you can, the input)", code="internal-error", json=_wants_json(ctx, arguments))
 
 
 def _quiet_stdout():
@@ -204,10 +194,8 @@ def import_source(path, repo, edition, source, write, output_format):
     try:
         with ExitStack() as stack:
             if write:
-                lock_package(stack, repo, "import-source --write", output_format)
+                lock_package(stack, repo, "import-source --write")
             report = job.run_import(repo, path or source, write, edition)
-    except job.ImportInputError as error:
-        raise input_error(error, output_format) from None
     except job.WriteError as error:
         raise UserError(f"{error}; nothing was changed", code="cannot-write", json=output_format == "json") from None
     echo_report(report, output_format, job.render_text)
@@ -224,16 +212,14 @@ def data_dictionary(repo, readme):
     Example: dutylist data-dictionary --update README.md
     """
     from .dictionary import render_dictionary, replace_in_readme
-    from .core.edition import EditionError, FolderReader, load_edition
+    from .core.edition import FolderReader, load_edition
 
-    try:
-        dictionary = render_dictionary(load_edition(FolderReader(repo)))
-    except EditionError as error:
-        raise input_error(error, "text") from None
+    dictionary = render_dictionary(load_edition(FolderReader(repo)))
     if not readme:
         click.echo(dictionary, nl=False)
         return
     from .core.files import FileRefused, read_package_file
+    from .core.package import write_atomic
 
     try:
         data = read_package_file(readme.parent, readme.name)  # a regular file, never a FIFO or a link leading away
@@ -244,7 +230,7 @@ def data_dictionary(repo, readme):
         raise UserError(f"{readme}: {error.message}", code=error.code, file=readme) from None
     except (OSError, ValueError) as error:
         raise UserError(f"{readme}: {error}", file=readme) from None
-    write_output(readme, updated)
+    write_atomic(readme, updated)
     say(f"updated the data dictionary in {readme}")
 
 
@@ -265,11 +251,8 @@ def validate(path, against, details, output_format):
 
     with Progress("dutylist validate") as progress:
         progress.stage("validating")
-        try:
-            with no_cycle_collection():  # core/memory.py: a large package is millions of acyclic objects
-                report = validation.validate_package(path, against)
-        except validation.PackageUnreadable as error:
-            raise input_error(error, output_format) from None
+        with no_cycle_collection():  # core/memory.py: a large package is millions of acyclic objects
+            report = validation.validate_package(path, against)
     echo_report(report, output_format, lambda found: validation.render_text(found, details=details))
     sys.exit(int(not report["valid"]))
 
@@ -299,25 +282,24 @@ def diff(old, new, repo, output_format, output, by, exit_code, full):
     Example: dutylist diff 1.0.0 HEAD --format markdown -o report.md
     """
     from .core.progress import Progress
-    from .diff.sides import SideError, readers
+    from .core.package import write_atomic
+    from .diff.sides import readers
     from .core.memory import no_cycle_collection
     from .diff.stream import compare_readers
 
     chosen = output_format or default_diff_format(output)
+    json_output(chosen)
     with Progress("dutylist diff") as progress:
         progress.stage("reading and comparing the editions")
-        try:
-            with no_cycle_collection():
-                report = compare_readers(*readers(repo, old, new))
-        except SideError as error:
-            raise input_error(error, chosen) from None
+        with no_cycle_collection():
+            report = compare_readers(*readers(repo, old, new))
         progress.stage("writing the report")
         colour = output is None and sys.stdout.isatty()
         text = render_diff(report, chosen, by, colour=colour)
         if output is None and not full and chosen in ("text", "markdown") and text.count("\n") > SCREEN_LINES:
             text = render_diff(report, chosen, by, colour=colour, brief=True)
     if output:
-        write_output(output, text, chosen)
+        write_atomic(output, text)
     else:
         click.echo(text, nl=False)
     sys.exit(1 if exit_code and not report["summary"]["identical"] else 0)
@@ -337,12 +319,9 @@ def site(repo, output):
     """
     from .core.package import WriteError
     from .site.build import build_site
-    from .site.collect import SiteInputError
 
     try:
         summary = build_site(repo, output)
-    except SiteInputError as error:
-        raise UserError(str(error)) from None
     except WriteError as error:
         raise UserError(f"{error}; the site was not written", code="cannot-write", file=output) from None
     except OSError as error:
@@ -388,13 +367,9 @@ def editions(repo, output_format):
 
     Example: dutylist editions --format json
     """
-    from .release.editions import ReleaseError, list_editions, render_text
+    from .release.editions import list_editions, render_text
 
-    try:
-        report = list_editions(repo)
-    except ReleaseError as error:
-        raise UserError(str(error)) from None
-    echo_report(report, output_format, render_text)
+    echo_report(list_editions(repo), output_format, render_text)
 
 
 @cli.command("changelog")
@@ -408,15 +383,12 @@ def changelog(repo, check, output_format):
     """
     from .core.package import WriteError
     from .release import changelog as generated
-    from .release.editions import ReleaseError
 
     try:
         with ExitStack() as stack:
             if not check:
-                lock_package(stack, repo, "changelog", output_format)
+                lock_package(stack, repo, "changelog")
             report = generated.check(repo) if check else generated.update(repo)
-    except ReleaseError as error:
-        raise input_error(error, output_format) from None
     except (WriteError, OSError) as error:
         raise UserError(f"could not write changelog/ ({error}); nothing was changed", code="cannot-write",
                         json=output_format == "json") from None
@@ -442,12 +414,10 @@ def release(bump, repo, dry_run, output_format):
     try:
         with ExitStack() as stack:
             if not dry_run:
-                lock_package(stack, repo, "release", output_format)
+                lock_package(stack, repo, "release")
             plan = making.plan_release(repo, bump)
             if not dry_run:
                 making.apply(plan)
-    except making.ReleaseError as error:
-        raise input_error(error, output_format) from None
     except (WriteError, OSError) as error:
         raise UserError(f"could not write the release ({error}); nothing was changed", code="cannot-write",
                         json=output_format == "json") from None
@@ -469,35 +439,26 @@ def export(repo, output_format, output, revision):
 
     Example: dutylist export --format xlsx -o qitai-duties.xlsx
     """
-    from .core.package import WriteError, write_bytes_atomic
+    from .core.package import write_bytes_atomic
     from .core.progress import Progress
-    from .diff.sides import SideError, load, reader_for
-    from .export import ExportError
+    from .diff.sides import load, reader_for
 
     output_format = output_format or (EXPORT_FORMAT_OF_SUFFIX.get(output.suffix.lower(), "json") if output else "json")
+    json_output(output_format)
     if output is None and output_format != "json" and sys.stdout.isatty():
         raise UserError(f"a {output_format} export is a binary file: give -o FILE (or redirect the output to a file)")
     with Progress("dutylist export") as progress:
         progress.stage("reading the edition")
-        try:
-            edition = load(reader_for(repo, revision, "REV"), "REV")
-        except SideError as error:
-            raise input_error(error, output_format) from None
+        edition = load(reader_for(repo, revision, "REV"), "REV")
         progress.stage(f"writing {output_format}", total=len(edition["items"]))
-        try:
-            data = export_bytes(edition, output_format, progress)
-        except ExportError as error:
-            raise input_error(error, output_format) from None
+        data = export_bytes(edition, output_format, progress)
     if output is None:
         if output_format == "json":
             click.echo(data.decode("utf-8"), nl=False)
         else:
             sys.stdout.buffer.write(data)
         return
-    try:
-        write_bytes_atomic(output, data)
-    except WriteError as error:
-        raise UserError(str(error), code="cannot-write", file=output) from None
+    write_bytes_atomic(output, data)
     say(f"wrote {output} ({output_format}, {len(edition['items'])} items, {len(data)} bytes)", err=True)
 
 
@@ -524,16 +485,12 @@ def fmt(repo, check):
     Example: dutylist fmt --check
     """
     from .core.progress import Progress
-    from .maintain.canonical_csv import FormatError, format_package, render_text
+    from .maintain.canonical_csv import format_package, render_text
 
-    with Progress("dutylist fmt") as progress:
-        try:
-            with ExitStack() as stack:
-                if not check:
-                    lock_package(stack, repo, "fmt")
-                results = format_package(repo, write=not check, progress=progress)
-        except FormatError as error:
-            raise UserError(str(error)) from None
+    with Progress("dutylist fmt") as progress, ExitStack() as stack:
+        if not check:
+            lock_package(stack, repo, "fmt")
+        results = format_package(repo, write=not check, progress=progress)
     say(render_text(results, write=not check))
     sys.exit(1 if check and any(result.changed for result in results) else 0)
 
@@ -545,13 +502,9 @@ def git_setup(repo):
 
     Example: dutylist git-setup
     """
-    from .maintain.git_diff_driver import SetupError, setup
+    from .maintain.git_diff_driver import setup
 
-    try:
-        done = setup(repo)
-    except SetupError as error:
-        raise UserError(str(error)) from None
-    say("\n".join(done))
+    say("\n".join(setup(repo)))
     click.echo("git diff, git log -p and git show now print data/*.csv item by item; git diff --word-diff marks changed characters. "
                "Commit .gitattributes so that every clone marks the files (each clone runs dutylist git-setup once for .git/config, "
                "and again after upgrading dutylist).")
@@ -573,7 +526,7 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
     Example: dutylist new-item --list basic --category 民生服务 --name 开展防范电信网络诈骗宣传 --page 10
     """
     from .core.progress import Progress
-    from .maintain.new_item import ItemRefused, NewItemError, add_item
+    from .maintain.new_item import ItemRefused, add_item
 
     values = {"category": category.strip(), "name": name.strip(), "page": page, "departments": departments,
               "county_duties": county_duties, "town_duties": town_duties, "handling": handling}
@@ -582,8 +535,6 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
             with ExitStack() as stack:
                 lock_package(stack, repo, "new-item")
                 added = add_item(repo, list_name, values, progress)
-        except NewItemError as error:
-            raise UserError(str(error)) from None
         except ItemRefused as refused:
             progress.finish()
             say("refused: dutylist validate would report", err=True)

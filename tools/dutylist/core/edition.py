@@ -23,6 +23,7 @@ import csv
 import json
 from pathlib import Path
 
+from .errors import DutylistError
 from .names import resource_path_problem
 from .files import BOM, FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
 from .table_schema import shape_problem
@@ -38,12 +39,14 @@ MAX_FIELDS = 100  # per Table Schema; the package's have at most ten
 MAX_RESOURCES = 16  # a package has six; each resource is read in full, so the work of a command grows with their number
 
 
-class EditionError(Exception):
-    """An edition cannot be read. Names the file, and the row and field where there is one."""
+class EditionError(DutylistError):
+    """An edition cannot be read. Names the file, and the row and field where there is one.
+
+    ``message`` is the problem alone; ``str(error)`` is "location  problem"."""
 
     def __init__(self, file, message, row=None, field=None, code=None):
-        self.file, self.row, self.field, self.message, self.code = file, row, field, message, code
-        super().__init__(self.location() + "  " + message)
+        self.file, self.row, self.field, self.message = file, row, field, message
+        super().__init__(self.location() + "  " + message, code=code)
 
     def location(self):
         return ":".join(str(part) for part in (self.file, self.row, self.field) if part is not None)

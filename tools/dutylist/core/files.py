@@ -23,6 +23,8 @@ import os
 import stat
 from pathlib import Path
 
+from .errors import DutylistError
+
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FILE_BYTES_VARIABLE = "DUTYLIST_MAX_FILE_BYTES"
 MAX_JSON_DEPTH = 64  # a descriptor or Table Schema needs a handful of levels
@@ -31,12 +33,16 @@ SYMLINK_MODE = 0o120000
 SUBMODULE_MODE = 0o160000
 
 
-class FileRefused(Exception):
-    """A file of the package that is not read: the message names it and says why, never what it holds."""
+class FileRefused(DutylistError):
+    """A file of the package that is not read: the message names it and says why, never what it holds.
+
+    ``message`` is the reason alone; ``str(error)`` is "file: reason"."""
+
+    code = "file-refused"
 
     def __init__(self, file, message, code="file-refused"):
-        self.file, self.message, self.code = file, message, code
-        super().__init__(f"{file}: {message}")
+        super().__init__(f"{file}: {message}", code=code, file=file)
+        self.message = message
 
 
 def max_file_bytes():

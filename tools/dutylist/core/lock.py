@@ -19,18 +19,20 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import DutylistError
+
 LOCK_FILE = ".dutylist.lock"
 _held = {}  # folder (resolved) -> lock path, for the locks this process holds
 
 
-class Locked(Exception):
+class Locked(DutylistError):
     """The package is locked by another writer, or by one that stopped half-way: the message says what to do."""
 
     code = "package-locked"
 
     def __init__(self, message, file):
-        super().__init__(message)
-        self.message, self.file = message, file
+        super().__init__(message, file=file)
+        self.message = message
 
 
 @contextmanager

@@ -10,6 +10,8 @@ import re
 import stat
 from pathlib import Path
 
+from .errors import DutylistError
+
 VERSION = re.compile(r"(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})")  # whole match, ASCII digits
 EDITION = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 SLUG = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}")  # a page's file name without .html
@@ -17,7 +19,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SHOWN = 80  # characters of a refused value shown in a message
 
 
-class NameRefused(ValueError):
+class NameRefused(DutylistError, ValueError):
     """A name breaks its grammar, or a target leaves its folder: the message says which and why."""
 
 

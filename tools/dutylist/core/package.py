@@ -9,6 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .errors import DutylistError
 from .files import _kind as file_kind  # the words for a kind of file, said once (core/files.py)
 from .files import allow_long_cells
 from .lock import note_writing
@@ -91,8 +92,13 @@ def csv_text(fieldnames, rows):
     return buffer.getvalue()
 
 
-class WriteError(Exception):
-    """A file cannot be written; the message names it and says why."""
+class WriteError(DutylistError):
+    """A file cannot be written; the message names it and says why (``file``, when given, is the path)."""
+
+    code = "cannot-write"
+
+    def __init__(self, message, file=None):
+        super().__init__(message, file=file)
 
 
 def write_atomic(path, text):
@@ -113,14 +119,14 @@ def write_bytes_atomic(path, data, mode=None):
     refuse_unless_regular(path)
     if not path.parent.is_dir():
         if path.parent.exists():
-            raise WriteError(f"{path}: cannot write: {path.parent} is a file, not a folder")
-        raise WriteError(f"{path}: cannot write: the folder {path.parent} does not exist (create it first)")
+            raise WriteError(f"{path}: cannot write: {path.parent} is a file, not a folder", file=path)
+        raise WriteError(f"{path}: cannot write: the folder {path.parent} does not exist (create it first)", file=path)
     try:
         if mode is None:
             mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode()
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise WriteError(f"{path}: cannot write in {path.parent} ({error.strerror})") from None
+        raise WriteError(f"{path}: cannot write in {path.parent} ({error.strerror})", file=path) from None
     try:
         os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as stream:
@@ -129,7 +135,7 @@ def write_bytes_atomic(path, data, mode=None):
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
+            raise WriteError(f"{path}: cannot write ({error.strerror or error})", file=path) from None
         raise
 
 
@@ -141,12 +147,12 @@ def refuse_unless_regular(path):
     except (FileNotFoundError, NotADirectoryError):
         return  # a new file (the writer checks its folder)
     except OSError as error:
-        raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise WriteError(f"{path}: cannot write ({error.strerror or error})", file=path) from None
     if stat.S_ISLNK(mode):
-        raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)")
+        raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)", file=path)
     if not stat.S_ISREG(mode):
         raise WriteError(f"{path}: is {file_kind(mode)}, not a regular file; only a regular file (or a new one) is "
-                         f"written: give the name of a file")
+                         f"written: give the name of a file", file=path)
 
 
 def write_files_atomic(files):
@@ -179,7 +185,7 @@ def write_files_atomic(files):
         for temporary in temporaries.values():
             Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise WriteError(f"{path}: cannot write ({error.strerror or error})") from None
+            raise WriteError(f"{path}: cannot write ({error.strerror or error})", file=path) from None
         raise
 
 
@@ -216,7 +222,7 @@ def write_folder_atomic(folder, files):
     folder = Path(folder)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise WriteError(f"{folder}: is {'a symbolic link' if folder.is_symlink() else 'not a folder'}; "
-                         f"give the path of a folder (or a new one) to write into")
+                         f"give the path of a folder (or a new one) to write into", file=folder)
     for relative in files:
         try:
             refuse_unless_regular(contained(folder, relative))
@@ -261,7 +267,7 @@ def _carry_over(old, new):
                 except OSError:
                     shutil.copy2(source, target)
             else:
-                raise WriteError(f"{source}: is {file_kind(mode)}; the folder {old} may hold only files, folders and links")
+                raise WriteError(f"{source}: is {file_kind(mode)}; the folder {old} may hold only files, folders and links", file=source)
         folders[:] = [name for name in folders if not (Path(root) / name).is_symlink()]
 
 

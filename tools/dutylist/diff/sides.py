@@ -8,6 +8,7 @@ never touched.
 
 from pathlib import Path
 
+from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, GitReader, load_edition, read_descriptor
 from ..core.names import is_version
 from ..core.package import DESCRIPTOR
@@ -16,12 +17,11 @@ from .compare import empty_edition
 WORKING_TREE = "working tree"
 
 
-class SideError(Exception):
+class SideError(DutylistError):
     """A side cannot be resolved or read; the message says which side and what to do."""
 
     def __init__(self, message, file=None, code=None):
-        super().__init__(message)
-        self.file, self.code = file, code
+        super().__init__(message, code=code, file=file)
 
 
 def editions(repo_folder, old_spec, new_spec):

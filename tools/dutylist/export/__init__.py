@@ -7,6 +7,8 @@ format writes it: ``json_document.py`` (JSON, described by schemas/export.json),
 same bytes for the same edition.
 """
 
+from ..core.errors import DutylistError
 
-class ExportError(Exception):
+
+class ExportError(DutylistError):
     """The edition cannot be exported as asked; the message names the item and field, and what to do."""

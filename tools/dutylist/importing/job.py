@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
+from ..core.errors import DutylistError
 from ..core.names import is_edition, resource_path_problem
 from ..core.files import FileRefused, json_depth_problem, read_package_file
 from ..core.package import (
@@ -34,10 +35,9 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # a Data Package name: saf
 __all__ = ["ImportInputError", "WriteError", "run_import", "render_text"]
 
 
-class ImportInputError(Exception):
+class ImportInputError(DutylistError):
     def __init__(self, message, file=None, code=None):
-        super().__init__(message)
-        self.file, self.code = file, code
+        super().__init__(message, code=code, file=file)
 
 
 def run_import(repo, source=None, write=False, edition=None):

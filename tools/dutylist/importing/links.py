@@ -14,6 +14,7 @@ import csv
 import re
 from dataclasses import dataclass
 
+from ..core.errors import DutylistError
 from ..core.package import LISTS, csv_text, read_csv_text
 
 LINK_FIELDS = ("list", "seq", "id", "how", "score", "previous_list", "previous_seq")
@@ -41,7 +42,7 @@ class Link:
                 "previous_seq": "" if self.previous_seq is None else str(self.previous_seq)}
 
 
-class LinksError(Exception):
+class LinksError(DutylistError):
     """A links file that cannot be honoured; names the file, row and field."""
 
 

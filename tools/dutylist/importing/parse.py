@@ -13,6 +13,7 @@ that shows it, before anything is derived from it.
 import re
 from dataclasses import dataclass, field
 
+from ..core.errors import DutylistError
 from ..core.package import LIST_LABELS, LISTS
 
 LIST_OF_TITLE_SUFFIX = {label: list_name for list_name, label in LIST_LABELS.items()}
@@ -52,12 +53,14 @@ class ParsedSource:
     titles: dict = field(default_factory=dict)  # list name -> (line, title as printed)
 
 
-class SourceRefused(Exception):
-    """The text is not an edition in this layout; nothing may be derived from it."""
+class SourceRefused(DutylistError):
+    """The text is not an edition in this layout; nothing may be derived from it.
+
+    ``message`` is the problem alone; ``str(error)`` is "line N: problem"."""
 
     def __init__(self, line, code, message):
-        self.line, self.code, self.message = line, code, message
-        super().__init__(f"line {line}: {message}")
+        super().__init__(f"line {line}: {message}", code=code, row=line)
+        self.line, self.message = line, message
 
 
 def parse_source(text, town=None):

@@ -14,6 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 
+from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, schema_of
 from ..core.package import LIST_DELIMITER, csv_text, write_bytes_atomic
 
@@ -21,7 +22,7 @@ STEP_FIELDS = ("county_duties", "town_duties", "handling")
 LIST_FIELDS = ("departments", "short_names")
 
 
-class FormatError(Exception):
+class FormatError(DutylistError):
     """A file cannot be put in canonical form without a person's decision."""
 
 

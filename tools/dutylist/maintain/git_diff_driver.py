@@ -30,6 +30,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+try:
+    from ..core.errors import DutylistError
+except ImportError:  # the copy git runs is a lone script of the standard library (see above): its errors never leave main
+    DutylistError = Exception
+
 ATTRIBUTE_LINE = "data/*.csv diff=dutylist"
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 LABELS = {
@@ -52,7 +57,7 @@ CHUNK = 1024 * 1024
 LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
-class CannotRender(ValueError):
+class CannotRender(DutylistError, ValueError):
     """The text would cost more memory than the budget allows."""
 
 
@@ -211,7 +216,7 @@ def _add_attribute(attributes, write_bytes_atomic):
     return f"{attributes.name}: added '{ATTRIBUTE_LINE}'"
 
 
-class SetupError(Exception):
+class SetupError(DutylistError):
     """The folder is not in a git repository, or git failed."""
 
 

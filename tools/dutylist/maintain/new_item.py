@@ -15,21 +15,24 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, read_text, resource_paths
 from ..core.package import LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, csv_text, id_prefix, read_csv_text, write_bytes_atomic
 
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
 
 
-class ItemRefused(Exception):
-    """Validation would refuse the item: ``findings`` are the errors it would bring."""
+class ItemRefused(DutylistError):
+    """Validation would refuse the item: ``findings`` are the errors it would bring (new-item exits 1 on it)."""
+
+    code = "item-refused"
 
     def __init__(self, findings):
         self.findings = findings
         super().__init__("; ".join(f"{f['code']}: {f['message']}" for f in findings))
 
 
-class NewItemError(Exception):
+class NewItemError(DutylistError):
     """The item cannot be added as asked (misuse, or a package that cannot be read)."""
 
 

@@ -13,21 +13,21 @@ tree is never touched. The cost is one validation per version (about 0.2 s each 
 import tempfile
 from pathlib import Path
 
+from ..core.errors import DutylistError
 from ..core.edition import EditionError, GitReader, load_edition
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, LISTS
 from .history import list_versions
 
 
-class ReleaseError(Exception):
+class ReleaseError(DutylistError):
     """The job cannot be done (no git repository, unreadable edition, refused release): exit code 2.
 
     ``code`` and ``file`` (when known) go into the JSON error object of ``--format json``.
     """
 
     def __init__(self, message, code=None, file=None):
-        super().__init__(message)
-        self.code, self.file = code, file
+        super().__init__(message, code=code, file=file)
 
 
 def open_repo(folder):

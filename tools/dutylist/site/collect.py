@@ -8,6 +8,7 @@ compared with an empty edition, as ``dutylist diff`` does for a package's first 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, GitReader, load_edition
 from ..diff.compare import compare, empty_edition
 from .slugs import unique_version_slugs
@@ -15,7 +16,7 @@ from .slugs import unique_version_slugs
 WORKING_TREE = "working-tree"
 
 
-class SiteInputError(Exception):
+class SiteInputError(DutylistError):
     """A version or the working tree cannot be read: the message names which and where."""
 
 

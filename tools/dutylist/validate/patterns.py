@@ -28,6 +28,8 @@ except ImportError:  # Python 3.10
     import sre_constants as _sre
     import sre_parse as _sre_parse
 
+from ..core.errors import DutylistError
+
 MAX_UNBOUNDED = 1
 MAX_WAYS = 32  # measured: 32 ways times an 8 MiB cell, about 2.5 s (docs/safety.md)
 MAX_PATTERN_LENGTH = 1000
@@ -41,8 +43,10 @@ _NAMES = {
 }
 
 
-class _Unsafe(Exception):
-    pass
+class _Unsafe(DutylistError):
+    """A construct outside the bounded subset (caught in pattern_problem, which names it)."""
+
+    code = "pattern-unsafe"
 
 
 def pattern_problem(pattern):

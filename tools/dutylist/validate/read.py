@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import edition
+from ..core.errors import DutylistError
 from ..core.files import BOM, FileRefused, allow_long_cells
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, row_of_cells
@@ -35,12 +36,11 @@ REGISTERS = ("categories", "departments")
 CHUNK = 1 << 20
 
 
-class PackageUnreadable(Exception):
+class PackageUnreadable(DutylistError):
     """The package cannot be read at all; the message names the file and says what to do."""
 
     def __init__(self, message, file=None, code=None):
-        super().__init__(message)
-        self.file, self.code = file, code
+        super().__init__(message, code=code, file=file)
 
 
 @dataclass
