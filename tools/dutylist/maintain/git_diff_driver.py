@@ -33,7 +33,8 @@ from pathlib import Path
 try:
     from ..core.errors import DutylistError
 except ImportError:  # the copy git runs is a lone script of the standard library (see above): its errors never leave main
-    DutylistError = Exception
+    class DutylistError(Exception):
+        """The stand-in for core/errors.py's base in the copy git runs."""
 
 ATTRIBUTE_LINE = "data/*.csv diff=dutylist"
 STEP_FIELDS = ("county_duties", "town_duties", "handling")
