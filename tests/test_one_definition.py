@@ -233,3 +233,15 @@ def test_the_git_diff_drivers_standalone_copy_matches_core():
     assert dict(git_diff_driver.LABELS, departments=package.FIELD_TITLES["departments"]) == package.FIELD_TITLES
     source = (SOURCE / STANDALONE).read_text(encoding="utf-8")
     assert f'departments="{package.RECLAIMED_DEPARTMENTS}"' in source
+
+
+def test_the_diff_report_schema_names_the_same_kinds_and_bumps():
+    """schemas/diff.json (what a program reading `dutylist diff --format json` relies on) names what core/kinds.py does."""
+    schema = json.loads((ROOT / "schemas" / "diff.json").read_text(encoding="utf-8"))
+    definitions, properties = schema["$defs"], schema["properties"]
+    assert set(definitions["item"]["properties"]["change"]["enum"]) == set(kinds.KINDS)
+    assert definitions["bump"]["enum"] == list(kinds.BUMPS)
+    assert definitions["list"]["enum"] == list(package.LISTS)
+    assert set(properties["schema"]["items"]["properties"]["change"]["enum"]) == set(kinds.SCHEMA_BUMPS)
+    assert set(properties["structure"]["items"]["properties"]["change"]["enum"]) == set(kinds.STRUCTURE_BUMPS)
+    assert set(kinds.KINDS) | {kinds.RENUMBERED} <= set(properties["summary"]["required"])
