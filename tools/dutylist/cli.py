@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from .core.errors import DutylistError
+from .core.kinds import RELEASE_BUMPS
+from .core.package import LISTS, STEP_FIELDS
 from .core.shown import json_text, visible
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -397,7 +399,7 @@ def changelog(repo, check, output_format):
 
 
 @cli.command("release")
-@click.argument("bump", type=click.Choice(["auto", "major", "minor", "patch"]), default="auto")
+@click.argument("bump", type=click.Choice(["auto", *RELEASE_BUMPS]), default="auto")
 @repo_option
 @click.option("--dry-run", is_flag=True, help="Show what the release would do; write nothing.")
 @format_option
@@ -512,7 +514,7 @@ def git_setup(repo):
 
 @cli.command("new-item")
 @repo_option
-@click.option("--list", "list_name", type=click.Choice(["basic", "coordinated", "reclaimed"]), required=True, help="The list to add to.")
+@click.option("--list", "list_name", type=click.Choice(list(LISTS)), required=True, help="The list to add to.")
 @click.option("--category", required=True, help="事项类别: a name in data/categories.csv.")
 @click.option("--name", required=True, help="事项名称.")
 @click.option("--page", type=int, required=True, help="The page of the published PDF on which the item's row starts.")
@@ -529,7 +531,7 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
     from .maintain.new_item import ItemRefused, add_item
 
     values = {"category": category.strip(), "name": name.strip(), "page": page, "departments": departments,
-              "county_duties": county_duties, "town_duties": town_duties, "handling": handling}
+              **dict(zip(STEP_FIELDS, (county_duties, town_duties, handling)))}
     with Progress("dutylist new-item") as progress:
         try:
             with ExitStack() as stack:

@@ -27,11 +27,9 @@ from .errors import DutylistError
 from .names import resource_path_problem
 from .files import BOM, FileRefused, json_depth_problem, open_package_file, read_git_entry, read_package_file
 from .table_schema import shape_problem
-from .package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, read_csv_text
+from .package import (DESCRIPTOR, INTEGER_FIELDS, LIST_DELIMITER, LIST_OF_RESOURCE, LIST_VALUE_FIELDS, STEP_DELIMITER,
+                      STEP_FIELDS, read_csv_text)
 
-LIST_VALUE_FIELDS = ("departments",)
-STEP_VALUE_FIELDS = ("county_duties", "town_duties", "handling")
-INTEGER_FIELDS = ("seq", "page")
 REGISTERS = ("categories", "departments")
 MAX_WARNINGS_PER_CODE_AND_FILE = 50  # as validate lists at most 50 findings of one code in one file
 MAX_DAMAGE_PER_FILE = 10_000  # damaged rows, cells and columns a lenient read takes in one file before it refuses it
@@ -324,7 +322,7 @@ def item_from_row(row, list_name, path="", row_number=None, warnings=None):
         value = (value or "").strip()
         if field in LIST_VALUE_FIELDS:
             item[field] = [part.strip() for part in value.split(LIST_DELIMITER) if part.strip()]
-        elif field in STEP_VALUE_FIELDS:
+        elif field in STEP_FIELDS:
             item[field] = [line.strip() for line in value.replace("\r\n", "\n").split(STEP_DELIMITER) if line.strip()]
         elif field in INTEGER_FIELDS:
             item[field] = _integer(value, path, row_number, field, warnings)

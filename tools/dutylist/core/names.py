@@ -13,6 +13,9 @@ from pathlib import Path
 from .errors import DutylistError
 
 VERSION = re.compile(r"(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})")  # whole match, ASCII digits
+# what ``validate`` accepts as a version: a semantic version (semver.org), a pre-release or build suffix allowed;
+# a release (``dutylist release``, changelog/) takes VERSION only
+SEMANTIC_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 EDITION = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 SLUG = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}")  # a page's file name without .html
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -40,6 +43,17 @@ def version_key(value):
     if not is_version(value):
         raise NameRefused(f"{shown(value)} {version_problem(value)}")
     return tuple(int(part) for part in value.split("."))
+
+
+def is_semantic_version(value):
+    """True for a semantic version: MAJOR.MINOR.PATCH, then maybe a pre-release (-rc.1) or build (+build.5) suffix."""
+    return isinstance(value, str) and SEMANTIC_VERSION.match(value) is not None
+
+
+def semantic_version_key(value):
+    """(major, minor, patch) of a semantic version, for ordering (its suffix is not compared); None for any other value."""
+    match = SEMANTIC_VERSION.match(value) if isinstance(value, str) else None
+    return tuple(int(part) for part in match.groups()) if match else None
 
 
 def is_edition(value):

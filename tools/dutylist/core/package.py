@@ -28,17 +28,33 @@ LIST_LABELS = {
     "coordinated": "配合履职事项清单",
     "reclaimed": "上级部门收回事项清单",
 }
-LIST_FIELDS = {
+ITEM_FIELDS = ("id", "seq", "category", "name", "departments", "county_duties", "town_duties", "handling", "page")
+LIST_VALUE_FIELDS = ("departments",)  # a list of names, split at LIST_DELIMITER
+STEP_FIELDS = ("county_duties", "town_duties", "handling")  # numbered steps, one a line (STEP_DELIMITER)
+INTEGER_FIELDS = ("seq", "page")
+LIST_SHORT_LABELS = {"basic": "基本", "coordinated": "配合", "reclaimed": "收回"}  # a list named in a few characters
+LIST_FIELDS = {  # each list's columns, in ITEM_FIELDS order
     "basic": ("id", "seq", "category", "name", "page"),
-    "coordinated": (
-        "id", "seq", "category", "name", "departments", "county_duties", "town_duties", "page",
-    ),
+    "coordinated": ("id", "seq", "category", "name", "departments", "county_duties", "town_duties", "page"),
     "reclaimed": ("id", "seq", "category", "name", "departments", "handling", "page"),
 }
+# the Chinese title of each field, as schemas/<list>-duties.json give it (tests/test_one_definition.py checks them)
+FIELD_TITLES = {
+    "id": "事项标识", "seq": "序号", "category": "事项类别", "name": "事项名称", "departments": "对应上级部门",
+    "county_duties": "上级部门职责", "town_duties": "乡镇配合职责", "handling": "工作方式", "page": "页码",
+}
+RECLAIMED_DEPARTMENTS = "承接部门"  # the reclaimed list's departments: the bodies that took the duty over
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
 ID_PREFIX = "652325100-"  # this package's prefix, for code written for it alone; the importer uses id_prefix(descriptor)
 LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)
 STEP_DELIMITER = "\n"  # between the numbered steps of a step field
+
+
+def field_title(field, list_name=None):
+    """The Chinese title of an item field (in the reclaimed list, departments are 承接部门); field itself if it has none."""
+    if field == "departments" and list_name == "reclaimed":
+        return RECLAIMED_DEPARTMENTS
+    return FIELD_TITLES.get(field, field)
 
 
 def id_prefix(descriptor):

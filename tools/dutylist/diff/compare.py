@@ -7,27 +7,19 @@ Items are matched by id, never by 序号. The shape is described by ``schemas/di
 import re
 from collections import defaultdict
 
-from ..core.package import LIST_RESOURCES, LISTS
+from ..core.kinds import BUMPS, KIND_BUMPS, KINDS, RELEASE_BUMPS, SCHEMA_BUMPS, STRUCTURE_BUMPS
+from ..core.names import NameRefused, version_key
+from ..core.package import ITEM_FIELDS as LIST_COLUMNS
+from ..core.package import LIST_RESOURCES, LIST_VALUE_FIELDS, LISTS, STEP_FIELDS
 from ..core.shown import json_safe
 from .inline import inline_ops, step_changes
 from .resemblance import resemblances
 from .schemas import schema_changes
 
-KINDS = ("reclaimed", "returned", "added", "removed", "moved", "changed")
-TOWN_LISTS = ("basic", "coordinated")
-ITEM_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling", "page")
-SET_FIELDS = ("departments",)
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
-BUMPS = ("none", "patch", "minor", "major")
-STRUCTURE_BUMPS = {"column-removed": "major", "column-renamed": "major", "column-duplicated": "major", "column-added": "minor"}
+ITEM_FIELDS = tuple(field for field in LIST_COLUMNS if field not in ("id", "seq"))  # what a change shows, in order
+SET_FIELDS = LIST_VALUE_FIELDS
 EXTRA_CELLS = "(extra cells)"  # as core.edition.EXTRA_CELLS: the cells of a ragged row beyond its header
 CORRECTION_KEY = ("item_id", "field", "extracted")
-SCHEMA_BUMPS = {
-    "resource-removed": "major", "field-removed": "major", "retyped": "major",
-    "constraint-tightened": "major", "constraint-changed": "major", "changed": "major",
-    "resource-added": "minor", "field-added": "minor", "constraint-loosened": "minor",
-    "documented": "patch",
-}
 
 
 def empty_edition(label="empty edition"):
@@ -511,7 +503,7 @@ def bump_reasons(report):
         kinds[item["change"]] += 1
     for kind in KINDS:
         if kinds[kind]:
-            reasons.append({"bump": "patch" if kind == "changed" else "minor", "reason": f"items {kind}: {kinds[kind]}"})
+            reasons.append({"bump": KIND_BUMPS[kind], "reason": f"items {kind}: {kinds[kind]}"})
     for register, changes in report["registers"].items():
         for what in ("added", "removed"):
             if changes[what]:
@@ -534,14 +526,15 @@ def declared_bump(old_version, new_version):
         return "major"
     if old is None or new is None:
         return None
-    for position, bump in enumerate(("major", "minor", "patch")):
+    for position, bump in enumerate(RELEASE_BUMPS):
         if new[position] != old[position]:
             return bump
     return "none"
 
 
 def _semver(version):
-    parts = str(version).split(".") if version is not None else []
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    """The version as (major, minor, patch), or None when it is not a version (core/names.py's grammar)."""
+    try:
+        return version_key(version)
+    except NameRefused:
         return None
-    return tuple(int(part) for part in parts)

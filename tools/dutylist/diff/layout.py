@@ -7,24 +7,10 @@ Blocks: ``("heading", level, fragments)``, ``("paragraph", fragments)``, ``("not
 ``("list", [(fragments, [children…]), …])``, ``("table", [header fragments…], [[cell fragments…], …])``.
 """
 
-from ..core.package import LIST_LABELS, LISTS
+from ..core.kinds import KIND_LABELS, KINDS, RENUMBERED, bump_rank
+from ..core.package import LIST_LABELS, LISTS, RECLAIMED_DEPARTMENTS, STEP_FIELDS, field_title
 from ..core.shown import visible
 
-KIND_ORDER = ("reclaimed", "returned", "added", "removed", "moved", "changed")
-KIND_LABELS = {
-    "reclaimed": "上级部门收回 Reclaimed",
-    "returned": "交还乡镇 Returned",
-    "added": "新增 Added",
-    "removed": "删除 Removed",
-    "moved": "调整清单 Moved",
-    "changed": "修改 Changed",
-    "renumbered": "序号调整 Renumbered",
-}
-FIELD_LABELS = {
-    "category": "事项类别", "name": "事项名称", "departments": "对应上级部门", "county_duties": "上级部门职责",
-    "town_duties": "乡镇配合职责", "handling": "工作方式", "page": "页码",
-}
-RECLAIMED_DEPARTMENTS = "承接部门"
 STEP_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
 NO_DEPARTMENT = "无对应部门 (basic list, no department)"
 
@@ -113,7 +99,7 @@ def summary(report, brief=False):
     blocks = [("heading", 2, [text("摘要 Summary")])]
     if counts["identical"]:
         return blocks + [("paragraph", [("strong", "无变更 No differences.")])]
-    rows = [[[text(KIND_LABELS[kind])], [text(counts[kind])]] for kind in (*KIND_ORDER, "renumbered")]
+    rows = [[[text(KIND_LABELS[kind])], [text(counts[kind])]] for kind in (*KINDS, RENUMBERED)]
     for key, label in (("registers", "登记表 Registers"), ("corrections", "更正记录 Corrections"),
                        ("structure", "表头 Columns"), ("schema", "表结构 Schema"), ("descriptor", "描述文件 Descriptor")):
         rows.append([[text(label)], [text(counts[key])]])
@@ -150,15 +136,14 @@ def bump_fragments(counts):
     fragments = [("strong", f"版本建议 Version bump: {counts['bump']}")]
     declared = counts["declared_bump"]
     if declared is not None:
-        order = ("none", "patch", "minor", "major")
-        verdict = "✓" if order.index(declared) >= order.index(counts["bump"]) else "⚠ lower than the changes call for"
+        verdict = "✓" if bump_rank(declared) >= bump_rank(counts["bump"]) else "⚠ lower than the changes call for"
         fragments.append(text(f" (声明 declared: {declared} {verdict})"))
     return fragments
 
 
 def kind_sections(report):
     blocks = []
-    for kind in KIND_ORDER:
+    for kind in KINDS:
         items = [item for item in report["items"] if item["change"] == kind]
         if items:
             blocks.append(("heading", 2, [text(f"{KIND_LABELS[kind]} ({len(items)})")]))
@@ -209,9 +194,8 @@ def place_fragments(item):
 
 
 def field_label(field, list_name):
-    if field == "departments" and list_name == "reclaimed":
-        return RECLAIMED_DEPARTMENTS
-    return FIELD_LABELS.get(field, field)
+    """The field's Chinese title (core/package.py); 承接部门 for the reclaimed list's departments."""
+    return field_title(field, list_name)
 
 
 def field_entry(change, list_name):
@@ -266,7 +250,7 @@ def record_entries(record, list_name, style):
     entries = []
     for field, value in record.items():
         label = [("strong", field_label(field, list_name) + ": ")]
-        if field in ("county_duties", "town_duties", "handling"):
+        if field in STEP_FIELDS:
             entries.append((label, [([(style, step)], []) for step in value]))
         elif isinstance(value, list):
             entries.append((label + [(style, "、".join(value))], []))
@@ -282,7 +266,7 @@ def renumbered(report):
     entries = [([text(f"{LIST_LABELS[run['list']]} 第 {span(run['old_first'], run['old_last'])} 项 → "
                       f"第 {span(run['new_first'], run['new_last'])} 项 ({run['shift']:+d}), {run['count']} 项")], [])
                for run in runs]
-    return [("heading", 2, [text(f"{KIND_LABELS['renumbered']} ({report['renumbered']['count']})")]),
+    return [("heading", 2, [text(f"{KIND_LABELS[RENUMBERED]} ({report['renumbered']['count']})")]),
             ("paragraph", [text("这些事项只有序号变化，未列为修改。 Only their 序号 changed; not listed as changes.")]),
             ("list", entries)]
 

@@ -5,10 +5,9 @@ workbook and the database are written from. Items are ordered by list, then 序�
 registers by name. Nothing depends on the clock or the machine.
 """
 
-from ..core.package import LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LISTS
+from ..core.package import LIST_DELIMITER, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LISTS, STEP_FIELDS
 
 FORMAT_VERSION = 1
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
 DESCRIPTOR_KEYS = ("name", "title", "version", "edition", "town", "licenses")
 
 
@@ -83,5 +82,5 @@ def resolved_department(name, departments):
 
 def register_department(row):
     department = dict(row)
-    department["short_names"] = [part.strip() for part in (row.get("short_names") or "").split("、") if part.strip()]
+    department["short_names"] = [part.strip() for part in (row.get("short_names") or "").split(LIST_DELIMITER) if part.strip()]
     return department

@@ -19,14 +19,13 @@ import tempfile
 from pathlib import Path
 
 from . import ExportError
-from ..core.package import CORRECTION_FIELDS, LIST_FIELDS, LIST_RESOURCES, LISTS
+from ..core.package import (CORRECTION_FIELDS, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_FIELDS, LIST_RESOURCES, LISTS,
+                            STEP_DELIMITER, STEP_FIELDS)
 
 REGISTER_FIELDS = {
     "categories": ("name", "name_en"),
     "departments": ("name", "short_names", "level", "name_en", "note"),
 }
-INTEGER_FIELDS = ("seq", "page")
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
 
 
 def table_name(resource):
@@ -62,8 +61,7 @@ def schema_statements():
     union = []
     for list_name in LISTS:
         fields = LIST_FIELDS[list_name]
-        wanted = ("id", "seq", "category", "name", "departments", "county_duties", "town_duties", "handling", "page")
-        select = ", ".join(field if field in fields else f"NULL AS {field}" for field in wanted)
+        select = ", ".join(field if field in fields else f"NULL AS {field}" for field in ITEM_FIELDS)
         union.append(f"SELECT '{list_name}' AS list, {select} FROM {table_name(LIST_RESOURCES[list_name])}")
     statements += [
         "CREATE VIEW duties AS " + " UNION ALL ".join(union),
@@ -157,9 +155,9 @@ def _cell(item, field):
     if field in INTEGER_FIELDS:
         return value
     if field == "departments":
-        return _text("、".join(value or []))
+        return _text(LIST_DELIMITER.join(value or []))
     if field in STEP_FIELDS:
-        return _text("\n".join(value or []))
+        return _text(STEP_DELIMITER.join(value or []))
     return _text(value)
 
 

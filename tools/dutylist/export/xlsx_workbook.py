@@ -10,21 +10,27 @@ import datetime
 import io
 import zipfile
 
+from ..core.package import LIST_DELIMITER, STEP_DELIMITER, STEP_FIELDS, field_title
 from . import ExportError
 from .document import build_document
 
+# the reclaimed list prints its departments and handling in one column: 承接部门及工作方式
+HANDOVER_TITLE = f"{field_title('departments', 'reclaimed')}及{field_title('handling')}"
+
+
+def _columns(list_name, widths):
+    """(heading, field, width) of each column: the heading is the field's title (core/package.py)."""
+    return [(HANDOVER_TITLE if field == "handover" else field_title(field, list_name), field, width) for field, width in widths]
+
+
 # the headings of the published list, in its column order; 事项标识 and 页码 follow as extra columns
 SHEETS = {
-    "basic": [("序号", "seq", 6), ("事项类别", "category", 14), ("事项名称", "name", 48)],
-    "coordinated": [
-        ("序号", "seq", 6), ("事项类别", "category", 14), ("事项名称", "name", 36),
-        ("对应上级部门", "departments", 22), ("上级部门职责", "county_duties", 60), ("乡镇配合职责", "town_duties", 60),
-    ],
-    "reclaimed": [
-        ("序号", "seq", 6), ("事项类别", "category", 14), ("事项名称", "name", 36), ("承接部门及工作方式", "handover", 70),
-    ],
+    "basic": _columns("basic", [("seq", 6), ("category", 14), ("name", 48)]),
+    "coordinated": _columns("coordinated", [("seq", 6), ("category", 14), ("name", 36), ("departments", 22),
+                                            ("county_duties", 60), ("town_duties", 60)]),
+    "reclaimed": _columns("reclaimed", [("seq", 6), ("category", 14), ("name", 36), ("handover", 70)]),
 }
-EXTRA_COLUMNS = [("事项标识", "id", 17), ("页码", "page", 6)]
+EXTRA_COLUMNS = _columns(None, [("id", 17), ("page", 6)])
 CATEGORY_COLUMNS = [("事项类别", "name", 20), ("英文名称(非官方)", "name_en", 40)]
 DEPARTMENT_COLUMNS = [("部门名称", "name", 34), ("简称", "short_names", 24), ("层级", "level", 12),
                       ("英文名称(非官方)", "name_en", 60), ("说明", "note", 50)]
@@ -39,9 +45,9 @@ def cell_text(item, field):
     if field == "category":
         return item["category"]["name"] if item["category"] else ""
     if field == "departments":
-        return "、".join(department["name"] for department in item["departments"])
-    if field in ("county_duties", "town_duties", "handling"):
-        return "\n".join(item[field])
+        return LIST_DELIMITER.join(department["name"] for department in item["departments"])
+    if field in STEP_FIELDS:
+        return STEP_DELIMITER.join(item[field])
     if field == "handover":
         # as printed: the receiving bodies, a colon, then how they handle it
         departments, handling = cell_text(item, "departments"), cell_text(item, "handling")
@@ -109,7 +115,7 @@ def export_xlsx(edition, progress=None):
           [(row.get("name"), [row.get(field) or "" for _, field, _ in CATEGORY_COLUMNS]) for row in registers["categories"]],
           "事项类别")
     sheet("部门", DEPARTMENT_COLUMNS,
-          [(row.get("name"), ["、".join(row[field]) if field == "short_names" else row.get(field) or ""
+          [(row.get("name"), [LIST_DELIMITER.join(row[field]) if field == "short_names" else row.get(field) or ""
                               for _, field, _ in DEPARTMENT_COLUMNS]) for row in registers["departments"]],
           "部门")
     about = sheet("说明", [("项目", "key", 16), ("内容", "value", 90)], [(key, [key, value]) for key, value in about_rows(document)], "说明")

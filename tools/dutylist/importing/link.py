@@ -18,12 +18,13 @@ Items of the previous edition that no row links to are retired.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..core.package import LIST_DELIMITER, LIST_VALUE_FIELDS, STEP_FIELDS
 from ..diff.inline import matched_characters
 from ..diff.resemblance import CANDIDATES_PER_ITEM, COMMON_BIGRAM, RENAME_SIMILARITY
 from .corrections import apply_corrections
 from .links import Link, LinksError
 
-CONTENT_FIELDS = ("departments", "county_duties", "town_duties", "handling")
+CONTENT_FIELDS = (*LIST_VALUE_FIELDS, *STEP_FIELDS)
 MAX_NUMBER = 9999  # ids have four digits
 
 
@@ -165,8 +166,8 @@ def _bigrams(text):
 def _related(row, item):
     if row.get("category") and row.get("category") == item.get("category"):
         return True
-    mine = set(filter(None, row.get("departments", "").split("、")))
-    return bool(mine & set(filter(None, item.get("departments", "").split("、"))))
+    mine = set(filter(None, row.get("departments", "").split(LIST_DELIMITER)))
+    return bool(mine & set(filter(None, item.get("departments", "").split(LIST_DELIMITER))))
 
 
 def _link_likely(rows, open_rows, previous, taken, chosen):

@@ -9,9 +9,7 @@ department lists joined by 、, numbered steps one per line.
 import re
 from dataclasses import dataclass
 
-from ..core.package import LIST_DELIMITER, STEP_DELIMITER
-
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
+from ..core.package import LIST_DELIMITER, STEP_DELIMITER, STEP_FIELDS
 LIST_FIELDS = ("departments",)
 
 STEP_START = re.compile(r"\s+(?=\d+\.)")

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, schema_of
-from ..core.package import LIST_DELIMITER, csv_text, write_bytes_atomic
+from ..core.package import LIST_DELIMITER, LIST_VALUE_FIELDS, STEP_DELIMITER, STEP_FIELDS, csv_text, write_bytes_atomic
 
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
-LIST_FIELDS = ("departments", "short_names")
+LIST_FIELDS = (*LIST_VALUE_FIELDS, "short_names")  # short_names: the departments register's list field
 
 
 class FormatError(DutylistError):
@@ -39,7 +38,7 @@ class FileResult:
 def canonical_cell(field, value):
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     if field in STEP_FIELDS:
-        return "\n".join(line.strip() for line in value.split("\n") if line.strip())
+        return STEP_DELIMITER.join(line.strip() for line in value.split(STEP_DELIMITER) if line.strip())
     if field in LIST_FIELDS:
         return LIST_DELIMITER.join(part.strip() for part in value.split(LIST_DELIMITER) if part.strip())
     return "\n".join(line.rstrip() for line in value.strip().split("\n"))

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, read_text, resource_paths
-from ..core.package import LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, csv_text, id_prefix, read_csv_text, write_bytes_atomic
-
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
+from ..core.package import (LIST_DELIMITER, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LIST_VALUE_FIELDS, STEP_DELIMITER,
+                            STEP_FIELDS, csv_text, id_prefix, read_csv_text, write_bytes_atomic)
 
 
 class ItemRefused(DutylistError):
@@ -70,16 +69,16 @@ def one_line(text):
 
 def build_row(list_name, fieldnames, item_id, seq, values):
     values = {key: one_line(value) if isinstance(value, str) else value for key, value in values.items()}
-    for field in ("departments", *STEP_FIELDS):
+    for field in (*LIST_VALUE_FIELDS, *STEP_FIELDS):
         values[field] = [one_line(part) for part in values.get(field) or []]
     row = {field: "" for field in fieldnames}
     row.update(id=item_id, seq=str(seq), category=values["category"], name=values["name"], page=str(values["page"]))
-    for field in ("departments", *STEP_FIELDS):
+    for field in (*LIST_VALUE_FIELDS, *STEP_FIELDS):
         given = values.get(field) or []
         if given and field not in fieldnames:
             raise NewItemError(f"the {list_name} list has no {field}; give it only for a list that has it")
         if field in fieldnames:
-            row[field] = ("、" if field == "departments" else "\n").join(part.strip() for part in given if part.strip())
+            row[field] = (LIST_DELIMITER if field in LIST_VALUE_FIELDS else STEP_DELIMITER).join(part.strip() for part in given if part.strip())
     return row
 
 

@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass
 from ..core import markdown
 from ..core.edition import EditionError, FolderReader, load_edition
 from ..core.files import FileRefused, read_package_file
-from ..core.names import NameRefused, contained, shown, version_problem
+from ..core.kinds import KIND_NAMES, KINDS, bump_rank
+from ..core.names import NameRefused, contained, is_version, shown, version_key, version_problem
 from ..core.package import DESCRIPTOR, LIST_LABELS, LISTS
 from ..core.shown import json_text
 from .editions import ReleaseError, counts, labelled, load_version, open_repo
@@ -33,9 +34,6 @@ INDEX = "CHANGELOG.md"
 VERSION_FILE = re.compile(r"^(\d+\.\d+\.\d+)\.(md|json)$")
 SECTION_START = re.compile(r"^## (\S+) · ", re.MULTILINE)
 NOTES = re.compile(r"<!-- release notes (\S+) \(by hand[^\n]*-->\n(.*?)<!-- end of release notes \1 -->", re.DOTALL)
-KIND_ORDER = ("reclaimed", "returned", "added", "removed", "moved", "changed")
-KIND_NAMES = {"reclaimed": "上级部门收回 reclaimed", "returned": "交还乡镇 returned", "added": "新增 added",
-              "removed": "删除 removed", "moved": "调整清单 moved", "changed": "修改 changed"}
 STATUSES = ("corrected", "inferred", "unrecoverable", "kept-as-published")
 INTRO = """# Changes
 
@@ -284,7 +282,7 @@ def section(entry, previous, report, notes):
     declared = summary["declared_bump"]
     verdict = ""
     if declared is not None:
-        verdict = f"; declared {declared}" + (" ✓" if _rank(declared) >= _rank(summary["bump"]) else " ⚠ lower than the changes call for")
+        verdict = f"; declared {declared}" + (" ✓" if bump_rank(declared) >= bump_rank(summary["bump"]) else " ⚠ lower than the changes call for")
     lines += ["", f"**版本 Bump: {summary['bump']}** (from {previous.version}{verdict})" + (", because:" if summary["bump_reasons"] else ""), ""]
     lines += [f"- {reason['bump']}: {escape(reason['reason'])}" for reason in summary["bump_reasons"]]
     if summary["bump_reasons"]:
@@ -296,7 +294,7 @@ def section(entry, previous, report, notes):
 
 
 def summary_sentence(summary):
-    parts = [f"{kind} {summary[kind]}" for kind in KIND_ORDER if summary[kind]]
+    parts = [f"{kind} {summary[kind]}" for kind in KINDS if summary[kind]]
     for key, label in (("renumbered", "renumbered"), ("registers", "register rows changed"),
                        ("corrections", "correction records changed"), ("schema", "schema changes")):
         if summary[key]:
@@ -305,10 +303,6 @@ def summary_sentence(summary):
         parts.append("no change to the lists, registers, corrections or schemas" if not summary["identical"] else "no change")
     lists = ", ".join(f"{name} {summary['lists'][name]['before']} → {summary['lists'][name]['after']}" for name in LISTS)
     return ", ".join(parts) + f"; items per list: {lists}"
-
-
-def _rank(bump):
-    return ("none", "patch", "minor", "major").index(bump)
 
 
 def escape(value):
@@ -432,8 +426,9 @@ def index_problems(where, expected, actual):
 
 
 def _version_key(name):
-    match = VERSION_FILE.match(name)
-    return tuple(int(part) for part in match.group(1).split(".")) + (name,) if match else (name,)
+    """Files of changelog/ in version order (core/names.py's version_key), CHANGELOG.md and other names after."""
+    version = name.rpartition(".")[0]
+    return (0, *version_key(version), name) if is_version(version) else (1, name)
 
 
 def changed_files(folder, files):

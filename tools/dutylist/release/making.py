@@ -20,13 +20,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.edition import EditionError, FolderReader, read_descriptor
+from ..core.kinds import bump_rank
 from ..core.names import NameRefused, version_key
 from ..core.package import DESCRIPTOR, write_files_atomic
 from . import changelog
 from .editions import ReleaseError, export, load_version, open_repo
 from .history import CHANGELOG_FOLDER
 
-BUMPS = ("none", "patch", "minor", "major")
 SHOWN_ERRORS = 10
 
 
@@ -67,8 +67,8 @@ def plan_release(folder, bump="auto", date=None):
         raise ReleaseError(f"nothing changed since version {previous.version}: the package is the one it released "
                            f"(`dutylist diff {previous.version}` shows no change); there is nothing to release")
     chosen = required if bump == "auto" else bump
-    if BUMPS.index(chosen) < BUMPS.index(required):
-        reasons = [reason for reason in report["summary"]["bump_reasons"] if BUMPS.index(reason["bump"]) > BUMPS.index(chosen)]
+    if bump_rank(chosen) < bump_rank(required):
+        reasons = [reason for reason in report["summary"]["bump_reasons"] if bump_rank(reason["bump"]) > bump_rank(chosen)]
         raise ReleaseError(f"a {chosen} release is too small: the changes since version {previous.version} call for "
                            f"{required}, because:\n" + "\n".join(f"  - {reason['bump']}: {reason['reason']}" for reason in reasons)
                            + f"\nrun `dutylist release {required}` (or `auto`)")

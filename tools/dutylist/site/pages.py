@@ -8,17 +8,16 @@ reads or writes files. Version pages and item histories use the change report's 
 from collections import defaultdict
 from urllib.parse import quote
 
-from ..core.package import LIST_LABELS, LISTS
+from ..core.kinds import KIND_CHINESE, KIND_LABELS, KINDS, RENUMBERED
+from ..core.package import LIST_LABELS, LIST_SHORT_LABELS, LISTS, STEP_FIELDS, field_title
 from ..diff.inline import inline_ops
-from ..diff.layout import KIND_LABELS, KIND_ORDER, field_label, item_blocks
+from ..diff.layout import field_label, item_blocks
 from ..diff.render_html import block, render_body
 from .markup import esc, inline_ops_html, link, page, steps_html
 from .slugs import department_slug, item_slug
 
 NO_NAME = "(无名称 no name)"
 OFFICIAL_TITLE = "奇台县奇台镇履职事项清单"  # the title of the published document; its three lists are numbered 1-3 there
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
-LIST_SHORT = {"basic": "基本", "coordinated": "配合", "reclaimed": "收回"}
 STATUS_LABELS = {"corrected": "已更正 corrected", "inferred": "推定 inferred", "unrecoverable": "无法恢复 unrecoverable",
                  "kept-as-published": "按原文保留 kept as published"}
 
@@ -72,7 +71,7 @@ def item_name(item):
 
 def kind_counts(report):
     counts = report["summary"]
-    parts = [f"{KIND_LABELS[kind].split()[0]} {counts[kind]}" for kind in (*KIND_ORDER, "renumbered") if counts[kind]]
+    parts = [f"{KIND_CHINESE[kind]} {counts[kind]}" for kind in (*KINDS, RENUMBERED) if counts[kind]]
     return " · ".join(parts) or ("无变更 no changes" if counts["identical"] else "仅元数据 metadata only")
 
 
@@ -166,15 +165,15 @@ def item_page(history, item_id, newest_entry, item, known_ids):
 
 
 def item_fields_html(item):
-    rows = [("事项标识 id", f"<code>{esc(item['id'])}</code>"), ("清单 List", esc(LIST_LABELS.get(item["list"], item["list"]))),
-            ("序号 No.", esc(item["seq"])), ("事项类别 Category", esc(item.get("category") or "(空 empty)")),
-            ("事项名称 Name", esc(item.get("name") or "(空 empty)"))]
+    rows = [(f"{field_title('id')} id", f"<code>{esc(item['id'])}</code>"), ("清单 List", esc(LIST_LABELS.get(item["list"], item["list"]))),
+            (f"{field_title('seq')} No.", esc(item["seq"])), (f"{field_title('category')} Category", esc(item.get("category") or "(空 empty)")),
+            (f"{field_title('name')} Name", esc(item.get("name") or "(空 empty)"))]
     if "departments" in item:
         rows.append((field_label("departments", item["list"]), departments_html(item["departments"], "../") or "(空 empty)"))
     for field in STEP_FIELDS:
         if field in item:
             rows.append((field_label(field, item["list"]), steps_html(item[field]) or "(空 empty)"))
-    rows.append(("页码 PDF page", f"PDF 第 {esc(item.get('page'))} 页 (of the published PDF)"))
+    rows.append((f"{field_title('page')} PDF page", f"PDF 第 {esc(item.get('page'))} 页 (of the published PDF)"))
     return '<dl class="fields">' + "".join(f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows) + "</dl>"
 
 
@@ -210,7 +209,7 @@ def item_history_html(history, item_id, known_ids):
             kind = "首次出现 First appears" if change["change"] == "added" and index == len(history.entries) - 1 else KIND_LABELS[change["change"]]
             details = "\n".join(block(part, linker) for part in item_blocks(change)[1:])
         elif older and newer and older["seq"] != newer["seq"]:
-            kind = KIND_LABELS["renumbered"]
+            kind = KIND_LABELS[RENUMBERED]
             details = f"<p>{esc(LIST_LABELS[newer['list']])} 第 {esc(older['seq'])} 项 → 第 {esc(newer['seq'])} 项</p>"
         else:
             continue
@@ -289,7 +288,7 @@ def item_list_html(items):
     if not items:
         return "<p>无 None.</p>"
     return "<ul>" + "".join(
-        f"<li>{esc(LIST_SHORT[item['list']])} {esc(item['seq'])}. {link(item_href(item['id']), item_name(item))} "
+        f"<li>{esc(LIST_SHORT_LABELS[item['list']])} {esc(item['seq'])}. {link(item_href(item['id']), item_name(item))} "
         f"<small>{esc(item.get('category', ''))} · <code>{esc(item['id'])}</code></small></li>" for item in items
     ) + "</ul>"
 

@@ -13,20 +13,18 @@ from array import array
 from pathlib import Path
 
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
-from ..core.names import is_edition
-from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER
+from ..core.names import is_edition, is_semantic_version, semantic_version_key
+from ..core.package import DESCRIPTOR, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER, STEP_FIELDS
 from ..importing.rules import full_width_punctuation
 from .findings import MAX_PER_CODE_AND_FILE, TABLE_FIXES, WARNING, Finding, Omitted, finding
 
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
 
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 # ，；：（） follow the importer's full-width-punctuation rule (check_half_width_punctuation); the other
 # marks have no such rule, so the package must only not mix their two forms.
 PUNCTUATION_PAIRS = (("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
 HALF_WIDTH_MARK = re.compile("[,;:()]")  # what the full-width-punctuation rule may change
-TEXT_FIELDS = ("category", "name", "departments", "county_duties", "town_duties", "handling")
-STEP_FIELDS = ("county_duties", "town_duties", "handling")
+TEXT_FIELDS = tuple(field for field in ITEM_FIELDS if field != "id" and field not in INTEGER_FIELDS)
 REQUIRED_TEXT_FIELDS = ("category", "name")
 CORRECTABLE_FIELDS = TEXT_FIELDS
 FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
@@ -73,7 +71,7 @@ def check_descriptor_profile(package):
 @check
 def check_version(package):
     version = package.descriptor.get("version")
-    if not isinstance(version, str) or not SEMVER.match(version):
+    if not is_semantic_version(version):
         yield finding("version-not-semver", file=DESCRIPTOR, field="version", text=str(version))
 
 
@@ -440,10 +438,11 @@ check_against.each_item = True
 def _check_version_increased(package, earlier, label, content_change):
     """The version grows with the content: greater when the content changed, never lower."""
     new, old = package.descriptor.get("version"), earlier["descriptor"].get("version")
-    if not (_semver(new) and _semver(old)):
+    new_key, old_key = semantic_version_key(new), semantic_version_key(old)
+    if not (new_key and old_key):
         return
-    if _semver(new) < _semver(old) or (_semver(new) == _semver(old) and content_change):
-        why = f"the content changed ({content_change})" if content_change and _semver(new) == _semver(old) else "a version never goes down"
+    if new_key < old_key or (new_key == old_key and content_change):
+        why = f"the content changed ({content_change})" if content_change and new_key == old_key else "a version never goes down"
         yield finding("version-not-increased", file=DESCRIPTOR, field="version", text=new, old_version=old, against=label, why=why)
 
 
@@ -507,11 +506,6 @@ def _flag_level(package, item, field, fragment):
         if fragment.strip() and fragment.strip() in corrected:
             return WARNING
     return None
-
-
-def _semver(version):
-    match = SEMVER.match(version) if isinstance(version, str) else None
-    return tuple(int(part) for part in match.groups()) if match else None
 
 
 def _json_path(path):

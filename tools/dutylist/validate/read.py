@@ -26,7 +26,8 @@ from ..core import edition
 from ..core.errors import DutylistError
 from ..core.files import BOM, FileRefused, allow_long_cells
 from ..core.names import resource_path_problem
-from ..core.package import DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, STEP_DELIMITER, row_of_cells
+from ..core.package import (DESCRIPTOR, INTEGER_FIELDS, LIST_DELIMITER, LIST_OF_RESOURCE, LIST_VALUE_FIELDS, STEP_DELIMITER,
+                            STEP_FIELDS, row_of_cells)
 from .findings import finding
 from .patterns import pattern_problem
 from .tables import TablePass, _foreign_key_fields
@@ -365,8 +366,8 @@ def _item_builder(header, list_name):
     the slow way. None when the header itself needs the slow way (a name used twice, no columns)."""
     if not header or len(set(header)) != len(header) or None in header:
         return None
-    kinds = [3 if name in edition.INTEGER_FIELDS else 2 if name in edition.STEP_VALUE_FIELDS
-             else 1 if name in edition.LIST_VALUE_FIELDS else 0 for name in header]
+    kinds = [3 if name in INTEGER_FIELDS else 2 if name in STEP_FIELDS
+             else 1 if name in LIST_VALUE_FIELDS else 0 for name in header]
     columns = list(zip(header, kinds))
     list_delimiter, step_delimiter = LIST_DELIMITER, STEP_DELIMITER
 
@@ -398,7 +399,7 @@ def _record_number(text_before):
 def _ascii_integers(package, resource, path, row_number, row):
     """The row with integers such as '１２' (which frictionless, like Python's int(), accepts) read as numbers,
     each reported as integer-not-ascii; an item is only whole numbers in ASCII digits (core.edition)."""
-    for name in edition.INTEGER_FIELDS:
+    for name in INTEGER_FIELDS:
         value = row.get(name)
         if not value or value.isascii():
             continue  # ASCII (or empty): nothing to read differently
