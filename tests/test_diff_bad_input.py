@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from click.testing import CliRunner
 
 from diff_repo import ROOT, PackageRepo
@@ -13,13 +12,6 @@ from dutylist.cli import cli
 
 def run(repo_root, *args):
     return CliRunner().invoke(cli, ["diff", *args, "--repo", str(repo_root)])
-
-
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
 
 
 def assert_refused(result, *words):

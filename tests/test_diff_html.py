@@ -7,9 +7,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from diff_repo import PackageRepo
+from diff_repo import EDITS, PackageRepo
 from dutylist.cli import cli
-from test_diff_cli import EDITS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

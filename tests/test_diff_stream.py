@@ -6,19 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diff_repo import PackageRepo
+from diff_repo import EDITS
 from dutylist.core.edition import FolderReader, GitReader
 from dutylist.diff.compare import compare, empty_edition, renumbered_summary
 from dutylist.diff.sides import SideError, load
 from dutylist.diff.stream import ListMerge, NotWellFormed, RecordMerge, Side, _streamed, compare_readers
-from test_diff_cli import EDITS
-
-
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
 
 
 def both_ways(old_reader, new_reader, fast=True):

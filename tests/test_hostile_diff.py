@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diff_repo import ROOT, PackageRepo
+from diff_repo import ROOT
 from dutylist.cli import cli
 from dutylist.core.edition import load_edition
 from dutylist.diff.compare import compare
@@ -26,13 +26,6 @@ from dutylist.diff.compare import compare
 SCHEMA = json.loads((ROOT / "schemas" / "diff.json").read_text(encoding="utf-8"))
 FORMATS = ("text", "markdown", "html", "json")
 NONE_WORDS = re.compile(r"\bNone\b|\bnull\b")
-
-
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
 
 
 def diff(repo, *args):

@@ -137,13 +137,6 @@ def test_a_fifo_in_place_of_a_data_file_is_refused_promptly(package_copy, comman
     assert "is a FIFO (named pipe), not a regular file" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
-
-
 def test_a_symlink_blob_in_a_git_revision_is_refused_not_followed(repo, secret_file):
     repo.path("basic-duties").unlink()
     repo.path("basic-duties").symlink_to(secret_file)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from dutylist.cli import cli
 from dutylist.core.edition import FolderReader, load_edition
-from test_site import ADDED, RECLAIMED, REWORDED, make_history
+from site_history import ADDED, RECLAIMED, REWORDED, make_history
 
 CHROMIUM = "/usr/bin/chromium" if shutil.which("/usr/bin/chromium") else shutil.which("chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")

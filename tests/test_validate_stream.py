@@ -15,8 +15,7 @@ from conftest import ROOT
 from dutylist.cli import cli
 from dutylist.validate.read import load_package, open_package
 from dutylist.validate.run import run_checks, validate_package
-from test_validate import BREAKS
-from validate_helpers import edit_rows, row_of
+from validate_helpers import BREAKS, edit_rows, row_of
 
 COORDINATED = "data/coordinated-duties.csv"
 
