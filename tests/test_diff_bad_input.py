@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from diff_repo import ROOT, PackageRepo
@@ -26,6 +27,7 @@ def test_an_unknown_revision(repo):
     assert_refused(run(repo.root, "no-such-tag", "HEAD"), "OLD 'no-such-tag' is not a revision")
 
 
+@pytest.mark.slow
 def test_a_version_no_commit_declares(repo):
     assert_refused(run(repo.root, "9.9.9"), "no commit of this repository declares version 9.9.9")
 
@@ -52,6 +54,7 @@ def test_a_folder_that_is_not_a_git_repository(package_copy):
     assert_refused(run(package_copy, "HEAD"), "is not a git repository")
 
 
+@pytest.mark.slow
 def test_a_real_process_gets_no_traceback(repo):
     result = subprocess.run([sys.executable, "-m", "dutylist", "diff", "v0", "--repo", str(repo.root)], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})

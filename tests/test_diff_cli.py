@@ -27,6 +27,7 @@ def report(repo, *args):
     return document
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(EDITS))
 def test_each_kind_of_change_is_reported_as_in_the_golden_reports(repo, kind):
     edit, version = EDITS[kind]
@@ -38,6 +39,7 @@ def test_each_kind_of_change_is_reported_as_in_the_golden_reports(repo, kind):
     assert_golden(f"{kind}.md", run(repo, "base", "HEAD", "--format", "markdown", "--full").stdout, repo)
 
 
+@pytest.mark.slow
 def test_each_item_gets_exactly_the_kind_its_edit_calls_for(repo):
     for edit, _ in EDITS.values():
         edit(repo)
@@ -60,6 +62,7 @@ def test_each_item_gets_exactly_the_kind_its_edit_calls_for(repo):
     assert document["summary"]["lists"]["basic"] == {"before": 85, "after": 85 - 4 + 5}
 
 
+@pytest.mark.slow
 def test_a_release_grouped_by_department(repo):
     for kind in ("reclaimed", "returned", "moved", "changed"):
         EDITS[kind][0](repo)
@@ -69,6 +72,7 @@ def test_a_release_grouped_by_department(repo):
     assert_golden("by-department.txt", run(repo, "base", "HEAD", "--format", "text", "--by", "department", "--full").stdout, repo)
 
 
+@pytest.mark.slow
 def test_whitespace_line_endings_and_row_order_are_not_changes(repo):
     for resource in ("basic-duties", "coordinated-duties", "departments", "corrections"):
         fieldnames, rows = repo.rows(resource)
@@ -83,6 +87,7 @@ def test_whitespace_line_endings_and_row_order_are_not_changes(repo):
     assert json.loads(result.stdout)["summary"]["identical"]
 
 
+@pytest.mark.slow
 def test_exit_code_reports_differences_like_git_diff(repo):
     change_items(repo)
     repo.commit("Fix a name")
@@ -91,6 +96,7 @@ def test_exit_code_reports_differences_like_git_diff(repo):
     assert run(repo, "HEAD", "HEAD", "--exit-code").exit_code == 0
 
 
+@pytest.mark.slow
 def test_first_version_is_compared_with_an_empty_edition(repo):
     document = report(repo)
     assert document["from"]["revision"] is None and document["notes"]
@@ -98,6 +104,7 @@ def test_first_version_is_compared_with_an_empty_edition(repo):
     assert {item["change"] for item in document["items"]} == {"added"}
 
 
+@pytest.mark.slow
 def test_defaults_compare_the_working_tree_with_the_previous_version_without_touching_it(repo):
     change_items(repo)
     repo.set_version("1.0.1")
@@ -115,6 +122,7 @@ def test_defaults_compare_the_working_tree_with_the_previous_version_without_tou
     assert repo.git("status", "--porcelain") == before
 
 
+@pytest.mark.slow
 def test_a_version_resolves_to_the_commit_that_released_it_or_to_its_tag(repo):
     repo.set_version("1.1.0")
     released = repo.commit("1.1.0")
@@ -131,6 +139,7 @@ def test_a_version_resolves_to_the_commit_that_released_it_or_to_its_tag(repo):
     assert document["items"] == [] and document["summary"]["bump"] == "none"
 
 
+@pytest.mark.slow
 def test_a_folder_can_be_either_side(repo, package_copy):
     change_items(repo)
     document = report(repo, str(package_copy), str(repo.root))
@@ -147,6 +156,7 @@ def test_output_file_is_written_atomically_in_the_format_of_its_suffix(repo, tmp
     assert [path.name for path in target.parent.iterdir()] == ["1.0.1.md"]
 
 
+@pytest.mark.slow
 def test_the_text_report_marks_insertions_and_deletions(repo):
     change_items(repo)
     output = run(repo, "base", "--format", "text").stdout
@@ -154,6 +164,7 @@ def test_the_text_report_marks_insertions_and_deletions(repo):
     assert "增 {+奇台县消防救援大队+}" in output
 
 
+@pytest.mark.slow
 def test_schema_changes_are_classified_for_the_version_policy(repo):
     def rework(schema):
         fields = {field["name"]: field for field in schema["fields"]}

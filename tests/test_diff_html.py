@@ -34,6 +34,7 @@ def test_the_page_needs_no_network(page):
     assert "<ins>、进社区</ins>" in html and "<del>25</del>" in html
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium; .ci/run installs it)")
 def test_headless_chromium_renders_the_highlighted_changes(page, tmp_path):
     result = subprocess.run(

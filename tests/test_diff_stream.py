@@ -23,6 +23,7 @@ def both_ways(old_reader, new_reader, fast=True):
     return compare(old, new), streamed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(EDITS))
 def test_each_kind_of_change_gives_the_same_report_streamed(repo, kind):
     edit, _ = EDITS[kind]
@@ -63,6 +64,7 @@ def test_cells_equal_but_for_whitespace_are_no_change(repo, tmp_path):
     assert streamed == full and streamed["summary"]["identical"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage, warning", [
     (lambda text: text.replace("652325100-0002,2,", "652325100-0001,2,", 1), "duplicate-id"),
     (lambda text: text.replace(",3,", ",x,", 1), "not-a-whole-number"),
@@ -106,6 +108,7 @@ def test_an_unreadable_list_is_refused_naming_the_side(repo):
     assert str(refused.value).startswith("NEW") and "is empty" in str(refused.value)
 
 
+@pytest.mark.slow
 def test_a_copy_in_another_folder_streams_the_same(repo, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(repo.root, copy, ignore=shutil.ignore_patterns(".git"))
@@ -164,6 +167,7 @@ def test_an_item_moved_from_the_last_list_to_the_first_and_back_to_its_place(rep
     assert {item["id"]: item["change"] for item in streamed["items"]} == {"652325100-0179": "returned"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("renumber", [False, True])
 def test_rows_reordered_within_a_list_stream_the_same(repo, renumber):
     """Every row of a shuffled list is out of step: the worst case, where rows wait pending until their partner comes."""
@@ -184,6 +188,7 @@ def test_rows_reordered_within_a_list_stream_the_same(repo, renumber):
     assert merged.items == ({}, {})
 
 
+@pytest.mark.slow
 def test_an_insertion_at_the_top_that_displaces_every_row_keeps_few_rows_pending(repo):
     """The inserted row waits (it is added), and one row of each side for a step, until the sides are back in step."""
     fieldnames, rows = repo.rows("basic-duties")
@@ -199,6 +204,7 @@ def test_an_insertion_at_the_top_that_displaces_every_row_keeps_few_rows_pending
     assert merged.out_of_step <= 5  # the sides are back in step after three reads, not paired one step late to the end
 
 
+@pytest.mark.slow
 def test_an_id_used_twice_among_unchanged_rows_on_both_sides_takes_the_whole_path(repo):
     """Both copies are in step on both sides, so no pending map sees them: the ids' hashes do, and the whole path reports it."""
     path = repo.path("basic-duties")
@@ -214,6 +220,7 @@ def test_an_id_used_twice_among_unchanged_rows_on_both_sides_takes_the_whole_pat
     assert [item["id"] for item in streamed["items"]] == ["652325100-0121"]
 
 
+@pytest.mark.slow
 def test_two_ids_of_one_hash_only_cost_the_whole_path(repo, monkeypatch):
     """A hash is never taken for the id: if every id had the same hash, the report would still be exact."""
     from dutylist.diff import stream
@@ -226,6 +233,7 @@ def test_two_ids_of_one_hash_only_cost_the_whole_path(repo, monkeypatch):
     assert streamed == full and [item["id"] for item in streamed["items"]] == ["652325100-0121"]
 
 
+@pytest.mark.slow
 def test_a_seq_used_twice_in_a_renumbered_list_streams_the_same(repo):
     """Renumberings are gathered as runs; where old 序号 overlap, they are summed up item by item, as whole."""
     repo.update("basic-duties", "652325100-0002", seq="3")
@@ -244,6 +252,7 @@ def test_correction_records_reordered_are_no_change(repo):
     assert streamed == full and streamed["summary"]["identical"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old_copies, new_copies", [(2, 2), (1, 3), (3, 1)])
 def test_identical_correction_records_are_counted_one_by_one(repo, old_copies, new_copies):
     fieldnames, rows = repo.rows("corrections")
@@ -270,6 +279,7 @@ def long_lists(repo, items=1500, records=1500):
     return (fieldnames, rows), (record_fields, record_rows)
 
 
+@pytest.mark.slow
 def test_pending_rows_stay_few_for_edits_in_a_long_list(repo):
     """Memory grows with the changes: an insertion at the top, a change and a removal in a list of 1,500 rows keep
     at most a few rows pending at once, and only the changed rows are built into items."""
@@ -299,6 +309,7 @@ def test_pending_rows_stay_few_for_edits_in_a_long_list(repo):
     assert [len(rows) for rows in records.rows] == [1, 1]
 
 
+@pytest.mark.slow
 def test_a_reversed_long_list_holds_half_its_rows_pending(repo):
     """The documented worst case: rows all out of order wait for their partners (here half the list at once)."""
     (fieldnames, rows), _ = long_lists(repo, items=600, records=0)
@@ -313,6 +324,7 @@ LIST_NAMES = st.sampled_from(["basic", "coordinated", "reclaimed"])
 SEQ = st.integers(min_value=1, max_value=40)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(LIST_NAMES, SEQ, SEQ), max_size=12),
        st.lists(st.tuples(LIST_NAMES, SEQ, SEQ, st.integers(min_value=1, max_value=8)), max_size=8))
@@ -331,6 +343,7 @@ def in_gbk_at(where):
     return lambda data: (lambda at: data[:at] + "奇台县".encode("gbk") + data[at + len(TOWN):])(where(data))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage, says", [
     (in_gbk_at(lambda data: data.find(TOWN)), "is not UTF-8"),
     (in_gbk_at(lambda data: data.rfind(TOWN)), "is not UTF-8"),

@@ -143,6 +143,7 @@ def outcome(result):
     return f"exit {result.returncode}\n--- stdout\n{result.stdout[-1500:]}\n--- stderr\n{result.stderr[-1500:]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(RUN)), ids=[f"{document}: {line.split('#')[0].strip()}" for document, line, _ in RUN])
 def test_every_documented_command_runs_as_printed(results, index):
     document, line, expected = RUN[index]
@@ -151,6 +152,7 @@ def test_every_documented_command_runs_as_printed(results, index):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(EXAMPLES)), ids=[line for _, line in EXAMPLES])
 def test_every_help_example_runs_as_printed(results, index):
     name, line = EXAMPLES[index]

@@ -54,6 +54,7 @@ def test_json_output_matches_its_json_schema():
     jsonschema.validate(report_of(ROOT), json.loads(REPORT_SCHEMA.read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow
 def test_json_output_of_a_broken_package_matches_its_json_schema(package_copy):
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0012").update(name="1强基层"))
     edit_descriptor(package_copy, lambda d: d.update(version="1.0"))
@@ -66,6 +67,7 @@ def test_a_datapackage_json_path_is_accepted(package_copy):
     assert validate(package_copy / "datapackage.json").exit_code == 0
 
 
+@pytest.mark.slow
 def test_the_default_path_is_the_current_folder(package_copy):
     completed = subprocess.run([sys.executable, "-m", "dutylist", "validate"], cwd=package_copy, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -73,6 +75,7 @@ def test_the_default_path_is_the_current_folder(package_copy):
 
 # --- one broken copy per check code (validate_helpers.BREAKS) ---------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", sorted(BREAKS))
 def test_each_check_reports_its_code(package_copy, code):
     breaking, (file, row, field) = BREAKS[code]
@@ -163,11 +166,13 @@ def committed_copy(package_copy):
     return package_copy
 
 
+@pytest.mark.slow
 def test_against_an_unchanged_edition_is_valid_with_the_same_version(committed_copy):
     # the version grows with the content: an unchanged edition keeps its version
     assert validate(committed_copy, "--against", "HEAD").exit_code == 0
 
 
+@pytest.mark.slow
 def test_against_a_changed_edition_with_the_same_version_reports_the_version_not_increased(committed_copy):
     set_values("basic-duties", "652325100-0012", page="7")(committed_copy)
     report = report_of(committed_copy, "--against", "HEAD")
@@ -175,11 +180,13 @@ def test_against_a_changed_edition_with_the_same_version_reports_the_version_not
     assert "the content changed (items changed: 1)" in report["errors"][0]["message"]
 
 
+@pytest.mark.slow
 def test_against_a_lower_version_reports_the_version_not_increased(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version="0.9.0"))
     assert codes(report_of(committed_copy, "--against", "HEAD")) == {"version-not-increased"}
 
 
+@pytest.mark.slow
 def test_against_a_new_version_with_the_same_items_is_valid(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version=next_version(d["version"], "minor")))
     assert validate(committed_copy, "--against", "HEAD").exit_code == 0
@@ -198,6 +205,7 @@ def next_version(version, bump):
     return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[bump]
 
 
+@pytest.mark.slow
 def test_against_accepts_a_corrected_name(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version=next_version(d["version"], "patch")))  # whatever version the package is at
     edit_rows(committed_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0003").update(name=row_of(rows, "652325100-0003")["name"] + "等"))
@@ -269,6 +277,7 @@ BAD_INPUT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_named_not_a_traceback(package_copy, case):
     breaking, exit_code, expected = BAD_INPUT[case]
@@ -281,6 +290,7 @@ def test_bad_input_is_named_not_a_traceback(package_copy, case):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_path_that_does_not_exist_exits_2(tmp_path):
     completed = subprocess.run(
         [sys.executable, "-m", "dutylist", "validate", str(tmp_path / "nowhere")], capture_output=True, text=True,
@@ -307,6 +317,7 @@ class _RecordingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_a_url_path_is_reported_and_never_fetched(package_copy):
     server = http.server.HTTPServer(("127.0.0.1", 0), _RecordingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -342,6 +353,7 @@ def test_text_output_of_a_broken_package_matches_the_golden_file(package_copy):
 
 # --- the pre-commit hook -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_pre_commit_hook_runs_validate_and_fails_a_broken_package(package_copy):
     import shlex
 
