@@ -478,6 +478,7 @@ def test_departments_are_sorted_by_name_with_no_department_last():
     assert order == sorted(["乙局", "甲局"]) + [None]
 
 
+@pytest.mark.slow
 def test_summary_counts_every_kind_of_change():
     record = {"item_id": A, "field": "name", "extracted": "x", "corrected": "y"}
     old = edition(item(1), item(2), item(3, seq=3), item(5, seq=4), corrections=[record],

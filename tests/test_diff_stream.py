@@ -36,6 +36,7 @@ def test_each_kind_of_change_gives_the_same_report_streamed(repo, kind):
     assert streamed["summary"]["identical"] is False
 
 
+@pytest.mark.slow
 def test_renumbering_alone_and_every_list_count_are_kept(repo):
     """Items equal but for 序号 are never built; their renumbering and the list sizes still show."""
     import git
@@ -53,6 +54,7 @@ def test_the_first_version_against_the_empty_edition(repo):
     assert streamed["summary"]["added"] == 179
 
 
+@pytest.mark.slow
 def test_cells_equal_but_for_whitespace_are_no_change(repo, tmp_path):
     """Rows whose bytes differ are built and compared as items: trailing spaces and CRLF inside a cell are not changes."""
     import git
@@ -87,6 +89,7 @@ def test_a_list_read_with_a_warning_takes_the_whole_path_and_reports_the_same(re
     assert warning in {entry["code"] for entry in streamed["warnings"]}
 
 
+@pytest.mark.slow
 def test_a_list_in_git_saved_with_a_byte_order_mark_is_compared_with_a_warning(repo):
     import git
 
@@ -116,6 +119,7 @@ def test_a_copy_in_another_folder_streams_the_same(repo, tmp_path):
     assert streamed == full and streamed["summary"]["identical"] is True
 
 
+@pytest.mark.slow
 def test_correction_records_added_removed_changed_and_repeated_stream_the_same(repo):
     """Records equal to the byte on both sides are never built; the others are compared as compare() does."""
     import git
@@ -143,6 +147,7 @@ def base_and_tree(repo, tag="base"):
     return GitReader(git.Repo(repo.root), tag), FolderReader(repo.root)
 
 
+@pytest.mark.slow
 def test_an_item_moved_from_the_first_list_to_the_last_waits_until_the_last_list(repo):
     """The first row of the first list meets its partner only in the third list: reported as reclaimed, as whole."""
     taken = repo.take("basic-duties", "652325100-0001")
@@ -155,6 +160,7 @@ def test_an_item_moved_from_the_first_list_to_the_last_waits_until_the_last_list
     assert streamed["renumbered"]["by_list"]["basic"] == 84
 
 
+@pytest.mark.slow
 def test_an_item_moved_from_the_last_list_to_the_first_and_back_to_its_place(repo):
     taken = repo.take("reclaimed-duties", "652325100-0179")
     fieldnames, rows = repo.rows("basic-duties")

@@ -81,6 +81,7 @@ USING = README.split("## Using the data", 1)[1].split("\n## ", 1)[0]
 USING_BLOCKS = re.findall(r"```python\n(.*?)```", USING, flags=re.S)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(USING_BLOCKS)))
 def test_the_python_blocks_of_using_the_data_run_on_the_real_package(index, monkeypatch):
     monkeypatch.chdir(ROOT)

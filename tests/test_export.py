@@ -56,6 +56,7 @@ def json_cell(item, field):
     return str(value)
 
 
+@pytest.mark.slow
 def test_json_export_matches_its_schema_and_the_csvs_cell_for_cell():
     document = json.loads(export(ROOT, "--format", "json").stdout)
     jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft202012Validator)

@@ -266,6 +266,7 @@ def test_a_descriptor_nested_5000_levels_deep_is_refused_clearly(package_copy):
     assert_clean_failure(invoke("import-source", "--repo", package_copy), "not valid JSON")
 
 
+@pytest.mark.slow
 def test_a_schema_nested_too_deeply_is_a_finding(package_copy):
     nested = {"fields": []}
     for _ in range(100):

@@ -148,6 +148,7 @@ def test_the_anomaly_report_lists_every_kind_of_damage():
     assert report["rows"] == {"basic": 85, "coordinated": 68, "reclaimed": 26}
 
 
+@pytest.mark.slow
 def test_import_source_reports_but_does_not_overwrite_edited_data(package_copy):
     path = package_copy / "data" / "basic-duties.csv"
     edited = path.read_text(encoding="utf-8").replace("组织开展基层理论宣讲", "组织开展基层理论宣传")
@@ -158,6 +159,7 @@ def test_import_source_reports_but_does_not_overwrite_edited_data(package_copy):
     assert path.read_text(encoding="utf-8") == edited
 
 
+@pytest.mark.slow
 def test_import_source_write_restores_the_derived_lists_and_leaves_no_temporary_files(package_copy):
     path = package_copy / "data" / "basic-duties.csv"
     path.write_text("id,seq\n", encoding="utf-8")

@@ -214,6 +214,7 @@ BAD_SOURCES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_SOURCES))
 def test_a_bad_source_is_refused_naming_the_line_and_nothing_is_written(package_copy, tmp_path, name):
     text, expected = BAD_SOURCES[name]
@@ -363,6 +364,7 @@ def test_every_json_report_matches_its_schema(repo, package_copy):
         jsonschema.validate(json.loads(report.output), schema)
 
 
+@pytest.mark.slow
 def test_a_new_edition_is_not_linked_to_data_that_cannot_be_read(repo):
     repo.update("coordinated-duties", "652325100-0090", seq="五")
     result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--write")

@@ -282,6 +282,7 @@ def test_site_never_writes_through_a_link_in_its_output_folder(site_repo, tmp_pa
     assert [path.name for path in out.parent.iterdir()] == ["site"]  # no temporary folder left
 
 
+@pytest.mark.slow
 def test_site_refuses_an_output_folder_that_is_a_link(site_repo, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()

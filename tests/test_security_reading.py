@@ -124,6 +124,7 @@ def test_a_schema_linked_to_git_config_is_refused(checkout, tmp_path, command):
     no_secret_in(out)
 
 
+@pytest.mark.slow
 def test_a_folder_linked_to_git_is_not_a_way_in(checkout):
     (checkout / "data" / "more").symlink_to(Path("..", ".git"))
     descriptor = json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))

@@ -192,6 +192,7 @@ def test_against_a_new_version_with_the_same_items_is_valid(committed_copy):
     assert validate(committed_copy, "--against", "HEAD").exit_code == 0
 
 
+@pytest.mark.slow
 def test_against_reports_an_id_given_to_another_item(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version=next_version(d["version"], "major")))
     edit_rows(committed_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(name="负责本镇辖区内的道路养护工作"))
