@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from diff_repo import PackageRepo
+
 if os.environ.get("DUTYLIST_MUTATION") == "1":
     # mutation runs (mutation/run.sh): a failing property is enough, shrinking it would only cost time
     from hypothesis import Phase, settings
@@ -27,3 +29,12 @@ def package_copy(tmp_path):
         else:
             shutil.copy2(source, target / name)
     return target
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A git repository holding a copy of the package, committed once and tagged ``base``; a module whose tests
+    need another history defines its own ``repo``."""
+    repository = PackageRepo(tmp_path / "repo")
+    repository.commit("Publish the July 2025 edition", tag="base")
+    return repository

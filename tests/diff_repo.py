@@ -105,6 +105,79 @@ class PackageRepo:
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+# One maintainer edit per kind of change, with the version it calls for (the golden reports of tests/test_diff_cli.py).
+def add_item(repo):
+    repo.append("basic-duties", id="652325100-0183", category="民生服务", name="开展老年人防范电信网络诈骗宣传教育", page="10")
+
+
+def remove_item(repo):
+    repo.take("basic-duties", "652325100-0010")
+
+
+def reclaim_item(repo):
+    taken = repo.take("coordinated-duties", "652325100-0125")
+    repo.append("reclaimed-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments=taken["departments"],
+                handling="由县住房和城乡建设局负责城市体检工作。", page="42")
+
+
+def return_item(repo):
+    taken = repo.take("reclaimed-duties", "652325100-0156")
+    repo.append("basic-duties", id=taken["id"], category=taken["category"], name=taken["name"], page="10")
+
+
+def move_item(repo):
+    taken = repo.take("basic-duties", "652325100-0085")
+    repo.append("coordinated-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments="奇台县人民政府办公室",
+                county_duties="1.统筹全县政务服务热线事项转办；\n2.督促办理反馈。", town_duties="做好转办事项的办理反馈工作。", page="36")
+
+
+def change_items(repo):
+    repo.update("basic-duties", "652325100-0003", name="组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家、进社区活动")
+    repo.update("coordinated-duties", "652325100-0140", departments="奇台县应急管理局、奇台县消防救援大队",
+                town_duties="1.启动应急救援工作预案，开展先期处置，并及时上报申请增援；\n2.配合做好人员疏散；\n3.维护事故现场秩序，组织安抚遇险人员和遇险遇难人员亲属。")
+    repo.update("coordinated-duties", "652325100-0121", page="24")
+
+
+def rename_and_split(repo):
+    taken = repo.take("basic-duties", "652325100-0040")
+    repo.append("basic-duties", id="652325100-0180", category=taken["category"], page=taken["page"],
+                name="开展禁毒宣传教育，负责本镇社区戒毒、社区康复工作，依法处置非法种植的毒品原植物")
+    taken = repo.take("basic-duties", "652325100-0041")
+    repo.append("basic-duties", id="652325100-0181", category=taken["category"], page=taken["page"], name="培育和践行社会主义核心价值观，开展新时代爱国主义教育")
+    repo.append("basic-duties", id="652325100-0182", category=taken["category"], page=taken["page"], name="开展国防宣传教育，开展精神文明创建工作")
+
+
+def change_metadata(repo):
+    fieldnames, rows = repo.rows("departments")
+    repo.write_rows("departments", fieldnames, rows + [{"name": "奇台县消防救援大队", "short_names": "县消防救援大队", "level": "county",
+                                                        "name_en": "Qitai County Fire and Rescue Brigade", "note": ""}])
+    fieldnames, rows = repo.rows("categories")
+    for row in rows:
+        if row["name"] == "民生服务":
+            row["name_en"] = "Public services"
+    repo.write_rows("categories", fieldnames, rows)
+
+    def tighten(schema):
+        for field in schema["fields"]:
+            if field["name"] == "page":
+                field["constraints"]["maximum"] = 40
+            if field["name"] == "name":
+                field["description"] = "The name of the duty (事项名称), the official wording."
+    repo.edit_json("schemas/basic-duties.json", tighten)
+
+
+EDITS = {
+    "added": (add_item, "1.1.0"),
+    "removed": (remove_item, "1.1.0"),
+    "reclaimed": (reclaim_item, "1.1.0"),
+    "returned": (return_item, "1.1.0"),
+    "moved": (move_item, "1.1.0"),
+    "changed": (change_items, "1.0.1"),
+    "likely": (rename_and_split, "1.1.0"),
+    "metadata": (change_metadata, "2.0.0"),
+}
+
+
 def assert_golden(name, text, repo=None):
     """Compare with tests/golden/diff/<name>; DUTYLIST_UPDATE_GOLDEN=1 rewrites the file first."""
     path = GOLDEN / name

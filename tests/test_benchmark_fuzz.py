@@ -8,7 +8,11 @@ is caught on each count.
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # every test runs the fuzz, a Python process per command
 
 FUZZ = ROOT / "benchmarks" / "fuzz.py"
 LABELS = ["validate", "validate --format json", "diff --format text --full --exit-code", "diff --format json",

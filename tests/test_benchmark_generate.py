@@ -9,9 +9,13 @@ import csv
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 from dutylist.core.package import LIST_RESOURCES, LISTS
+
+pytestmark = pytest.mark.slow  # every test runs the generator in a Python process
 
 FILES = ["old.csv", "new.csv"] + [f"{edition}/data/{name}.csv" for edition in ("old", "new")
                                   for name in [*LIST_RESOURCES.values(), "corrections", "categories", "departments"]]

@@ -39,6 +39,7 @@ def check(repo):
     return result.exit_code, json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_the_changelog_made_by_the_releases_is_as_in_the_golden_files(history):
     assert_golden("CHANGELOG.md", changelog(history, "CHANGELOG.md"))
     for version in VERSIONS:
@@ -51,6 +52,7 @@ def test_the_changelog_made_by_the_releases_is_as_in_the_golden_files(history):
     assert first["from"]["label"] == "empty edition" and first["summary"]["added"] == 179 and first["notes"]
 
 
+@pytest.mark.slow
 def test_each_version_is_the_diff_against_the_one_before(history):
     for old, new in zip(VERSIONS, VERSIONS[1:]):
         result = dutylist(history, "diff", old, new, "--format", "json")
@@ -64,6 +66,7 @@ def test_each_version_is_the_diff_against_the_one_before(history):
     assert bumps == {"1.1.0": "minor", "1.1.1": "patch", "2.0.0": "major"}
 
 
+@pytest.mark.slow
 def test_the_report_reads_in_the_order_reviewers_check(history):
     report = changelog(history, "1.1.0.md")
     headings = [line for line in report.splitlines() if line.startswith("## ")]
@@ -73,6 +76,7 @@ def test_the_report_reads_in_the_order_reviewers_check(history):
     assert "### 奇台县住房和城乡建设局 (1)\n\n- 上级部门收回 reclaimed: `652325100-0125`" in report
 
 
+@pytest.mark.slow
 def test_regenerating_an_unchanged_history_changes_no_byte(repo):
     before = {path.name: path.read_bytes() for path in (repo.root / "changelog").iterdir()}
     (repo.root / "NOTES.txt").write_text("an unrelated commit\n", encoding="utf-8")
@@ -83,6 +87,7 @@ def test_regenerating_an_unchanged_history_changes_no_byte(repo):
     assert check(repo) == (0, {"ok": True, "versions": list(reversed(VERSIONS)), "problems": []})
 
 
+@pytest.mark.slow
 def test_release_notes_written_by_hand_are_kept(repo):
     index = repo.root / "changelog" / "CHANGELOG.md"
     notes = "The county reclaimed urban health checks (城市体检).\n\nSee the county notice.\n"
@@ -106,6 +111,7 @@ def edit_minor_again(repo):
     repo.append("basic-duties", id="652325100-0181", category="民生服务", name="开展防范非法集资宣传教育", page="10")
 
 
+@pytest.mark.slow
 def test_check_names_a_hand_edited_report(repo):
     report = repo.root / "changelog" / "1.1.0.md"
     report.write_text(report.read_text(encoding="utf-8").replace("新增 Added", "新增 Added by hand", 1), encoding="utf-8")
@@ -115,6 +121,7 @@ def test_check_names_a_hand_edited_report(repo):
     assert "changelog/1.1.0.md does not match the history" in result.output and result.exit_code == 1
 
 
+@pytest.mark.slow
 def test_check_names_a_missing_version(repo):
     (repo.root / "changelog" / "1.1.1.md").unlink()
     (repo.root / "changelog" / "1.1.1.json").unlink()
@@ -129,6 +136,7 @@ def test_check_names_a_missing_version(repo):
     assert "no section for version 1.1.1" in document["problems"][2]["message"]
 
 
+@pytest.mark.slow
 def test_check_names_a_stale_section_and_a_version_that_does_not_exist(repo):
     index = repo.root / "changelog" / "CHANGELOG.md"
     text = index.read_text(encoding="utf-8")
@@ -141,6 +149,7 @@ def test_check_names_a_stale_section_and_a_version_that_does_not_exist(repo):
     assert "the section of version 1.1.0 does not match" in document["problems"][0]["message"]
 
 
+@pytest.mark.slow
 def test_a_change_committed_without_a_release_is_named_and_released_by_the_command(repo):
     released = {path.name: path.read_bytes() for path in (repo.root / "changelog").iterdir()}
     edit_minor_again(repo)
@@ -163,6 +172,7 @@ def test_check_outside_a_git_repository_exits_2(package_copy):
     assert result.exit_code == 2 and "not a git repository" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_an_unreadable_changelog_is_named_and_never_overwritten(repo):
     index = repo.root / "changelog" / "CHANGELOG.md"
     index.write_bytes(index.read_text(encoding="utf-8").encode("utf-16"))
@@ -174,6 +184,7 @@ def test_an_unreadable_changelog_is_named_and_never_overwritten(repo):
     assert index.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_tag_names_the_commit_of_its_version(repo):
     edit_minor_again(repo)
     repo.commit("A new item, committed without a release")

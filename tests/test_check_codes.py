@@ -78,6 +78,7 @@ def test_the_real_package_has_no_finding_from_the_pure_rules(real):
 
 # --- the descriptor -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version, valid", [
     ("1.0.0", True), ("10.20.30", True), ("1.0.0-rc.1", True), ("1.0.0+build.5", True),
     ("1.0", False), ("01.0.0", False), ("1.0.0.0", False), ("v1.0.0", False), ("", False), (1, False), (None, False),
@@ -88,6 +89,7 @@ def test_version_must_be_semver(package, version, valid):
     assert where(found) == ([] if valid else [("version-not-semver", "error", "datapackage.json", None, "version")])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition, code", [
     ("2025-07", None), ("2025-12", None), ("2025-01", None), ("2025-7", "edition-invalid"), ("2025-13", "edition-invalid"),
     ("2025-00", "edition-invalid"), ("25-07", "edition-invalid"), ("2025-07-01", "edition-invalid"), (202507, "edition-invalid"),
@@ -398,6 +400,7 @@ def test_the_version_must_grow_in_semver_order(package, old, new, error):
 
 # --- table codes the other tests do not break --------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_row_with_a_missing_cell_and_a_blank_row_through_the_cli(package_copy):
     path = package_copy / "data" / "categories.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -411,6 +414,7 @@ def test_a_row_with_a_missing_cell_and_a_blank_row_through_the_cli(package_copy)
     assert ("table-blank-row", "data/categories.csv", 5) in found
 
 
+@pytest.mark.slow
 def test_a_duplicate_id_is_one_unique_error_not_also_a_primary_key_error_through_the_cli(package_copy):
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0005").update(id="652325100-0004"))
     exit_code, report = validate_json(package_copy)
@@ -463,6 +467,7 @@ def test_a_flagging_record_without_a_corrected_column_does_not_crash(package):
     assert [f for f in run(checks.check_corrections, package) if f["code"] == "correction-not-applied"] == []
 
 
+@pytest.mark.slow
 def test_table_findings_carry_the_cell_the_resource_and_a_fix_through_the_cli(package_copy):
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(seq="two", category="党建"))
     path = package_copy / "data" / "departments.csv"
@@ -481,6 +486,7 @@ def test_table_findings_carry_the_cell_the_resource_and_a_fix_through_the_cli(pa
     assert label["fix"]
 
 
+@pytest.mark.slow
 def test_a_missing_register_drops_its_foreign_keys_without_a_crash_through_the_cli(package_copy):
     (package_copy / "data" / "categories.csv").unlink()
     exit_code, report = validate_json(package_copy)
@@ -488,6 +494,7 @@ def test_a_missing_register_drops_its_foreign_keys_without_a_crash_through_the_c
     assert [(f["code"], f["file"]) for f in report["errors"]] == [("file-missing", "data/categories.csv")]
 
 
+@pytest.mark.slow
 def test_a_table_without_its_schema_is_still_read_through_the_cli(package_copy):
     import json as json_module
 
@@ -503,6 +510,7 @@ def test_a_table_without_its_schema_is_still_read_through_the_cli(package_copy):
     assert {(f["code"], f["file"]) for f in tables} == {("table-extra-label", "data/categories.csv")}
 
 
+@pytest.mark.slow
 def test_an_empty_cell_in_a_table_finding_is_no_text_through_the_cli(package_copy):
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(page=""))
     exit_code, report = validate_json(package_copy)
@@ -511,6 +519,7 @@ def test_an_empty_cell_in_a_table_finding_is_no_text_through_the_cli(package_cop
     assert [(f["field"], f["text"]) for f in found] == [("page", None)]
 
 
+@pytest.mark.slow
 def test_a_foreign_key_without_a_reference_is_not_a_crash_through_the_cli(package_copy):
     import json as json_module
 
@@ -556,6 +565,7 @@ def test_without_a_content_comparison_the_same_version_is_reported_as_not_compar
         "version 1.0.0 is not greater than 1.0.0, the version in v1, and the content changed (content not compared)"]
 
 
+@pytest.mark.slow
 def test_a_table_finding_on_a_long_cell_keeps_the_start_of_frictionless_message_through_the_cli(package_copy):
     """Frictionless quotes the whole cell in its message: it is cut at MAX_MESSAGE characters, the cut shown by '…'."""
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(seq="二" * 500))

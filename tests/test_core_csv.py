@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from dutylist.core.package import read_csv_text
 ALPHABET = st.sampled_from(list('a,"\n\r x、'))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.text(alphabet=ALPHABET, max_size=5), max_size=4), max_size=5), st.text(alphabet=ALPHABET, max_size=40))
 def test_rows_are_what_dictreader_gives(rows, raw):

@@ -97,6 +97,7 @@ def test_records_apply_in_order_and_each_problem_keeps_its_row():
     assert problems == [CorrectionProblem(3, ITEM, "name", "correction-text-not-found", problems[0].message)]
 
 
+@pytest.mark.slow
 def test_cli_import_source_refuses_an_ambiguous_record_and_writes_nothing(package_copy):
     """Through the command line: a record whose extracted text occurs twice blocks --write and names the row."""
     corrections = package_copy / "data" / "corrections.csv"

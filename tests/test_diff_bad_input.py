@@ -15,13 +15,6 @@ def run(repo_root, *args):
     return CliRunner().invoke(cli, ["diff", *args, "--repo", str(repo_root)])
 
 
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
-
-
 def assert_refused(result, *words):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
@@ -34,6 +27,7 @@ def test_an_unknown_revision(repo):
     assert_refused(run(repo.root, "no-such-tag", "HEAD"), "OLD 'no-such-tag' is not a revision")
 
 
+@pytest.mark.slow
 def test_a_version_no_commit_declares(repo):
     assert_refused(run(repo.root, "9.9.9"), "no commit of this repository declares version 9.9.9")
 
@@ -60,6 +54,7 @@ def test_a_folder_that_is_not_a_git_repository(package_copy):
     assert_refused(run(package_copy, "HEAD"), "is not a git repository")
 
 
+@pytest.mark.slow
 def test_a_real_process_gets_no_traceback(repo):
     result = subprocess.run([sys.executable, "-m", "dutylist", "diff", "v0", "--repo", str(repo.root)], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})

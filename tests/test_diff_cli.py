@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from diff_repo import ROOT, PackageRepo, assert_golden
+from diff_repo import EDITS, ROOT, assert_golden, change_items
 from dutylist.cli import cli
 
 SCHEMA = json.loads((ROOT / "schemas" / "diff.json").read_text(encoding="utf-8"))
@@ -27,85 +27,7 @@ def report(repo, *args):
     return document
 
 
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
-
-
-def add_item(repo):
-    repo.append("basic-duties", id="652325100-0183", category="民生服务", name="开展老年人防范电信网络诈骗宣传教育", page="10")
-
-
-def remove_item(repo):
-    repo.take("basic-duties", "652325100-0010")
-
-
-def reclaim_item(repo):
-    taken = repo.take("coordinated-duties", "652325100-0125")
-    repo.append("reclaimed-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments=taken["departments"],
-                handling="由县住房和城乡建设局负责城市体检工作。", page="42")
-
-
-def return_item(repo):
-    taken = repo.take("reclaimed-duties", "652325100-0156")
-    repo.append("basic-duties", id=taken["id"], category=taken["category"], name=taken["name"], page="10")
-
-
-def move_item(repo):
-    taken = repo.take("basic-duties", "652325100-0085")
-    repo.append("coordinated-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments="奇台县人民政府办公室",
-                county_duties="1.统筹全县政务服务热线事项转办；\n2.督促办理反馈。", town_duties="做好转办事项的办理反馈工作。", page="36")
-
-
-def change_items(repo):
-    repo.update("basic-duties", "652325100-0003", name="组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家、进社区活动")
-    repo.update("coordinated-duties", "652325100-0140", departments="奇台县应急管理局、奇台县消防救援大队",
-                town_duties="1.启动应急救援工作预案，开展先期处置，并及时上报申请增援；\n2.配合做好人员疏散；\n3.维护事故现场秩序，组织安抚遇险人员和遇险遇难人员亲属。")
-    repo.update("coordinated-duties", "652325100-0121", page="24")
-
-
-def rename_and_split(repo):
-    taken = repo.take("basic-duties", "652325100-0040")
-    repo.append("basic-duties", id="652325100-0180", category=taken["category"], page=taken["page"],
-                name="开展禁毒宣传教育，负责本镇社区戒毒、社区康复工作，依法处置非法种植的毒品原植物")
-    taken = repo.take("basic-duties", "652325100-0041")
-    repo.append("basic-duties", id="652325100-0181", category=taken["category"], page=taken["page"], name="培育和践行社会主义核心价值观，开展新时代爱国主义教育")
-    repo.append("basic-duties", id="652325100-0182", category=taken["category"], page=taken["page"], name="开展国防宣传教育，开展精神文明创建工作")
-
-
-def change_metadata(repo):
-    fieldnames, rows = repo.rows("departments")
-    repo.write_rows("departments", fieldnames, rows + [{"name": "奇台县消防救援大队", "short_names": "县消防救援大队", "level": "county",
-                                                        "name_en": "Qitai County Fire and Rescue Brigade", "note": ""}])
-    fieldnames, rows = repo.rows("categories")
-    for row in rows:
-        if row["name"] == "民生服务":
-            row["name_en"] = "Public services"
-    repo.write_rows("categories", fieldnames, rows)
-
-    def tighten(schema):
-        for field in schema["fields"]:
-            if field["name"] == "page":
-                field["constraints"]["maximum"] = 40
-            if field["name"] == "name":
-                field["description"] = "The name of the duty (事项名称), the official wording."
-    repo.edit_json("schemas/basic-duties.json", tighten)
-
-
-EDITS = {
-    "added": (add_item, "1.1.0"),
-    "removed": (remove_item, "1.1.0"),
-    "reclaimed": (reclaim_item, "1.1.0"),
-    "returned": (return_item, "1.1.0"),
-    "moved": (move_item, "1.1.0"),
-    "changed": (change_items, "1.0.1"),
-    "likely": (rename_and_split, "1.1.0"),
-    "metadata": (change_metadata, "2.0.0"),
-}
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(EDITS))
 def test_each_kind_of_change_is_reported_as_in_the_golden_reports(repo, kind):
     edit, version = EDITS[kind]
@@ -117,6 +39,7 @@ def test_each_kind_of_change_is_reported_as_in_the_golden_reports(repo, kind):
     assert_golden(f"{kind}.md", run(repo, "base", "HEAD", "--format", "markdown", "--full").stdout, repo)
 
 
+@pytest.mark.slow
 def test_each_item_gets_exactly_the_kind_its_edit_calls_for(repo):
     for edit, _ in EDITS.values():
         edit(repo)
@@ -139,6 +62,7 @@ def test_each_item_gets_exactly_the_kind_its_edit_calls_for(repo):
     assert document["summary"]["lists"]["basic"] == {"before": 85, "after": 85 - 4 + 5}
 
 
+@pytest.mark.slow
 def test_a_release_grouped_by_department(repo):
     for kind in ("reclaimed", "returned", "moved", "changed"):
         EDITS[kind][0](repo)
@@ -148,6 +72,7 @@ def test_a_release_grouped_by_department(repo):
     assert_golden("by-department.txt", run(repo, "base", "HEAD", "--format", "text", "--by", "department", "--full").stdout, repo)
 
 
+@pytest.mark.slow
 def test_whitespace_line_endings_and_row_order_are_not_changes(repo):
     for resource in ("basic-duties", "coordinated-duties", "departments", "corrections"):
         fieldnames, rows = repo.rows(resource)
@@ -162,6 +87,7 @@ def test_whitespace_line_endings_and_row_order_are_not_changes(repo):
     assert json.loads(result.stdout)["summary"]["identical"]
 
 
+@pytest.mark.slow
 def test_exit_code_reports_differences_like_git_diff(repo):
     change_items(repo)
     repo.commit("Fix a name")
@@ -170,6 +96,7 @@ def test_exit_code_reports_differences_like_git_diff(repo):
     assert run(repo, "HEAD", "HEAD", "--exit-code").exit_code == 0
 
 
+@pytest.mark.slow
 def test_first_version_is_compared_with_an_empty_edition(repo):
     document = report(repo)
     assert document["from"]["revision"] is None and document["notes"]
@@ -177,6 +104,7 @@ def test_first_version_is_compared_with_an_empty_edition(repo):
     assert {item["change"] for item in document["items"]} == {"added"}
 
 
+@pytest.mark.slow
 def test_defaults_compare_the_working_tree_with_the_previous_version_without_touching_it(repo):
     change_items(repo)
     repo.set_version("1.0.1")
@@ -194,6 +122,7 @@ def test_defaults_compare_the_working_tree_with_the_previous_version_without_tou
     assert repo.git("status", "--porcelain") == before
 
 
+@pytest.mark.slow
 def test_a_version_resolves_to_the_commit_that_released_it_or_to_its_tag(repo):
     repo.set_version("1.1.0")
     released = repo.commit("1.1.0")
@@ -210,6 +139,7 @@ def test_a_version_resolves_to_the_commit_that_released_it_or_to_its_tag(repo):
     assert document["items"] == [] and document["summary"]["bump"] == "none"
 
 
+@pytest.mark.slow
 def test_a_folder_can_be_either_side(repo, package_copy):
     change_items(repo)
     document = report(repo, str(package_copy), str(repo.root))
@@ -226,6 +156,7 @@ def test_output_file_is_written_atomically_in_the_format_of_its_suffix(repo, tmp
     assert [path.name for path in target.parent.iterdir()] == ["1.0.1.md"]
 
 
+@pytest.mark.slow
 def test_the_text_report_marks_insertions_and_deletions(repo):
     change_items(repo)
     output = run(repo, "base", "--format", "text").stdout
@@ -233,6 +164,7 @@ def test_the_text_report_marks_insertions_and_deletions(repo):
     assert "增 {+奇台县消防救援大队+}" in output
 
 
+@pytest.mark.slow
 def test_schema_changes_are_classified_for_the_version_policy(repo):
     def rework(schema):
         fields = {field["name"]: field for field in schema["fields"]}

@@ -7,9 +7,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from diff_repo import PackageRepo
+from diff_repo import EDITS, PackageRepo
 from dutylist.cli import cli
-from test_diff_cli import EDITS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -35,6 +34,7 @@ def test_the_page_needs_no_network(page):
     assert "<ins>、进社区</ins>" in html and "<del>25</del>" in html
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium; .ci/run installs it)")
 def test_headless_chromium_renders_the_highlighted_changes(page, tmp_path):
     result = subprocess.run(

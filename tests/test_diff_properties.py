@@ -4,11 +4,14 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dutylist.diff.compare import compare
 from dutylist.diff.inline import inline_ops
+
+pytestmark = pytest.mark.slow  # every test is a Hypothesis property
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "diff.json").read_text(encoding="utf-8"))
 CHARACTERS = st.sampled_from("党的建设组织开展民生服务平安法治经济发展县镇村部门工作、,;。12")

@@ -343,6 +343,7 @@ def diff(repo, *args):
     return CliRunner().invoke(cli, ["diff", *args, "--repo", str(repo.root)], catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_cli_exit_code_is_1_when_only_the_descriptor_changed(repo):
     repo.edit_json("datapackage.json", lambda d: d.update(title=d["title"] + " (revised)"))
     repo.commit("retitle")
@@ -353,6 +354,7 @@ def test_cli_exit_code_is_1_when_only_the_descriptor_changed(repo):
     assert [change["field"] for change in report["descriptor"]["changed"]] == ["title"]
 
 
+@pytest.mark.slow
 def test_cli_exit_code_is_0_when_nothing_differs_and_1_for_an_item(repo):
     assert diff(repo, "base", "HEAD", "--exit-code").exit_code == 0
     assert diff(repo, "base", "HEAD").exit_code == 0
@@ -362,6 +364,7 @@ def test_cli_exit_code_is_0_when_nothing_differs_and_1_for_an_item(repo):
     assert diff(repo, "base", "HEAD").exit_code == 0
 
 
+@pytest.mark.slow
 def test_cli_by_department_files_a_department_change_under_both_departments(repo):
     repo.update("coordinated-duties", "652325100-0086", departments="奇台县民政局")
     repo.commit("another department")
@@ -475,6 +478,7 @@ def test_departments_are_sorted_by_name_with_no_department_last():
     assert order == sorted(["乙局", "甲局"]) + [None]
 
 
+@pytest.mark.slow
 def test_summary_counts_every_kind_of_change():
     record = {"item_id": A, "field": "name", "extracted": "x", "corrected": "y"}
     old = edition(item(1), item(2), item(3, seq=3), item(5, seq=4), corrections=[record],

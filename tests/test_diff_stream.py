@@ -6,19 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diff_repo import PackageRepo
+from diff_repo import EDITS
 from dutylist.core.edition import FolderReader, GitReader
 from dutylist.diff.compare import compare, empty_edition, renumbered_summary
 from dutylist.diff.sides import SideError, load
 from dutylist.diff.stream import ListMerge, NotWellFormed, RecordMerge, Side, _streamed, compare_readers
-from test_diff_cli import EDITS
-
-
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
 
 
 def both_ways(old_reader, new_reader, fast=True):
@@ -31,6 +23,7 @@ def both_ways(old_reader, new_reader, fast=True):
     return compare(old, new), streamed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(EDITS))
 def test_each_kind_of_change_gives_the_same_report_streamed(repo, kind):
     edit, _ = EDITS[kind]
@@ -43,6 +36,7 @@ def test_each_kind_of_change_gives_the_same_report_streamed(repo, kind):
     assert streamed["summary"]["identical"] is False
 
 
+@pytest.mark.slow
 def test_renumbering_alone_and_every_list_count_are_kept(repo):
     """Items equal but for 序号 are never built; their renumbering and the list sizes still show."""
     import git
@@ -60,6 +54,7 @@ def test_the_first_version_against_the_empty_edition(repo):
     assert streamed["summary"]["added"] == 179
 
 
+@pytest.mark.slow
 def test_cells_equal_but_for_whitespace_are_no_change(repo, tmp_path):
     """Rows whose bytes differ are built and compared as items: trailing spaces and CRLF inside a cell are not changes."""
     import git
@@ -71,6 +66,7 @@ def test_cells_equal_but_for_whitespace_are_no_change(repo, tmp_path):
     assert streamed == full and streamed["summary"]["identical"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage, warning", [
     (lambda text: text.replace("652325100-0002,2,", "652325100-0001,2,", 1), "duplicate-id"),
     (lambda text: text.replace(",3,", ",x,", 1), "not-a-whole-number"),
@@ -93,6 +89,7 @@ def test_a_list_read_with_a_warning_takes_the_whole_path_and_reports_the_same(re
     assert warning in {entry["code"] for entry in streamed["warnings"]}
 
 
+@pytest.mark.slow
 def test_a_list_in_git_saved_with_a_byte_order_mark_is_compared_with_a_warning(repo):
     import git
 
@@ -114,6 +111,7 @@ def test_an_unreadable_list_is_refused_naming_the_side(repo):
     assert str(refused.value).startswith("NEW") and "is empty" in str(refused.value)
 
 
+@pytest.mark.slow
 def test_a_copy_in_another_folder_streams_the_same(repo, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(repo.root, copy, ignore=shutil.ignore_patterns(".git"))
@@ -121,6 +119,7 @@ def test_a_copy_in_another_folder_streams_the_same(repo, tmp_path):
     assert streamed == full and streamed["summary"]["identical"] is True
 
 
+@pytest.mark.slow
 def test_correction_records_added_removed_changed_and_repeated_stream_the_same(repo):
     """Records equal to the byte on both sides are never built; the others are compared as compare() does."""
     import git
@@ -148,6 +147,7 @@ def base_and_tree(repo, tag="base"):
     return GitReader(git.Repo(repo.root), tag), FolderReader(repo.root)
 
 
+@pytest.mark.slow
 def test_an_item_moved_from_the_first_list_to_the_last_waits_until_the_last_list(repo):
     """The first row of the first list meets its partner only in the third list: reported as reclaimed, as whole."""
     taken = repo.take("basic-duties", "652325100-0001")
@@ -160,6 +160,7 @@ def test_an_item_moved_from_the_first_list_to_the_last_waits_until_the_last_list
     assert streamed["renumbered"]["by_list"]["basic"] == 84
 
 
+@pytest.mark.slow
 def test_an_item_moved_from_the_last_list_to_the_first_and_back_to_its_place(repo):
     taken = repo.take("reclaimed-duties", "652325100-0179")
     fieldnames, rows = repo.rows("basic-duties")
@@ -172,6 +173,7 @@ def test_an_item_moved_from_the_last_list_to_the_first_and_back_to_its_place(rep
     assert {item["id"]: item["change"] for item in streamed["items"]} == {"652325100-0179": "returned"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("renumber", [False, True])
 def test_rows_reordered_within_a_list_stream_the_same(repo, renumber):
     """Every row of a shuffled list is out of step: the worst case, where rows wait pending until their partner comes."""
@@ -192,6 +194,7 @@ def test_rows_reordered_within_a_list_stream_the_same(repo, renumber):
     assert merged.items == ({}, {})
 
 
+@pytest.mark.slow
 def test_an_insertion_at_the_top_that_displaces_every_row_keeps_few_rows_pending(repo):
     """The inserted row waits (it is added), and one row of each side for a step, until the sides are back in step."""
     fieldnames, rows = repo.rows("basic-duties")
@@ -207,6 +210,7 @@ def test_an_insertion_at_the_top_that_displaces_every_row_keeps_few_rows_pending
     assert merged.out_of_step <= 5  # the sides are back in step after three reads, not paired one step late to the end
 
 
+@pytest.mark.slow
 def test_an_id_used_twice_among_unchanged_rows_on_both_sides_takes_the_whole_path(repo):
     """Both copies are in step on both sides, so no pending map sees them: the ids' hashes do, and the whole path reports it."""
     path = repo.path("basic-duties")
@@ -222,6 +226,7 @@ def test_an_id_used_twice_among_unchanged_rows_on_both_sides_takes_the_whole_pat
     assert [item["id"] for item in streamed["items"]] == ["652325100-0121"]
 
 
+@pytest.mark.slow
 def test_two_ids_of_one_hash_only_cost_the_whole_path(repo, monkeypatch):
     """A hash is never taken for the id: if every id had the same hash, the report would still be exact."""
     from dutylist.diff import stream
@@ -234,6 +239,7 @@ def test_two_ids_of_one_hash_only_cost_the_whole_path(repo, monkeypatch):
     assert streamed == full and [item["id"] for item in streamed["items"]] == ["652325100-0121"]
 
 
+@pytest.mark.slow
 def test_a_seq_used_twice_in_a_renumbered_list_streams_the_same(repo):
     """Renumberings are gathered as runs; where old 序号 overlap, they are summed up item by item, as whole."""
     repo.update("basic-duties", "652325100-0002", seq="3")
@@ -252,6 +258,7 @@ def test_correction_records_reordered_are_no_change(repo):
     assert streamed == full and streamed["summary"]["identical"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old_copies, new_copies", [(2, 2), (1, 3), (3, 1)])
 def test_identical_correction_records_are_counted_one_by_one(repo, old_copies, new_copies):
     fieldnames, rows = repo.rows("corrections")
@@ -278,6 +285,7 @@ def long_lists(repo, items=1500, records=1500):
     return (fieldnames, rows), (record_fields, record_rows)
 
 
+@pytest.mark.slow
 def test_pending_rows_stay_few_for_edits_in_a_long_list(repo):
     """Memory grows with the changes: an insertion at the top, a change and a removal in a list of 1,500 rows keep
     at most a few rows pending at once, and only the changed rows are built into items."""
@@ -307,6 +315,7 @@ def test_pending_rows_stay_few_for_edits_in_a_long_list(repo):
     assert [len(rows) for rows in records.rows] == [1, 1]
 
 
+@pytest.mark.slow
 def test_a_reversed_long_list_holds_half_its_rows_pending(repo):
     """The documented worst case: rows all out of order wait for their partners (here half the list at once)."""
     (fieldnames, rows), _ = long_lists(repo, items=600, records=0)
@@ -321,6 +330,7 @@ LIST_NAMES = st.sampled_from(["basic", "coordinated", "reclaimed"])
 SEQ = st.integers(min_value=1, max_value=40)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(LIST_NAMES, SEQ, SEQ), max_size=12),
        st.lists(st.tuples(LIST_NAMES, SEQ, SEQ, st.integers(min_value=1, max_value=8)), max_size=8))
@@ -339,6 +349,7 @@ def in_gbk_at(where):
     return lambda data: (lambda at: data[:at] + "奇台县".encode("gbk") + data[at + len(TOWN):])(where(data))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage, says", [
     (in_gbk_at(lambda data: data.find(TOWN)), "is not UTF-8"),
     (in_gbk_at(lambda data: data.rfind(TOWN)), "is not UTF-8"),

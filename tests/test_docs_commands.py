@@ -31,6 +31,7 @@ NOT_DUTYLIST = {
     "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/dutylist validate && .venv/bin/dutylist diff":
         "the README's first command: .ci/run runs it on a fresh clone (it installs from the network)",
     ".venv/bin/pytest": "the README's second command: the test suite itself",
+    '.venv/bin/pytest -m "not slow and not browser"': "the README's quick loop: the test suite itself, its marks checked by tests/test_suite_structure.py",
     ".venv/bin/pip install pre-commit && .venv/bin/pre-commit install": "installs pre-commit from the network",
     ".venv/bin/pre-commit run --all-files       # once, by hand": "needs pre-commit installed (the line above)",
     ".venv/bin/pip install -r mutation/requirements.txt": "installs mutmut from the network (docs/mutation.md)",
@@ -143,6 +144,7 @@ def outcome(result):
     return f"exit {result.returncode}\n--- stdout\n{result.stdout[-1500:]}\n--- stderr\n{result.stderr[-1500:]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(RUN)), ids=[f"{document}: {line.split('#')[0].strip()}" for document, line, _ in RUN])
 def test_every_documented_command_runs_as_printed(results, index):
     document, line, expected = RUN[index]
@@ -151,6 +153,7 @@ def test_every_documented_command_runs_as_printed(results, index):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(EXAMPLES)), ids=[line for _, line in EXAMPLES])
 def test_every_help_example_runs_as_printed(results, index):
     name, line = EXAMPLES[index]

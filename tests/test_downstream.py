@@ -46,6 +46,7 @@ def test_the_section_has_the_blocks_it_promises():
     assert len(BLOCKS) == 6 and any("import pandas" in block for block in BLOCKS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_every_python_block_runs_as_printed(repo, index, monkeypatch):
     code = BLOCKS[index]
@@ -64,6 +65,7 @@ def test_every_python_block_runs_as_printed(repo, index, monkeypatch):
     assert expected[marker] in output, output
 
 
+@pytest.mark.slow
 def test_the_shell_commands_list_the_release_commit_of_each_version(repo):
     (block,) = SHELL
     assert block.splitlines() == ["dutylist editions", "dutylist editions --format json"]
@@ -79,6 +81,7 @@ USING = README.split("## Using the data", 1)[1].split("\n## ", 1)[0]
 USING_BLOCKS = re.findall(r"```python\n(.*?)```", USING, flags=re.S)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(USING_BLOCKS)))
 def test_the_python_blocks_of_using_the_data_run_on_the_real_package(index, monkeypatch):
     monkeypatch.chdir(ROOT)

@@ -126,6 +126,7 @@ def test_json_round_trips_the_hostile_text(report):
     assert names["652325100-0004"] == HOSTILE_NAME + "新增"
 
 
+@pytest.mark.slow
 def test_cli_escapes_a_hostile_name_in_every_format(tmp_path):
     """Through the command line, on a real git repository: the hostile name is inert in HTML and Markdown, exact in text and JSON."""
     repo = PackageRepo(tmp_path / "repo")

@@ -56,6 +56,7 @@ def json_cell(item, field):
     return str(value)
 
 
+@pytest.mark.slow
 def test_json_export_matches_its_schema_and_the_csvs_cell_for_cell():
     document = json.loads(export(ROOT, "--format", "json").stdout)
     jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft202012Validator)
@@ -113,6 +114,7 @@ def sheet_values(worksheet):
     return [["" if value is None else value for value in row] for row in worksheet.iter_rows(values_only=True)]
 
 
+@pytest.mark.slow
 def test_xlsx_export_has_the_printed_headings_and_the_csvs_cell_for_cell(tmp_path):
     workbook = openpyxl.load_workbook(export_file(ROOT, tmp_path, "list.xlsx"))
     assert workbook.sheetnames == [*TITLES.values(), "事项类别", "部门", "说明"]
@@ -138,6 +140,7 @@ def test_xlsx_export_has_the_printed_headings_and_the_csvs_cell_for_cell(tmp_pat
     assert about["版本 version"] == descriptor["version"] and about["版次 edition"] == descriptor["edition"]
 
 
+@pytest.mark.slow
 def test_xlsx_export_is_the_same_bytes_for_the_same_edition(tmp_path):
     first = export_file(ROOT, tmp_path, "a.xlsx").read_bytes()
     second = export_file(ROOT, tmp_path, "b.xlsx").read_bytes()
@@ -157,6 +160,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 def test_xlsx_export_neutralises_formulas_and_escapes_markup(package_copy, tmp_path):
     path = package_copy / "data" / "basic-duties.csv"
     rows = csv_rows(package_copy, "basic-duties")
@@ -198,6 +202,7 @@ def test_xlsx_export_neutralises_formulas_and_escapes_markup(package_copy, tmp_p
 # SQLite
 
 
+@pytest.mark.slow
 def test_sqlite_export_has_keys_and_the_csvs_cell_for_cell(tmp_path):
     connection = sqlite3.connect(export_file(ROOT, tmp_path, "list.sqlite"))
     connection.execute("PRAGMA foreign_keys = ON")
@@ -220,6 +225,7 @@ def test_sqlite_export_has_keys_and_the_csvs_cell_for_cell(tmp_path):
     assert {(key[2], key[3]) for key in connection.execute("PRAGMA foreign_key_list(duty_departments)")} == {("departments", "department")}
 
 
+@pytest.mark.slow
 def test_sqlite_view_answers_all_duties_shared_with_one_department_in_one_query(tmp_path):
     connection = sqlite3.connect(export_file(ROOT, tmp_path, "list.sqlite"))
     query = "SELECT list, seq, name FROM duties_by_department WHERE department = '奇台县民政局' ORDER BY list, seq"
@@ -236,10 +242,12 @@ def test_sqlite_view_answers_all_duties_shared_with_one_department_in_one_query(
     assert connection.execute("SELECT count(*) FROM duties").fetchone()[0] == sum(len(csv_rows(ROOT, r)) for r in LISTS.values())
 
 
+@pytest.mark.slow
 def test_sqlite_export_is_the_same_bytes_for_the_same_edition(tmp_path):
     assert export_file(ROOT, tmp_path, "a.db").read_bytes() == export_file(ROOT, tmp_path, "b.db").read_bytes()
 
 
+@pytest.mark.slow
 def test_sqlite_export_refuses_an_edition_whose_names_are_not_in_the_registers(package_copy, tmp_path):
     path = package_copy / "data" / "coordinated-duties.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("奇台县民政局", "奇台县不存在局", 1), encoding="utf-8")
@@ -252,6 +260,7 @@ def test_sqlite_export_refuses_an_edition_whose_names_are_not_in_the_registers(p
 # Revisions
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", ["HEAD~1", "1.0.0"])
 def test_export_reads_a_revision_or_a_version_from_git(tmp_path, spec):
     repo = PackageRepo(tmp_path / "repo")
@@ -272,6 +281,7 @@ def test_export_of_an_unknown_revision_exits_2_with_a_message(tmp_path):
     assert result.exit_code == 2 and "'no-such-branch' is not a revision" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_binary_export_goes_to_a_pipe_as_the_same_bytes_as_to_a_file(tmp_path):
     written = export_file(ROOT, tmp_path, "list.xlsx").read_bytes()
     piped = export(ROOT, "--format", "xlsx").stdout_bytes

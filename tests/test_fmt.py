@@ -5,6 +5,7 @@ import io
 import os
 import stat
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,6 +65,7 @@ def test_the_real_package_is_in_canonical_form():
     assert result.output == "all 6 CSV files are in canonical form\n"
 
 
+@pytest.mark.slow
 def test_fmt_restores_the_canonical_bytes_after_edits_in_other_tools_and_keeps_permissions(package_copy):
     data = package_copy / "data"
     original = {name: (data / f"{name}.csv").read_bytes() for name in FILES}
@@ -131,6 +133,7 @@ COORDINATED = (ROOT / "data" / "coordinated-duties.csv").read_bytes()
 PADDING = st.sampled_from(["", " ", "  ", "\t", "\r\n", "\n", " \r\n "])
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_canonical_form_is_a_fixed_point_and_keeps_what_the_edition_reads(data):

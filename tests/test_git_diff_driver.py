@@ -43,6 +43,7 @@ def test_without_the_driver_git_shows_raw_csv_records(repo):
     assert "-652325100-0003,3," in shown and "+652325100-0004,3," in shown  # every renumbered record is a changed line
 
 
+@pytest.mark.slow
 def test_git_setup_makes_git_diff_log_and_show_print_items_and_fields(repo):
     result = dutylist(repo, "git-setup")
     assert result.returncode == 0, result.stderr
@@ -61,6 +62,7 @@ def test_git_setup_makes_git_diff_log_and_show_print_items_and_fields(repo):
     assert (repo.root / ".gitattributes").read_text(encoding="utf-8").count("diff=dutylist") == 1
 
 
+@pytest.mark.slow
 def test_the_driver_never_breaks_git_diff_on_a_file_it_cannot_parse(repo):
     assert dutylist(repo, "git-setup").returncode == 0
     path = repo.path("categories")
@@ -71,6 +73,7 @@ def test_the_driver_never_breaks_git_diff_on_a_file_it_cannot_parse(repo):
     assert "data/departments.csv" in git(repo, "diff")
 
 
+@pytest.mark.slow
 def test_git_setup_outside_a_repository_exits_2(tmp_path):
     folder = tmp_path / "plain"
     folder.mkdir()
@@ -80,6 +83,7 @@ def test_git_setup_outside_a_repository_exits_2(tmp_path):
     assert not (folder / ".gitattributes").exists()
 
 
+@pytest.mark.slow
 def test_git_setup_merges_with_the_lines_already_in_gitattributes(tmp_path):
     repo = PackageRepo(tmp_path / "repo", package=False)
     attributes = repo.root / ".gitattributes"

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diff_repo import ROOT, PackageRepo
+from diff_repo import ROOT
 from dutylist.cli import cli
 from dutylist.core.edition import load_edition
 from dutylist.diff.compare import compare
@@ -26,13 +26,6 @@ from dutylist.diff.compare import compare
 SCHEMA = json.loads((ROOT / "schemas" / "diff.json").read_text(encoding="utf-8"))
 FORMATS = ("text", "markdown", "html", "json")
 NONE_WORDS = re.compile(r"\bNone\b|\bnull\b")
-
-
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
 
 
 def diff(repo, *args):
@@ -80,6 +73,7 @@ def records(repo, resource):
 
 # --- 1. a cell that does not fit its type is compared as text, with a warning --------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field, value, old", [("page", "12a", "1"), ("seq", "x", "2"), ("page", "１２", "1")])
 def test_a_cell_that_is_not_a_whole_number_is_compared_as_text_with_a_warning(repo, field, value, old):
     set_cell(repo, "basic-duties", "652325100-0002", field, value)
@@ -96,6 +90,7 @@ def test_a_cell_that_is_not_a_whole_number_is_compared_as_text_with_a_warning(re
         assert value in output, output_format
 
 
+@pytest.mark.slow
 def test_a_full_width_number_is_not_read_as_a_whole_number(repo):
     # Python's int() takes '１２'; the package's integers are ASCII digits, so it must show as a change
     set_cell(repo, "basic-duties", "652325100-0012", "page", "１")
@@ -104,6 +99,7 @@ def test_a_full_width_number_is_not_read_as_a_whole_number(repo):
     assert diff(repo, "base", "--exit-code").exit_code == 1
 
 
+@pytest.mark.slow
 def test_validate_reports_a_full_width_number_at_its_cell(package_copy):
     path = package_copy / "data" / "basic-duties.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("\n652325100-0003,3,", "\n652325100-0003,３,"), encoding="utf-8")
@@ -114,6 +110,7 @@ def test_validate_reports_a_full_width_number_at_its_cell(package_copy):
         [("integer-not-ascii", "data/basic-duties.csv", 4, "seq", "３")]
 
 
+@pytest.mark.slow
 def test_a_ragged_row_is_read_as_it_is_and_its_extra_cells_show(repo):
     rows = records(repo, "basic-duties")
     rows[5] = rows[5] + ["组织开展多余的一格"]
@@ -137,6 +134,7 @@ def drop_column(repo, resource, name):
     write_records(repo, resource, [row[:column] + row[column + 1:] for row in rows])
 
 
+@pytest.mark.slow
 def test_a_removed_column_is_one_major_structure_change_and_nothing_is_none(repo):
     drop_column(repo, "basic-duties", "page")
     document = json_report(repo, "base")
@@ -149,6 +147,7 @@ def test_a_removed_column_is_one_major_structure_change_and_nothing_is_none(repo
     assert diff(repo, "base", "--exit-code").exit_code == 1
 
 
+@pytest.mark.slow
 def test_an_extra_column_is_a_minor_structure_change_not_no_differences(repo):
     rows = records(repo, "basic-duties")
     write_records(repo, "basic-duties", [row + (["note"] if index == 0 else ["备注"]) for index, row in enumerate(rows)])
@@ -159,6 +158,7 @@ def test_an_extra_column_is_a_minor_structure_change_not_no_differences(repo):
     assert "No differences" not in diff(repo, "base", "--format", "text").stdout
 
 
+@pytest.mark.slow
 def test_a_renamed_column_is_one_major_change(repo):
     rows = records(repo, "reclaimed-duties")
     rows[0][rows[0].index("handling")] = "method"
@@ -168,6 +168,7 @@ def test_a_renamed_column_is_one_major_change(repo):
     assert document["items"] == [] and document["summary"]["bump"] == "major"
 
 
+@pytest.mark.slow
 def test_a_repeated_column_name_is_reported_not_turned_into_changes_to_none(repo):
     rows = records(repo, "basic-duties")
     rows[0][rows[0].index("name")] = "page"
@@ -182,6 +183,7 @@ def test_a_repeated_column_name_is_reported_not_turned_into_changes_to_none(repo
 
 # --- 3. invisible characters are visible, the JSON is always valid --------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("character, shown", [("\x00", "⟨U+0000⟩"), ("\u200b", "⟨U+200B⟩"), ("\x1b", "⟨U+001B⟩"), ("\u202e", "⟨U+202E⟩")])
 def test_an_invisible_character_is_shown(repo, character, shown):
     set_cell(repo, "basic-duties", "652325100-0005", "name", "落实意识形态工作责任制" + character)
@@ -193,6 +195,7 @@ def test_an_invisible_character_is_shown(repo, character, shown):
     assert document["items"][0]["fields"][0]["new"].endswith(character)  # the data itself is kept exactly
 
 
+@pytest.mark.slow
 def test_control_characters_in_the_descriptor_never_reach_the_terminal(repo):
     repo.edit_json("datapackage.json", lambda descriptor: descriptor.update(version="1.0.1\x1b[2J", title="标题\u200b\x07"))
     outputs = every_format(repo, "base")
@@ -201,6 +204,7 @@ def test_control_characters_in_the_descriptor_never_reach_the_terminal(repo):
         assert "1.0.1⟨U+001B⟩" in outputs[output_format] and "标题⟨U+200B⟩⟨U+0007⟩" in outputs[output_format], output_format
 
 
+@pytest.mark.slow
 def test_a_nan_version_still_gives_valid_json(repo):
     path = repo.root / "datapackage.json"
     path.write_text(path.read_text(encoding="utf-8").replace('"version": "1.0.0"', '"version": NaN'), encoding="utf-8")
@@ -211,6 +215,7 @@ def test_a_nan_version_still_gives_valid_json(repo):
 
 # --- 4. by department; corrections, registers and the descriptor change by column or key ----------------
 
+@pytest.mark.slow
 def test_by_department_files_a_changed_item_under_its_departments(repo):
     fieldnames, rows = repo.rows("coordinated-duties")
     town_duties = next(row for row in rows if row["id"] == "652325100-0086")["town_duties"]
@@ -222,6 +227,7 @@ def test_by_department_files_a_changed_item_under_its_departments(repo):
     assert "### 奇台县委组织部 (1)" in output and "无对应部门" not in output
 
 
+@pytest.mark.slow
 def test_an_edited_correction_record_is_one_change_with_its_changed_column(repo):
     fieldnames, rows = repo.rows("corrections")
     rows[0]["evidence"] += " (checked again)"
@@ -235,6 +241,7 @@ def test_an_edited_correction_record_is_one_change_with_its_changed_column(repo)
     assert "{+ (checked again)+}" in text and "修改 changed: 652325100-0003 name «且织开展»" in text
 
 
+@pytest.mark.slow
 def test_a_register_row_change_shows_its_changed_columns(repo):
     fieldnames, rows = repo.rows("departments")
     rows[0]["name_en"] = "Changed name"
@@ -243,6 +250,7 @@ def test_a_register_row_change_shows_its_changed_columns(repo):
     assert change["name"] == rows[0]["name"] and [field["field"] for field in change["fields"]] == ["name_en"]
 
 
+@pytest.mark.slow
 def test_a_descriptor_change_shows_the_changed_keys_not_the_whole_json(repo):
     def edit(descriptor):
         descriptor["licenses"][0]["title"] = "CC0 1.0"
@@ -262,6 +270,7 @@ def test_a_descriptor_change_shows_the_changed_keys_not_the_whole_json(repo):
 
 # --- 5. the newcomer's paths ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_first_commands_fit_a_screen_and_say_where_the_details_are(repo):
     validate = CliRunner().invoke(cli, ["validate", str(repo.root)])
     assert validate.exit_code == 0
@@ -279,12 +288,14 @@ def test_the_first_commands_fit_a_screen_and_say_where_the_details_are(repo):
     assert len(full.stdout.splitlines()) > 2000 and "652325100-0179" in full.stdout
 
 
+@pytest.mark.slow
 def test_a_short_report_is_printed_whole(repo):
     set_cell(repo, "basic-duties", "652325100-0002", "page", "3")
     output = diff(repo, "base", "--format", "text").stdout
     assert "652325100-0002" in output and "--full" not in output
 
 
+@pytest.mark.slow
 def test_validate_against_a_version(repo):
     repo.set_version("1.1.0")
     repo.update("basic-duties", "652325100-0004", page="2")
@@ -306,6 +317,7 @@ def test_validate_against_head_1_on_an_untouched_repository(repo):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_diff_from_a_subfolder_and_of_a_datapackage_json_path(repo):
     repo.update("basic-duties", "652325100-0004", page="2")
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
@@ -319,6 +331,7 @@ def test_diff_from_a_subfolder_and_of_a_datapackage_json_path(repo):
     assert [item["id"] for item in json.loads(result.stdout)["items"]] == ["652325100-0004"]
 
 
+@pytest.mark.slow
 def test_the_pre_commit_entry_resolves_without_an_activated_environment():
     import yaml
 
@@ -383,6 +396,7 @@ def edited(draw):
     return name, edit, buffer.getvalue().encode("utf-8")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edited())
 def test_two_different_editions_are_never_reported_identical(change):
@@ -395,6 +409,7 @@ def test_two_different_editions_are_never_reported_identical(change):
     json.dumps(report, allow_nan=False)
 
 
+@pytest.mark.slow
 def test_the_docs_validate_commands_run_as_printed():
     readme = (ROOT / "docs" / "validate.md").read_text(encoding="utf-8")
     lines = [line.split("#")[0].strip() for line in readme.splitlines() if line.startswith("dutylist validate")]

@@ -65,6 +65,7 @@ def link(package, relative, target):
 
 # --- only the package is read --------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["validate", "{package}"],
     ["validate", "{package}", "--format", "json"],
@@ -126,6 +127,7 @@ def test_a_device_inside_the_package_is_refused(package_copy):
     assert_clean_failure(invoke("validate", package_copy), BASIC, "is a device, not a regular file")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["validate", "{package}"], ["diff", str(ROOT), "{package}", "--format", "text"],
                                      ["import-source", "--repo", "{package}"]])
 def test_a_fifo_in_place_of_a_data_file_is_refused_promptly(package_copy, command):
@@ -137,13 +139,7 @@ def test_a_fifo_in_place_of_a_data_file_is_refused_promptly(package_copy, comman
     assert "is a FIFO (named pipe), not a regular file" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.fixture
-def repo(tmp_path):
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish the July 2025 edition", tag="base")
-    return repository
-
-
+@pytest.mark.slow
 def test_a_symlink_blob_in_a_git_revision_is_refused_not_followed(repo, secret_file):
     repo.path("basic-duties").unlink()
     repo.path("basic-duties").symlink_to(secret_file)
@@ -154,6 +150,7 @@ def test_a_symlink_blob_in_a_git_revision_is_refused_not_followed(repo, secret_f
     assert_clean_failure(invoke("validate", repo.root, "--against", "HEAD"), BASIC, "symbolic link in this revision")
 
 
+@pytest.mark.slow
 def test_a_submodule_entry_in_a_git_revision_is_refused(repo):
     head = repo.git("rev-parse", "HEAD")
     repo.git("update-index", "--cacheinfo", f"160000,{head},{BASIC}")
@@ -161,6 +158,7 @@ def test_a_submodule_entry_in_a_git_revision_is_refused(repo):
     assert_clean_failure(invoke("diff", "base", "HEAD", "--repo", repo.root), BASIC, "submodule")
 
 
+@pytest.mark.slow
 def test_a_file_over_the_size_limit_is_refused_and_the_limit_can_be_raised(package_copy):
     size = (package_copy / "data/coordinated-duties.csv").stat().st_size
     limit = {"DUTYLIST_MAX_FILE_BYTES": str(size - 1)}
@@ -228,6 +226,7 @@ def test_findings_are_capped_per_code_and_file_with_a_count_of_the_rest(package_
     assert text.output.splitlines()[-1].startswith(f"invalid: {total} errors")  # the summary counts what was left out
 
 
+@pytest.mark.slow
 def test_reaching_frictionless_error_limit_is_said(package_copy):
     path = package_copy / BASIC
     fieldnames = list(read_csv_text(path.read_text(encoding="utf-8"))[0])
@@ -246,6 +245,7 @@ def dutylist(*args, env=None):
                           timeout=120, env={**os.environ, **(env or {})})
 
 
+@pytest.mark.slow
 def test_a_cell_of_200000_characters_is_read(package_copy):
     def long_name(rows):
         rows[0]["name"] = "长" * 200_000
@@ -266,6 +266,7 @@ def test_a_descriptor_nested_5000_levels_deep_is_refused_clearly(package_copy):
     assert_clean_failure(invoke("import-source", "--repo", package_copy), "not valid JSON")
 
 
+@pytest.mark.slow
 def test_a_schema_nested_too_deeply_is_a_finding(package_copy):
     nested = {"fields": []}
     for _ in range(100):
@@ -340,6 +341,7 @@ SLOW_WRITE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, exit_code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path, signum, exit_code):
     out = tmp_path / "out"
@@ -364,6 +366,7 @@ def crlf(path):
     path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
 
 
+@pytest.mark.slow
 def test_a_crlf_copy_validates_imports_and_diffs_as_the_same_data(package_copy):
     for path in (package_copy / "data").glob("*.csv"):
         crlf(path)
@@ -381,6 +384,7 @@ def clone(origin, target):
     return target
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attributes", [True, False])
 def test_a_clone_with_core_autocrlf_true_holds_the_same_bytes(tmp_path, attributes):
     origin = PackageRepo(tmp_path / "origin")
@@ -405,6 +409,7 @@ def test_a_clone_with_core_autocrlf_true_holds_the_same_bytes(tmp_path, attribut
     assert {p.name: p.read_bytes() for p in (checkout / "data").glob("*.csv")} == before
 
 
+@pytest.mark.slow
 def test_data_dictionary_update_refuses_a_fifo_and_a_linked_readme(tmp_path, secret_file):
     fifo = tmp_path / "README.md"
     os.mkfifo(fifo)
@@ -417,6 +422,7 @@ def test_data_dictionary_update_refuses_a_fifo_and_a_linked_readme(tmp_path, sec
     assert SECRET in secret_file.read_text()  # untouched
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path, message", [
     ("data/a\u0000.csv", "not a possible file name"),
     ("data", "is a folder, not a regular file"),

@@ -42,6 +42,7 @@ def test_the_source_is_kept_byte_identical():
         assert SOURCE.read_bytes() == SEED.read_bytes()
 
 
+@pytest.mark.slow
 def test_the_first_edition_mints_ids_in_document_order_without_a_links_file():
     result = import_source(SOURCE.read_text(encoding="utf-8"), read_rows("corrections"), prefix=PREFIX)
     for list_name, resource in LIST_FILES.items():
@@ -147,6 +148,7 @@ def test_the_anomaly_report_lists_every_kind_of_damage():
     assert report["rows"] == {"basic": 85, "coordinated": 68, "reclaimed": 26}
 
 
+@pytest.mark.slow
 def test_import_source_reports_but_does_not_overwrite_edited_data(package_copy):
     path = package_copy / "data" / "basic-duties.csv"
     edited = path.read_text(encoding="utf-8").replace("组织开展基层理论宣讲", "组织开展基层理论宣传")
@@ -157,6 +159,7 @@ def test_import_source_reports_but_does_not_overwrite_edited_data(package_copy):
     assert path.read_text(encoding="utf-8") == edited
 
 
+@pytest.mark.slow
 def test_import_source_write_restores_the_derived_lists_and_leaves_no_temporary_files(package_copy):
     path = package_copy / "data" / "basic-duties.csv"
     path.write_text("id,seq\n", encoding="utf-8")
@@ -187,6 +190,7 @@ def test_a_source_that_is_not_utf8_is_refused_without_traceback(package_copy, tm
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_command_line():
     completed = subprocess.run(
         [sys.executable, "-m", "dutylist", "import-source", "--repo", str(ROOT)], capture_output=True, text=True
@@ -195,6 +199,7 @@ def test_python_dash_m_runs_the_command_line():
     assert "rows: basic 85, coordinated 68, reclaimed 26" in completed.stdout
 
 
+@pytest.mark.slow
 def test_a_page_footer_that_disagrees_with_the_headers_is_reported(package_copy, tmp_path):
     damaged = tmp_path / "damaged.txt"
     damaged.write_text(SOURCE.read_text(encoding="utf-8").replace("第 11 页, 共 42 页", "第 12 页, 共 42 页"), encoding="utf-8")

@@ -66,6 +66,7 @@ def assert_golden(name, text):
     assert text == path.read_text(encoding="utf-8"), f"output differs from {path}; if intended, regenerate with DUTYLIST_UPDATE_GOLDEN=1 and review the git diff"
 
 
+@pytest.mark.slow
 def test_a_dry_run_links_every_row_reports_what_would_happen_and_writes_nothing(repo):
     before = snapshot(repo.root)
     result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--format", "json")
@@ -92,6 +93,7 @@ def test_a_dry_run_links_every_row_reports_what_would_happen_and_writes_nothing(
                                      "data/coordinated-duties.csv", "data/reclaimed-duties.csv", "datapackage.json"]
 
 
+@pytest.mark.slow
 def test_the_text_report_starts_with_a_screen_that_says_what_happens(repo):
     result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION)
     assert result.exit_code == 0, result.output
@@ -102,6 +104,7 @@ def test_the_text_report_starts_with_a_screen_that_says_what_happens(repo):
     assert_golden("next-edition.txt", text)
 
 
+@pytest.mark.slow
 def test_write_brings_the_edition_in_and_diff_reports_exactly_its_changes(repo):
     result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--write")
     assert result.exit_code == 0, result.output
@@ -151,6 +154,7 @@ def test_write_brings_the_edition_in_and_diff_reports_exactly_its_changes(repo):
     assert report["summary"]["bump"] == "minor"
 
 
+@pytest.mark.slow
 def test_a_manual_override_in_the_links_file_is_honoured(repo):
     assert dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--write").exit_code == 0
     rows = read_csv_text((repo.root / LINKS).read_text(encoding="utf-8"))
@@ -174,6 +178,7 @@ def test_a_manual_override_in_the_links_file_is_honoured(repo):
     assert dutylist(repo, "import-source").exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_retired_id_is_never_issued_again(repo):
     repo.append("basic-duties", id="652325100-0180", category="党的建设", name="一项后来删除的事项", page="10")
     repo.commit("an item added by hand")
@@ -209,6 +214,7 @@ BAD_SOURCES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_SOURCES))
 def test_a_bad_source_is_refused_naming_the_line_and_nothing_is_written(package_copy, tmp_path, name):
     text, expected = BAD_SOURCES[name]
@@ -259,6 +265,7 @@ def test_a_links_file_that_cannot_be_honoured_is_refused_naming_its_row(package_
     assert snapshot(package_copy) == before
 
 
+@pytest.mark.slow
 def test_the_new_source_is_kept_byte_for_byte_even_with_windows_line_endings(repo):
     data = next_edition_text().replace("\n", "\r\n").encode("utf-8")
     repo.next_source.write_bytes(data)
@@ -275,6 +282,7 @@ def readme_steps():
     return [line for line in block.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_the_readme_steps_for_a_new_edition_run_as_printed(repo, monkeypatch):
     import shlex
     import subprocess
@@ -310,6 +318,7 @@ def new_ids(repo):
     return [link["id"] for link in json.loads(result.output)["links"]["new"]]
 
 
+@pytest.mark.slow
 def test_an_id_used_only_on_another_branch_is_never_issued_again(repo):
     repo.git("switch", "-q", "-c", "experiment")
     repo.append("basic-duties", id="652325100-0190", category="党的建设", name="只在另一分支上的事项", page="10")
@@ -318,6 +327,7 @@ def test_an_id_used_only_on_another_branch_is_never_issued_again(repo):
     assert new_ids(repo) == ["652325100-0191"]
 
 
+@pytest.mark.slow
 def test_an_id_named_only_in_a_links_file_is_never_issued_again(repo):
     (repo.root / "sources" / "2025-01.links.csv").write_text(
         "list,seq,id,how,score,previous_list,previous_seq\nbasic,1,652325100-0200,new,,,\n", encoding="utf-8")
@@ -334,6 +344,7 @@ def test_a_source_path_outside_the_package_is_refused(package_copy, path):
     assert f"the source path {path!r}" in result.output
 
 
+@pytest.mark.slow
 def test_every_json_report_matches_its_schema(repo, package_copy):
     import jsonschema
 
@@ -353,6 +364,7 @@ def test_every_json_report_matches_its_schema(repo, package_copy):
         jsonschema.validate(json.loads(report.output), schema)
 
 
+@pytest.mark.slow
 def test_a_new_edition_is_not_linked_to_data_that_cannot_be_read(repo):
     repo.update("coordinated-duties", "652325100-0090", seq="五")
     result = dutylist(repo, "import-source", str(repo.next_source), "--edition", EDITION, "--write")

@@ -18,6 +18,7 @@ def repo(tmp_path):
     return repository
 
 
+@pytest.mark.slow
 def test_new_item_never_reuses_a_retired_id_or_one_used_on_another_branch(repo):
     repo.take("reclaimed-duties", "652325100-0179")  # the highest id, retired
     repo.commit("Remove 0179")
@@ -36,6 +37,7 @@ def test_new_item_never_reuses_a_retired_id_or_one_used_on_another_branch(repo):
     assert CliRunner().invoke(cli, ["fmt", "--check", "--repo", str(repo.root)]).exit_code == 0
 
 
+@pytest.mark.slow
 def test_new_item_takes_the_next_seq_of_its_list_and_the_next_id_in_the_files(repo):
     result = run(repo, "--list", "basic", "--category", "民生服务", "--name", "开展防范电信网络诈骗宣传", "--page", "10")
     assert result.exit_code == 0, result.output
@@ -44,6 +46,7 @@ def test_new_item_takes_the_next_seq_of_its_list_and_the_next_id_in_the_files(re
     assert "added 652325100-0181" in result.output and "第 87 项" in result.output  # uncommitted ids count too
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, code", [
     (["--category", "无此类别", "--name", "某事项"], "unknown-category: category '无此类别' is not a name in data/categories.csv"),
     (["--category", "民生服务", "--name", "   "], "empty-required-cell: name is empty"),

@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT
 from diff_repo import GIT_ENV, PackageRepo
 
+pytestmark = pytest.mark.slow  # every test runs dutylist in a Python process, on a terminal or a pipe
+
 pty = pytest.importorskip("pty")  # POSIX only
 
 ERASE = "\r\x1b[K"

@@ -28,6 +28,7 @@ def snapshot(repo):
             for path in sorted(repo.root.rglob("*")) if path.is_file() and ".git" not in path.relative_to(repo.root).parts}
 
 
+@pytest.mark.slow
 def test_auto_takes_the_bump_the_changes_call_for_and_sets_version_and_created(repo):
     edit_minor(repo)
     result = release(repo, epoch=EPOCH)
@@ -43,6 +44,7 @@ def test_auto_takes_the_bump_the_changes_call_for_and_sets_version_and_created(r
     assert dutylist(repo, "changelog", "--check").exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_bump_smaller_than_the_changes_call_for_is_refused_with_the_reasons(repo):
     edit_minor(repo)
     before = snapshot(repo)
@@ -54,6 +56,7 @@ def test_a_bump_smaller_than_the_changes_call_for_is_refused_with_the_reasons(re
     assert snapshot(repo) == before
 
 
+@pytest.mark.slow
 def test_a_larger_bump_than_needed_is_the_maintainers_choice(repo):
     edit_patch(repo)
     result = release(repo, "major", epoch=EPOCH)
@@ -61,6 +64,7 @@ def test_a_larger_bump_than_needed_is_the_maintainers_choice(repo):
     assert json.loads((repo.root / "datapackage.json").read_text(encoding="utf-8"))["version"] == "2.0.0"
 
 
+@pytest.mark.slow
 def test_dry_run_shows_what_it_would_do_and_writes_nothing(repo):
     edit_patch(repo)
     before = snapshot(repo)
@@ -75,6 +79,7 @@ def test_dry_run_shows_what_it_would_do_and_writes_nothing(repo):
     assert snapshot(repo) == before
 
 
+@pytest.mark.slow
 def test_nothing_changed_since_the_last_version_is_refused(repo):
     (repo.root / "README.md").write_text("not part of the package\n", encoding="utf-8")
     result = dutylist(repo, "release")
@@ -82,6 +87,7 @@ def test_nothing_changed_since_the_last_version_is_refused(repo):
     assert "nothing changed since version 1.0.0" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_an_invalid_edition_is_refused(repo):
     repo.update("basic-duties", "652325100-0001", category="不存在的类别")
     before = snapshot(repo)
@@ -92,12 +98,14 @@ def test_an_invalid_edition_is_refused(repo):
     assert snapshot(repo) == before
 
 
+@pytest.mark.slow
 def test_a_reused_id_is_refused_by_the_check_against_the_previous_version(repo):
     repo.update("basic-duties", "652325100-0002", name="开展老年人防范电信网络诈骗宣传教育")
     result = dutylist(repo, "release")
     assert result.exit_code == 2 and "id-reused" in result.output
 
 
+@pytest.mark.slow
 def test_an_interrupted_release_leaves_every_file_as_it_was(repo, monkeypatch):
     edit_minor(repo)
     before = snapshot(repo)
@@ -117,6 +125,7 @@ def test_an_interrupted_release_leaves_every_file_as_it_was(repo, monkeypatch):
     assert snapshot(repo) == before  # the descriptor is back and no temporary file is left
 
 
+@pytest.mark.slow
 def test_an_unwritable_target_leaves_every_file_as_it_was(repo):
     edit_minor(repo)
     before = snapshot(repo)
@@ -136,6 +145,7 @@ def test_release_needs_an_earlier_version_and_a_git_repository(tmp_path, package
     assert result.exit_code == 2 and "not a git repository" in result.output
 
 
+@pytest.mark.slow
 def test_editions_lists_every_version_with_counts_and_validity(tmp_path):
     repo = build_history(tmp_path / "history")
     repo.update("basic-duties", "652325100-0001", category="不存在的类别")

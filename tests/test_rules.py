@@ -1,5 +1,6 @@
 """Each normalisation rule, on text taken from the source."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,7 @@ def test_the_punctuation_rule_runs_right_after_split_handover():
     assert codes.index("full-width-punctuation") == codes.index("split-handover") + 1
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet='中文a1 ,;:()"、。，（）', max_size=40))
 def test_full_width_punctuation_changes_only_the_five_marks_and_is_stable(text):

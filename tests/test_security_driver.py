@@ -110,6 +110,7 @@ def every_git_view(repo, env):
                                                         ("log", "-p", "-2"))]
 
 
+@pytest.mark.slow
 def test_git_diff_show_and_log_run_no_code_from_the_repository(tmp_path, repo, editable):
     marker = tmp_path / "pwned"
     result = git_setup(repo, editable)
@@ -126,6 +127,7 @@ def test_git_diff_show_and_log_run_no_code_from_the_repository(tmp_path, repo, e
     assert not marker.exists(), marker.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unsafe", ["{python} -m dutylist.maintain.git_diff_driver",
                                     "{python} -I -m dutylist.maintain.git_diff_driver"])
 def test_the_planted_files_do_run_under_the_old_textconv(tmp_path, repo, editable, unsafe):
@@ -138,6 +140,7 @@ def test_the_planted_files_do_run_under_the_old_textconv(tmp_path, repo, editabl
     assert marker.exists()
 
 
+@pytest.mark.slow
 def test_git_setup_again_replaces_an_old_textconv(repo):
     old = f"{shlex.quote(sys.executable)} -m dutylist.maintain.git_diff_driver"
     run_git(repo, "config", "diff.dutylist.textconv", old)
@@ -149,6 +152,7 @@ def test_git_setup_again_replaces_an_old_textconv(repo):
     assert again.returncode == 0 and "replaced" not in again.stdout
 
 
+@pytest.mark.slow
 def test_git_diff_shows_the_plain_diff_when_the_interpreter_is_gone(repo, editable):
     assert git_setup(repo, editable).returncode == 0
     shutil.rmtree(editable.parent.parent)  # the virtual environment deleted
@@ -157,6 +161,7 @@ def test_git_diff_shows_the_plain_diff_when_the_interpreter_is_gone(repo, editab
     assert RAW in shown(run_git(repo, "show", "HEAD")) and RENDERED not in shown(run_git(repo, "show", "HEAD"))
 
 
+@pytest.mark.slow
 def test_a_missing_interpreter_and_a_hostile_file_name_run_nothing(repo):
     """git appends the file's path (a temporary file named after it) to the textconv: it is quoted, even on the fallback."""
     assert git_setup(repo).returncode == 0
@@ -174,6 +179,7 @@ def test_a_missing_interpreter_and_a_hostile_file_name_run_nothing(repo):
     assert not (repo.root / "pwned").exists() and not (repo.root / "data" / "pwned").exists()
 
 
+@pytest.mark.slow
 def test_a_file_over_the_limit_is_shown_as_it_is(repo):
     result = git_setup(repo, env={"DUTYLIST_MAX_FILE_BYTES": "20000"})
     assert result.returncode == 0 and "--max-bytes 20000" in textconv(repo)
@@ -182,6 +188,7 @@ def test_a_file_over_the_limit_is_shown_as_it_is(repo):
     assert f"\n-{STEP_OLD}\n+{STEP_NEW}\n" in output and RENDERED not in output  # coordinated-duties.csv, 49,678: as it is
 
 
+@pytest.mark.slow
 def test_git_setup_refuses_a_bad_limit(repo):
     result = git_setup(repo, env={"DUTYLIST_MAX_FILE_BYTES": "lots"})
     assert result.returncode == 2 and "DUTYLIST_MAX_FILE_BYTES" in result.stderr and "Traceback" not in result.stderr
@@ -205,6 +212,7 @@ HOSTILE_SHAPES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", HOSTILE_SHAPES)
 def test_the_driver_shows_what_it_cannot_render_as_it_is(tmp_path, shape):
     path = tmp_path / "file.csv"
@@ -214,6 +222,7 @@ def test_the_driver_shows_what_it_cannot_render_as_it_is(tmp_path, shape):
     assert result.stdout == HOSTILE_SHAPES[shape]
 
 
+@pytest.mark.slow
 def test_a_file_ten_times_the_limit_is_copied_in_little_memory(tmp_path):
     path = tmp_path / "big.csv"
     with path.open("wb") as stream:
@@ -237,6 +246,7 @@ def test_any_error_shows_the_bytes_and_exits_0(tmp_path, monkeypatch, capsysbina
     assert capsysbinary.readouterr().out == b"id,x\n1,a\n"
 
 
+@pytest.mark.slow
 def test_the_driver_renders_a_csv_of_the_package_with_the_standard_library_alone(tmp_path):
     """The copy git runs has no site-packages and no package around it (-I -S): it still renders the whole file."""
     path = tmp_path / "file.csv"

@@ -43,6 +43,7 @@ def repo(tmp_path):
     return repository
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["diff", "HEAD:nope"], ["export", "--from", "HEAD:nope"], ["diff", "HEAD:data"],
                                      ["diff", "HEAD:datapackage.json"]])
 def test_a_revision_with_a_path_that_is_not_a_package_is_exit_2(repo, command):
@@ -58,6 +59,7 @@ def test_validate_against_a_revision_with_a_missing_path_is_exit_2_with_json(rep
 SEQ_OF_5000_DIGITS = "7" * 5000
 
 
+@pytest.mark.slow
 def test_a_seq_of_5000_digits_is_never_given_to_int(package_copy, tmp_path):
     set_cell(package_copy, "652325100-0003,3,", f"652325100-0003,{SEQ_OF_5000_DIGITS},")
     assert_clean(invoke("validate", package_copy), 1, "basic-duties.csv")
@@ -88,6 +90,7 @@ def test_a_text_seq_exports_after_the_numbers(package_copy, tmp_path):
     assert items[-1]["seq"] == "four"
 
 
+@pytest.mark.slow
 def test_a_repeated_seq_in_a_sqlite_export_names_both_items(package_copy, tmp_path):
     set_cell(package_copy, "652325100-0004,4,", "652325100-0004,3,")
     assert_clean(invoke("export", "--repo", package_copy, "--format", "sqlite", "-o", tmp_path / "x.sqlite"), 2,
@@ -104,6 +107,7 @@ def test_a_lone_surrogate_in_the_descriptor_is_exit_2(package_copy, command):
     assert_clean(result, 2, "datapackage.json", "lone surrogate")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fields", [["a", "b"], [], None])
 def test_a_malformed_fields_list_in_a_schema_is_compared_not_a_crash(package_copy, tmp_path, fields):
     old = tmp_path / "old"
@@ -153,6 +157,7 @@ def test_a_file_of_damaged_rows_is_refused_once_the_damage_passes_the_limit(pack
 
 # --- output that cannot be written, and the last line of defence ------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["validate", "{p}"], ["validate", "{p}", "--format", "json"], ["export", "--repo", "{p}"],
                                      ["diff", "{p}", "{p}", "--format", "json"], ["diff", "{p}", "{p}/nope", "--format", "json"]])
 def test_a_full_standard_output_is_exit_2_with_a_short_message(package_copy, command):
@@ -188,6 +193,7 @@ def test_export_json_that_fails_gives_the_json_error_object(package_copy):
     assert error["file"] == "data/departments.csv" and "departments.csv" in error["message"]
 
 
+@pytest.mark.slow
 def test_a_list_saved_with_a_byte_order_mark_is_still_compared_with_a_warning(repo):
     path = repo.root / BASIC
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace("做好".encode(), "负责".encode(), 1))
@@ -224,6 +230,7 @@ MALFORMED_SCHEMAS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", sorted(MALFORMED_SCHEMAS))
 def test_a_schema_of_another_shape_is_reported_never_a_crash(repo, damage):
     path = repo.root / "schemas/basic-duties.json"
@@ -253,6 +260,7 @@ def test_a_resource_that_is_not_an_object_with_a_text_name_is_refused(package_co
         assert_clean(result, 2, "datapackage.json", "resources[0]")
 
 
+@pytest.mark.slow
 def test_site_on_a_full_disk_is_exit_2_and_leaves_nothing(tmp_path):
     """A 64 KiB tmpfs holds no site: the build stops with a message, and no half site nor hidden sibling is left."""
     disk = tmp_path / "disk"

@@ -79,6 +79,7 @@ def code_spans(page):
 
 # --- 1. Markdown: the one escaper, core/markdown.py ---------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["`", "``", "a`b", "`a", "a`", "``a``", " ` ", "a```b`c", "x y", " a ", "<img src=x>", HOSTILE_ID])
 @pytest.mark.parametrize("render", RENDERERS)
 def test_a_code_span_shows_its_value_exactly(value, render):
@@ -149,6 +150,7 @@ def assert_clean(result, exit_code=0):
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
 
 
+@pytest.mark.slow
 @needs_cmark
 def test_the_cli_markdown_report_of_a_hostile_pull_request_is_inert(tmp_path):
     """Through the command line: an id and a name changed in a commit, the report rendered as GitHub does."""
@@ -163,6 +165,7 @@ def test_the_cli_markdown_report_of_a_hostile_pull_request_is_inert(tmp_path):
     assert any(HOSTILE_ID in span for span in code_spans(page))
 
 
+@pytest.mark.slow
 @needs_cmark
 def test_changelog_headings_and_tables_are_inert(tmp_path):
     """A hostile edition name and category in the descriptor and registers: CHANGELOG.md's heading and 1.0.0.md stay inert."""
@@ -265,6 +268,7 @@ def test_an_error_in_json_escapes_every_control(tmp_path):
     assert "nope" in json.loads(result.stdout)["error"]["message"]
 
 
+@pytest.mark.slow
 def test_the_json_diff_escapes_c1_and_bidi_controls_and_keeps_the_value(tmp_path):
     repo = PackageRepo(tmp_path / "repo")
     repo.commit("base", tag="base")
@@ -304,6 +308,7 @@ def test_xlsx_refuses_a_cell_longer_than_a_workbook_holds(package_copy, tmp_path
     assert not target.exists()
 
 
+@pytest.mark.slow
 def test_xlsx_keeps_a_cell_of_exactly_the_limit(package_copy, tmp_path):
     name = "长" * 32767
     set_name(package_copy, "652325100-0002", name)

@@ -74,6 +74,7 @@ def released(tmp_path):
 HOSTILE_VERSIONS = ["../../x/pwned", "{outside}/pwned", "1.2", "01.0.0", "1.0.0\n", "1.0.0/../../../x", "1.0.0-rc.1", "１.0.0"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version", HOSTILE_VERSIONS)
 @pytest.mark.parametrize("command", [["changelog"], ["changelog", "--check"], ["release", "minor"]])
 def test_a_version_in_history_that_is_not_major_minor_patch_is_refused_before_any_path_is_built(released, tmp_path, version, command):
@@ -90,6 +91,7 @@ def test_a_version_in_history_that_is_not_major_minor_patch_is_refused_before_an
     assert not outside.exists() and not (tmp_path / "x").exists() and not (tmp_path / "work" / "x").exists()
 
 
+@pytest.mark.slow
 def test_the_refusal_is_a_json_error_with_format_json(released):
     released.set_version("../../x/pwned")
     bad = released.commit("A hostile version")
@@ -101,6 +103,7 @@ def test_the_refusal_is_a_json_error_with_format_json(released):
         assert bad[:12] in error["message"] and "'../../x/pwned'" in error["message"]
 
 
+@pytest.mark.slow
 def test_a_hostile_version_in_the_working_tree_is_refused_by_changelog(released, tmp_path):
     released.set_version("../../../pwned")
     result = invoke("changelog", "--repo", released.root)
@@ -108,6 +111,7 @@ def test_a_hostile_version_in_the_working_tree_is_refused_by_changelog(released,
     assert not (tmp_path / "pwned.md").exists() and not (tmp_path / "work" / "pwned.md").exists()
 
 
+@pytest.mark.slow
 def test_changelog_never_writes_through_a_link_to_its_folder(released, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -118,6 +122,7 @@ def test_changelog_never_writes_through_a_link_to_its_folder(released, tmp_path)
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_changelog_never_replaces_a_link_or_a_fifo_in_its_folder(released, tmp_path):
     secret = tmp_path / "secret.md"
     secret.write_text("kept\n", encoding="utf-8")
@@ -132,6 +137,7 @@ def test_changelog_never_replaces_a_link_or_a_fifo_in_its_folder(released, tmp_p
     assert stat.S_ISFIFO(os.lstat(report).st_mode)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path, problem", [
     ("data/.git/basic-duties.csv", "points into .git"),
     ("data\\basic-duties.csv", "holds a backslash"),
@@ -202,6 +208,7 @@ KIND_WORDS = {"fifo": "is a FIFO (named pipe), not a regular file", "device": "i
               "socket": "is a socket, not a regular file", "folder": "is a directory"}  # a folder: click says so
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["diff", str(ROOT), str(ROOT), "--format", "markdown", "-o", "{target}"],
     ["diff", str(ROOT), str(ROOT), "--format", "json", "-o", "{target}"],
@@ -259,6 +266,7 @@ def build(repo, out):
     return invoke("site", "--repo", repo.root, "-o", out)
 
 
+@pytest.mark.slow
 def test_site_never_writes_through_a_link_in_its_output_folder(site_repo, tmp_path):
     out = site_repo.root / "build" / "site"
     assert build(site_repo, out).exit_code == 0
@@ -274,6 +282,7 @@ def test_site_never_writes_through_a_link_in_its_output_folder(site_repo, tmp_pa
     assert [path.name for path in out.parent.iterdir()] == ["site"]  # no temporary folder left
 
 
+@pytest.mark.slow
 def test_site_refuses_an_output_folder_that_is_a_link(site_repo, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -282,6 +291,7 @@ def test_site_refuses_an_output_folder_that_is_a_link(site_repo, tmp_path):
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_site_keeps_other_files_of_its_folder_and_their_modes(site_repo, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -294,6 +304,7 @@ def test_site_keeps_other_files_of_its_folder_and_their_modes(site_repo, tmp_pat
     assert (out / "items" / "652325100-0180.html").is_file() and stat.S_IMODE((out / "index.html").stat().st_mode) == 0o600
 
 
+@pytest.mark.slow
 def test_a_site_build_that_fails_at_the_swap_leaves_the_old_site_and_no_temporary_folder(site_repo, tmp_path, monkeypatch):
     from dutylist.core import package
 
@@ -311,6 +322,7 @@ def test_a_site_build_that_fails_at_the_swap_leaves_the_old_site_and_no_temporar
     assert files_under(out) == old and sorted(path.name for path in tmp_path.iterdir()) == ["out", "repo"]
 
 
+@pytest.mark.slow
 def test_without_renameat2_the_site_is_swapped_with_two_renames(site_repo, tmp_path, monkeypatch):
     from dutylist.core import package
 
@@ -323,6 +335,7 @@ def test_without_renameat2_the_site_is_swapped_with_two_renames(site_repo, tmp_p
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "repo"]
 
 
+@pytest.mark.slow
 def test_a_site_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one(site_repo, tmp_path):
     old_out, new_out, out = tmp_path / "old", tmp_path / "new", tmp_path / "out"
     assert build(site_repo, old_out).exit_code == 0
@@ -343,6 +356,7 @@ def test_a_site_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one(si
 
 # --- one writer at a time, and a writer killed half-way ------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_second_release_while_one_runs_is_refused(released, monkeypatch):
     from dutylist.release import making
 
@@ -362,6 +376,7 @@ def test_a_second_release_while_one_runs_is_refused(released, monkeypatch):
     assert json.loads((released.root / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.1.0"
 
 
+@pytest.mark.slow
 def test_the_lock_refuses_other_writers_with_json_and_is_ignored_by_git(released):
     record = {"command": "dutylist release", "pid": os.getpid(), "host": socket.gethostname(), "started": "now", "writing": []}
     (released.root / LOCK_FILE).write_text(json.dumps(record), encoding="utf-8")
@@ -409,6 +424,7 @@ def killed(tmp_path, after, *args, operations="replace"):
     return subprocess.run([sys.executable, str(script), *map(str, args)], env=env, cwd=tmp_path, capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_a_release_killed_between_two_renames_is_seen_by_validate_and_every_writer(released, tmp_path):
     edit_minor(released)
     before = json.loads((released.root / "datapackage.json").read_text(encoding="utf-8"))
@@ -431,12 +447,14 @@ def test_a_release_killed_between_two_renames_is_seen_by_validate_and_every_writ
     assert invoke("changelog", "--check", "--repo", released.root).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_release_killed_before_writing_anything_says_so(released, tmp_path):
     record = {"command": "dutylist release", "pid": 2 ** 22 + 12345, "host": socket.gethostname(), "started": "then", "writing": []}
     (released.root / LOCK_FILE).write_text(json.dumps(record), encoding="utf-8")
     assert_refused(invoke("validate", released.root), "stopped before writing anything (the package is as it was)")
 
 
+@pytest.mark.slow
 def test_an_import_killed_between_two_renames_is_refused_by_validate(tmp_path):
     repo = PackageRepo(tmp_path / "repo")
     shutil.copytree(ROOT / "sources", repo.root / "sources")

@@ -99,6 +99,7 @@ def run_reading(command, repo, out):
     return invoke(*[part.format(repo=repo, out=out) for part in command])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", READING_COMMANDS, ids=lambda command: "-".join(command[:1] + command[-2:]))
 def test_a_data_file_linked_to_git_config_is_refused_by_every_command(checkout, tmp_path, command):
     link_to_git_config(checkout)
@@ -112,6 +113,7 @@ def test_a_data_file_linked_to_git_config_is_refused_by_every_command(checkout, 
     no_secret_in(out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [c for c in READING_COMMANDS if c[0] in ("validate", "diff", "export", "data-dictionary")],
                          ids=lambda command: "-".join(command[:1] + command[-2:]))
 def test_a_schema_linked_to_git_config_is_refused(checkout, tmp_path, command):
@@ -122,6 +124,7 @@ def test_a_schema_linked_to_git_config_is_refused(checkout, tmp_path, command):
     no_secret_in(out)
 
 
+@pytest.mark.slow
 def test_a_folder_linked_to_git_is_not_a_way_in(checkout):
     (checkout / "data" / "more").symlink_to(Path("..", ".git"))
     descriptor = json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))
@@ -133,6 +136,7 @@ def test_a_folder_linked_to_git_is_not_a_way_in(checkout):
         assert_refused(invoke(*command), "data/more/config", ".git")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [".git/config", "data/../.git/config", ".GIT/config"])
 def test_a_resource_path_inside_git_is_refused_without_any_link(checkout, path):
     descriptor = json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))
@@ -150,6 +154,7 @@ def test_a_resource_path_inside_git_is_refused_without_any_link(checkout, path):
     assert "Traceback" not in invoke("validate", checkout).output
 
 
+@pytest.mark.slow
 def test_a_resource_path_inside_git_is_refused_in_a_revision_too(checkout):
     descriptor = json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
@@ -169,6 +174,7 @@ def test_a_link_to_another_hidden_file_is_refused(checkout):
     assert_refused(invoke("validate", checkout), BASIC, "hidden")
 
 
+@pytest.mark.slow
 def test_a_link_that_stays_inside_the_package_is_still_followed(checkout):
     kept = checkout / "kept"
     kept.mkdir()
@@ -178,6 +184,7 @@ def test_a_link_that_stays_inside_the_package_is_still_followed(checkout):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_a_changelog_linked_to_git_config_is_refused(checkout):
     link_to_git_config(checkout, "changelog/CHANGELOG.md")
     result = invoke("changelog", "--repo", checkout, "--check")
@@ -215,6 +222,7 @@ def validate_in_a_subprocess(package, *options, timeout=60):
 HOSTILE_PATTERNS = ["^(a+)+$", "(a|a)*b", "(a?){30}a{30}", "^(a*)*$", "(\\w)\\1", "a*a*a*a*b", "(?=a*)b", "x{0,99999}"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pattern", HOSTILE_PATTERNS)
 def test_a_pattern_that_could_backtrack_is_reported_and_never_evaluated(package_copy, pattern):
     set_pattern(package_copy, "name", pattern)
@@ -227,6 +235,7 @@ def test_a_pattern_that_could_backtrack_is_reported_and_never_evaluated(package_
     assert not [f for f in report["errors"] if f["code"] == "table-constraint-error" and f["field"] == "name"]
 
 
+@pytest.mark.slow
 def test_the_catastrophic_pattern_of_the_issue_finishes_in_seconds(package_copy):
     set_pattern(package_copy, "name", "^(a+)+$")
     set_first_name(package_copy, "a" * 34 + "b")
@@ -236,6 +245,7 @@ def test_the_catastrophic_pattern_of_the_issue_finishes_in_seconds(package_copy)
     assert "Traceback" not in completed.stderr and seconds < 30
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pattern", ["[", "x\\", "(?i)^[a-z]+$", 5, ["(a+)+"], {"x": "(a+)+"}])
 def test_a_pattern_that_is_no_regular_expression_or_no_string_is_reported_not_a_traceback(package_copy, pattern):
     set_pattern(package_copy, "name", pattern)
@@ -244,6 +254,7 @@ def test_a_pattern_that_is_no_regular_expression_or_no_string_is_reported_not_a_
     assert "schemas/basic-duties.json:name  schema-pattern-unsafe" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pattern", ["^[a-z]{1,20}$", "^(ab)*c$", "^[0-9]+-[0-9]{4}$", "^(?:x|y|z)[0-9]{0,9}$", "^.*$"])
 def test_a_bounded_pattern_is_still_evaluated(package_copy, pattern):
     set_pattern(package_copy, "name", pattern)
@@ -278,6 +289,7 @@ def add_resources(package, count):
     path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["validate", "{repo}"], ["validate", "{repo}", "--format", "json"], ["diff", "{root}", "{repo}", "--format", "json"],
     ["export", "--repo", "{repo}", "--format", "json"], ["fmt", "--repo", "{repo}", "--check"],
@@ -328,6 +340,7 @@ def long_history(checkout):
     return checkout
 
 
+@pytest.mark.slow
 def test_new_item_reads_each_blob_of_the_history_once_and_finds_a_retired_id(long_history):
     limit = bytes_the_search_reads(long_history)
     result = invoke(*NEW_ITEM, "--repo", long_history, env={"DUTYLIST_MAX_HISTORY_BYTES": str(limit)})
@@ -335,6 +348,7 @@ def test_new_item_reads_each_blob_of_the_history_once_and_finds_a_retired_id(lon
     assert "652325100-0991" in result.output  # above the retired 0990, which only a side branch holds
 
 
+@pytest.mark.slow
 def test_new_item_stops_at_the_limit_of_bytes_read_and_writes_nothing(long_history):
     limit = bytes_the_search_reads(long_history) - 1
     before = (long_history / BASIC).read_bytes()
@@ -343,6 +357,7 @@ def test_new_item_stops_at_the_limit_of_bytes_read_and_writes_nothing(long_histo
     assert (long_history / BASIC).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_import_source_stops_at_the_limit_of_bytes_read_too(checkout):
     path = checkout / "data" / "basic-duties.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -353,6 +368,7 @@ def test_import_source_stops_at_the_limit_of_bytes_read_too(checkout):
     assert json.loads(result.stdout)["error"]["code"] == "history-too-large"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["many", "0", "-5"])
 def test_a_bad_history_limit_is_named(checkout, value):
     result = invoke(*NEW_ITEM, "--repo", checkout, env={"DUTYLIST_MAX_HISTORY_BYTES": value})
@@ -371,6 +387,7 @@ def add_fields(package, count):
     path.write_text(json.dumps(schema), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_schema_of_thousands_of_fields_is_refused_before_frictionless_reads_it(package_copy):
     add_fields(package_copy, 20000)  # frictionless took 36 s on it
     started = time.monotonic()

@@ -9,23 +9,9 @@ from click.testing import CliRunner
 from diff_repo import PackageRepo
 from dutylist.cli import cli
 from dutylist.site.slugs import department_slug
+from site_history import ADDED, RECLAIMED, REWORDED, make_history
 
-REWORDED, RECLAIMED, ADDED = "652325100-0003", "652325100-0125", "652325100-0183"
 HOSTILE = '<script>alert("x")</script>奇台县&局'
-
-
-def make_history(root):
-    """1.0.0 (the real package), then 1.1.0: an item reworded, one reclaimed, one added."""
-    repo = PackageRepo(root)
-    repo.commit("Publish the July 2025 edition", tag="base")
-    repo.update("basic-duties", REWORDED, name="组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家、进社区活动")
-    taken = repo.take("coordinated-duties", RECLAIMED)
-    repo.append("reclaimed-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments=taken["departments"],
-                handling="由县住房和城乡建设局负责城市体检工作。", page="42")
-    repo.append("basic-duties", id=ADDED, category="民生服务", name="开展老年人防范电信网络诈骗宣传教育", page="10")
-    repo.set_version("1.1.0")
-    repo.commit("Edition 1.1.0: one item reworded, one reclaimed, one added")
-    return repo
 
 
 def build(repo, out):
@@ -50,6 +36,7 @@ def site(history, tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_the_command_says_what_it_wrote_on_one_screen(history, tmp_path):
     result = build(history, tmp_path / "out")
     lines = result.output.splitlines()
@@ -58,6 +45,7 @@ def test_the_command_says_what_it_wrote_on_one_screen(history, tmp_path):
     assert lines[1] == f"open {tmp_path / 'out' / 'index.html'}"
 
 
+@pytest.mark.slow
 def test_the_same_history_gives_the_same_bytes(history, site, tmp_path):
     build(history, tmp_path / "again")
     first, second = files_of(site), files_of(tmp_path / "again")
@@ -66,6 +54,7 @@ def test_the_same_history_gives_the_same_bytes(history, site, tmp_path):
     assert len(first) > 180
 
 
+@pytest.mark.slow
 def test_every_page_type_is_there(site):
     for path in ("index.html", "versions/index.html", "versions/1.0.0.html", "versions/1.1.0.html", "departments/index.html",
                  f"items/{REWORDED}.html", f"items/{ADDED}.html", f"departments/{department_slug('奇台县民政局')}.html",
@@ -73,6 +62,7 @@ def test_every_page_type_is_there(site):
         assert (site / path).is_file(), path
 
 
+@pytest.mark.slow
 def test_every_link_is_relative_and_leads_to_a_file_of_the_site(site):
     pages = sorted(site.rglob("*.html"))
     for page in pages:
@@ -89,6 +79,7 @@ def test_every_link_is_relative_and_leads_to_a_file_of_the_site(site):
     assert not re.search(r"https?:|url\(|@import", (site / "assets" / "site.css").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_a_version_page_links_the_items_it_changed(site):
     text = (site / "versions" / "1.1.0.html").read_text(encoding="utf-8")
     for item_id in (REWORDED, RECLAIMED, ADDED):
@@ -96,6 +87,7 @@ def test_a_version_page_links_the_items_it_changed(site):
     assert "<ins>、进社区</ins>" in text
 
 
+@pytest.mark.slow
 def test_an_item_page_shows_fields_corrections_page_and_history(site):
     text = (site / "items" / f"{REWORDED}.html").read_text(encoding="utf-8")
     assert "<ins>、进社区</ins>" in text
@@ -105,6 +97,7 @@ def test_an_item_page_shows_fields_corrections_page_and_history(site):
     assert "上级部门收回 Reclaimed" in reclaimed and "由县住房和城乡建设局负责城市体检工作。" in reclaimed
 
 
+@pytest.mark.slow
 def test_a_department_page_lists_shared_and_taken_over_duties_and_its_changes(site):
     text = (site / "departments" / f"{department_slug('奇台县住房和城乡建设局')}.html").read_text(encoding="utf-8")
     shared, taken, changes = re.split(r"<h2>", text)[1:4]
@@ -112,6 +105,7 @@ def test_a_department_page_lists_shared_and_taken_over_duties_and_its_changes(si
     assert '<a href="../versions/1.1.0.html">1.1.0</a>' in changes and RECLAIMED in changes
 
 
+@pytest.mark.slow
 def test_a_hostile_name_is_escaped_on_every_page_type(tmp_path):
     repo = PackageRepo(tmp_path / "repo")
     repo.commit("Publish", tag="base")
@@ -135,6 +129,7 @@ def test_a_hostile_name_is_escaped_on_every_page_type(tmp_path):
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;奇台县&amp;局" in pages[path], path
 
 
+@pytest.mark.slow
 def test_without_history_the_working_tree_alone_is_built(package_copy, tmp_path):
     result = CliRunner().invoke(cli, ["site", "--repo", str(package_copy), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -150,12 +145,14 @@ def test_an_unreadable_working_tree_exits_2_naming_the_file(package_copy, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_file_in_place_of_the_output_folder_exits_2(history, tmp_path):
     (tmp_path / "taken").write_text("x", encoding="utf-8")
     result = CliRunner().invoke(cli, ["site", "--repo", str(history.root), "-o", str(tmp_path / "taken")])
     assert result.exit_code == 2 and "is a file" in result.output
 
 
+@pytest.mark.slow
 def test_the_readme_command_builds_the_real_repository(tmp_path, monkeypatch):
     from conftest import ROOT
 
@@ -167,6 +164,7 @@ def test_the_readme_command_builds_the_real_repository(tmp_path, monkeypatch):
     assert "<h2>3. 上级部门收回事项清单 " in index
 
 
+@pytest.mark.slow
 def test_a_department_keeps_its_page_when_the_register_is_reordered_and_grows(package_copy, tmp_path):
     def department_pages(out):
         return sorted(path.name for path in (out / "departments").glob("dept-*.html"))

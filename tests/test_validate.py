@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from dutylist.cli import cli
-from validate_helpers import edit_descriptor, edit_rows, resource, row_of
+from validate_helpers import (BREAKS, comma_made_ascii, correction_change, descriptor_change, edit_descriptor, edit_rows,
+                              id_moved_to_a_second_list, resource, row_of, set_values, step_renumbered)
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_SCHEMA = ROOT / "schemas" / "validate-report.schema.json"
@@ -53,6 +54,7 @@ def test_json_output_matches_its_json_schema():
     jsonschema.validate(report_of(ROOT), json.loads(REPORT_SCHEMA.read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow
 def test_json_output_of_a_broken_package_matches_its_json_schema(package_copy):
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0012").update(name="1强基层"))
     edit_descriptor(package_copy, lambda d: d.update(version="1.0"))
@@ -65,93 +67,15 @@ def test_a_datapackage_json_path_is_accepted(package_copy):
     assert validate(package_copy / "datapackage.json").exit_code == 0
 
 
+@pytest.mark.slow
 def test_the_default_path_is_the_current_folder(package_copy):
     completed = subprocess.run([sys.executable, "-m", "dutylist", "validate"], cwd=package_copy, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
-# --- one broken copy per check code --------------------------------------------------------------
+# --- one broken copy per check code (validate_helpers.BREAKS) ---------------------------------
 
-def _set(resource_name, item_id, **values):
-    return lambda package: edit_rows(package, resource_name, lambda rows: row_of(rows, item_id).update(**values))
-
-
-def _descriptor(change):
-    return lambda package: edit_descriptor(package, change)
-
-
-def _step_renumbered(package):
-    def change(rows):
-        row = row_of(rows, "652325100-0086")
-        row["county_duties"] = row["county_duties"].replace("\n2.", "\n3.", 1)
-    edit_rows(package, "coordinated-duties", change)
-
-
-def _comma_made_ascii(package):
-    def change(rows):
-        row = row_of(rows, "652325100-0001")
-        row["name"] = row["name"].replace("，", ",", 1)
-    edit_rows(package, "basic-duties", change)
-
-
-def _quote_made_curly(package):
-    def change(rows):
-        row = row_of(rows, "652325100-0001")
-        row["name"] = row["name"].replace('"', "“", 1)
-    edit_rows(package, "basic-duties", change)
-
-
-def _id_moved_to_a_second_list(package):
-    def change(rows):
-        row_of(rows, "652325100-0154")["id"] = "652325100-0001"
-    edit_rows(package, "reclaimed-duties", change)
-
-
-def _seq_gap(package):
-    def change(rows):
-        row_of(rows, "652325100-0005")["seq"] = "86"
-    edit_rows(package, "basic-duties", change)
-
-
-def _correction(**values):
-    def change(rows):
-        rows[0].update(values)
-    return lambda package: edit_rows(package, "corrections", change)
-
-
-BREAKS = {
-    "descriptor-profile": (_descriptor(lambda d: d.update(licenses=[{}])), ("datapackage.json", None, "licenses[0]")),
-    "version-not-semver": (_descriptor(lambda d: d.update(version="1.0")), ("datapackage.json", None, "version")),
-    "edition-missing": (_descriptor(lambda d: d.pop("edition")), ("datapackage.json", None, "edition")),
-    "edition-invalid": (_descriptor(lambda d: d.update(edition="2025-7")), ("datapackage.json", None, "edition")),
-    "resource-missing": (
-        _descriptor(lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != "corrections"])),
-        ("datapackage.json", None, "resources"),
-    ),
-    "schema-file-missing": (
-        _descriptor(lambda d: resource(d, "categories").update(schema="schemas/nope.json")),
-        ("datapackage.json", None, "resources[3].schema"),
-    ),
-    "file-missing": (lambda p: (p / "data" / "departments.csv").unlink(), ("data/departments.csv", None, None)),
-    "table-type-error": (_set("basic-duties", "652325100-0002", seq="two"), ("data/basic-duties.csv", 3, "seq")),
-    "table-constraint-error": (_set("basic-duties", "652325100-0002", page="99"), ("data/basic-duties.csv", 3, "page")),
-    "table-unique-error": (_set("basic-duties", "652325100-0005", id="652325100-0004"), ("data/basic-duties.csv", 6, "id")),
-    "unknown-category": (_set("basic-duties", "652325100-0002", category="党建"), ("data/basic-duties.csv", 3, "category")),
-    "seq-gap": (_seq_gap, ("data/basic-duties.csv", 7, "seq")),
-    "id-in-two-lists": (_id_moved_to_a_second_list, ("data/reclaimed-duties.csv", 2, "id")),
-    "unknown-department": (_set("coordinated-duties", "652325100-0086", departments="县委组织部"), ("data/coordinated-duties.csv", 2, "departments")),
-    "step-numbering": (_step_renumbered, ("data/coordinated-duties.csv", 2, "county_duties")),
-    "space-between-chinese": (_set("basic-duties", "652325100-0002", name="以铸牢中华民族 共同体意识为主线"), ("data/basic-duties.csv", 3, "name")),
-    "glued-latin-or-digit": (_set("basic-duties", "652325100-0012", name="1强基层组织建设"), ("data/basic-duties.csv", 13, "name")),
-    "half-width-punctuation": (_comma_made_ascii, ("data/basic-duties.csv", 2, "name")),
-    "mixed-punctuation-width": (_quote_made_curly, ("data/basic-duties.csv", 2, "name")),
-    "empty-required-cell": (_set("basic-duties", "652325100-0002", name=""), ("data/basic-duties.csv", 3, "name")),
-    "correction-unknown-item": (_correction(item_id="652325100-0999"), ("data/corrections.csv", 2, "item_id")),
-    "correction-unknown-field": (_correction(field="departments"), ("data/corrections.csv", 2, "field")),
-    "correction-not-applied": (_correction(corrected="组织展开"), ("data/corrections.csv", 2, "corrected")),
-}
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("code", sorted(BREAKS))
 def test_each_check_reports_its_code(package_copy, code):
     breaking, (file, row, field) = BREAKS[code]
@@ -166,7 +90,7 @@ def test_each_check_reports_its_code(package_copy, code):
 
 
 def test_ascii_punctuation_is_a_finding_in_chinese_text_only(package_copy):
-    _set(
+    set_values(
         "basic-duties", "652325100-0002",
         name="按照GB/T 15834-2011(标点符号用法)核对1,000份材料:8:00前上报",
     )(package_copy)
@@ -242,28 +166,33 @@ def committed_copy(package_copy):
     return package_copy
 
 
+@pytest.mark.slow
 def test_against_an_unchanged_edition_is_valid_with_the_same_version(committed_copy):
     # the version grows with the content: an unchanged edition keeps its version
     assert validate(committed_copy, "--against", "HEAD").exit_code == 0
 
 
+@pytest.mark.slow
 def test_against_a_changed_edition_with_the_same_version_reports_the_version_not_increased(committed_copy):
-    _set("basic-duties", "652325100-0012", page="7")(committed_copy)
+    set_values("basic-duties", "652325100-0012", page="7")(committed_copy)
     report = report_of(committed_copy, "--against", "HEAD")
     assert codes(report) == {"version-not-increased"}
     assert "the content changed (items changed: 1)" in report["errors"][0]["message"]
 
 
+@pytest.mark.slow
 def test_against_a_lower_version_reports_the_version_not_increased(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version="0.9.0"))
     assert codes(report_of(committed_copy, "--against", "HEAD")) == {"version-not-increased"}
 
 
+@pytest.mark.slow
 def test_against_a_new_version_with_the_same_items_is_valid(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version=next_version(d["version"], "minor")))
     assert validate(committed_copy, "--against", "HEAD").exit_code == 0
 
 
+@pytest.mark.slow
 def test_against_reports_an_id_given_to_another_item(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version=next_version(d["version"], "major")))
     edit_rows(committed_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(name="负责本镇辖区内的道路养护工作"))
@@ -277,6 +206,7 @@ def next_version(version, bump):
     return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[bump]
 
 
+@pytest.mark.slow
 def test_against_accepts_a_corrected_name(committed_copy):
     edit_descriptor(committed_copy, lambda d: d.update(version=next_version(d["version"], "patch")))  # whatever version the package is at
     edit_rows(committed_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0003").update(name=row_of(rows, "652325100-0003")["name"] + "等"))
@@ -333,21 +263,22 @@ BAD_INPUT = {
     "missing column": (_drop_column, 1, ["data/categories.csv", "table-missing-label", "name_en"]),
     "extra column": (_rewrite_header("categories", "name_en", "name_en,note"), 1, ["data/categories.csv", "table-extra-label"]),
     "renamed column": (_rewrite_header("basic-duties", "category", "type"), 1, ["data/basic-duties.csv:1:category", "table-incorrect-label", '"type"']),
-    "duplicate id": (_set("basic-duties", "652325100-0005", id="652325100-0004"), 1, ["data/basic-duties.csv:6:id", "table-unique-error"]),
-    "id in two lists": (_id_moved_to_a_second_list, 1, ["data/reclaimed-duties.csv:2:id", "id-in-two-lists", "basic item 1"]),
+    "duplicate id": (set_values("basic-duties", "652325100-0005", id="652325100-0004"), 1, ["data/basic-duties.csv:6:id", "table-unique-error"]),
+    "id in two lists": (id_moved_to_a_second_list, 1, ["data/reclaimed-duties.csv:2:id", "id-in-two-lists", "basic item 1"]),
     "empty file": (lambda p: (p / "data" / "corrections.csv").write_text(""), 1, ["data/corrections.csv:1", "empty-file"]),
     "invalid json": (lambda p: (p / "datapackage.json").write_text('{"name": '), 2, ["datapackage.json", "not valid JSON", "line 1"]),
     "path outside": (
-        _descriptor(lambda d: resource(d, "categories").update(path="../x.csv")), 1,
+        descriptor_change(lambda d: resource(d, "categories").update(path="../x.csv")), 1,
         ["datapackage.json:resources[3].path", "resource-path-unsafe", "outside"],
     ),
     "absolute path": (
-        _descriptor(lambda d: resource(d, "categories").update(path="/etc/passwd")), 1,
+        descriptor_change(lambda d: resource(d, "categories").update(path="/etc/passwd")), 1,
         ["datapackage.json:resources[3].path", "resource-path-unsafe", "absolute"],
     ),
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_named_not_a_traceback(package_copy, case):
     breaking, exit_code, expected = BAD_INPUT[case]
@@ -360,6 +291,7 @@ def test_bad_input_is_named_not_a_traceback(package_copy, case):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_path_that_does_not_exist_exits_2(tmp_path):
     completed = subprocess.run(
         [sys.executable, "-m", "dutylist", "validate", str(tmp_path / "nowhere")], capture_output=True, text=True,
@@ -386,6 +318,7 @@ class _RecordingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_a_url_path_is_reported_and_never_fetched(package_copy):
     server = http.server.HTTPServer(("127.0.0.1", 0), _RecordingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -406,11 +339,11 @@ def test_a_url_path_is_reported_and_never_fetched(package_copy):
 # --- the human output, against a golden file ----------------------------------------------------------
 
 def test_text_output_of_a_broken_package_matches_the_golden_file(package_copy):
-    _set("basic-duties", "652325100-0012", name="1强基层组织建设")(package_copy)
-    _comma_made_ascii(package_copy)
-    _step_renumbered(package_copy)
-    _correction(item_id="652325100-0999")(package_copy)
-    _descriptor(lambda d: d.update(version="1.0"))(package_copy)
+    set_values("basic-duties", "652325100-0012", name="1强基层组织建设")(package_copy)
+    comma_made_ascii(package_copy)
+    step_renumbered(package_copy)
+    correction_change(item_id="652325100-0999")(package_copy)
+    descriptor_change(lambda d: d.update(version="1.0"))(package_copy)
     result = validate(package_copy, "--details")
     assert result.exit_code == 1
     golden = GOLDEN / "broken-package.txt"
@@ -421,6 +354,7 @@ def test_text_output_of_a_broken_package_matches_the_golden_file(package_copy):
 
 # --- the pre-commit hook -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_pre_commit_hook_runs_validate_and_fails_a_broken_package(package_copy):
     import shlex
 
@@ -436,5 +370,5 @@ def test_the_pre_commit_hook_runs_validate_and_fails_a_broken_package(package_co
     path = os.pathsep.join(part for part in os.environ["PATH"].split(os.pathsep) if Path(part) != Path(sys.executable).parent)
     environment = {**os.environ, "PATH": path}
     assert subprocess.run(command, cwd=package_copy, env=environment, capture_output=True).returncode == 0
-    _set("basic-duties", "652325100-0002", category="党建")(package_copy)
+    set_values("basic-duties", "652325100-0002", category="党建")(package_copy)
     assert subprocess.run(command, cwd=package_copy, env=environment, capture_output=True).returncode == 1

@@ -15,8 +15,7 @@ from conftest import ROOT
 from dutylist.cli import cli
 from dutylist.validate.read import load_package, open_package
 from dutylist.validate.run import run_checks, validate_package
-from test_validate import BREAKS
-from validate_helpers import edit_rows, row_of
+from validate_helpers import BREAKS, edit_rows, row_of
 
 COORDINATED = "data/coordinated-duties.csv"
 
@@ -33,6 +32,7 @@ def test_the_real_package_streamed_is_the_real_package_whole():
     assert validate_package(ROOT) == whole(ROOT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", sorted(BREAKS))
 def test_each_broken_copy_streamed_is_the_same_copy_whole(package_copy, code):
     breaking, _ = BREAKS[code]
@@ -73,6 +73,7 @@ def test_the_rarer_mark_past_the_cap_is_counted_not_lost(package_copy):
     assert {"code": "mixed-punctuation-width", "level": "error", "file": COORDINATED, "count": 10} in report["omitted"]
 
 
+@pytest.mark.slow
 def test_a_seq_written_01_beside_1_is_the_unique_error_frictionless_reports(package_copy):
     """The strict table pass compares integers as numbers, as frictionless does: 01 and 1 are the same 序号."""
     edit_rows(package_copy, "basic-duties", lambda rows: row_of(rows, "652325100-0002").update(seq="01"))
@@ -102,6 +103,7 @@ def test_a_file_that_stops_being_utf8_after_the_check_is_a_message_not_a_traceba
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_list_without_a_seq_column_is_reported_not_a_crash(package_copy):
     """An item then has no 序号: the checks that keep one per item (id-in-two-lists, seq) do without it."""
     import csv

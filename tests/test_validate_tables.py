@@ -44,6 +44,7 @@ def test_the_real_package_needs_no_frictionless_pass():
     assert frictionless_errors(ROOT) == set()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(resource=st.sampled_from(RESOURCES), line=st.integers(min_value=0, max_value=90), column=st.integers(min_value=0, max_value=7),
        cell=CELLS, how=st.sampled_from(["cell", "blank-line", "duplicate-line", "drop-cell", "extra-cell", "header"]))
@@ -77,6 +78,7 @@ def test_every_table_error_of_frictionless_is_suspected(tmp_path_factory, resour
         assert suspect_tables(load_package(root)) >= {name for name, _ in found}
 
 
+@pytest.mark.slow
 def test_a_suspect_table_is_reported_in_frictionless_words(tmp_path):
     root = copy_package(tmp_path)
     path = root / "data" / "basic-duties.csv"
@@ -208,6 +210,7 @@ TABLE_ERRORS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(TABLE_ERRORS))
 def test_each_kind_of_table_error_is_suspected(tmp_path, case):
     """A case is real when frictionless finds an error in that table; the pass must then suspect the table."""
@@ -233,6 +236,7 @@ MALFORMED_SCHEMAS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(MALFORMED_SCHEMAS))
 def test_a_schema_outside_the_subset_is_left_to_frictionless_without_a_crash(tmp_path, case):
     """The pass takes only the schema features it checks; any other schema is suspect as a whole, so frictionless

@@ -49,6 +49,7 @@ def schema_bump(change):
 
 # --- major -----------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change, kind", [
     (lambda s: s["fields"].pop(), "field-removed"),
     (lambda s: field(s, "seq").update(type="number"), "retyped"),
@@ -225,6 +226,7 @@ def test_schema_field_order_is_not_a_change():
     assert schema_changes({"r": SCHEMA}, {"r": reordered}) == []
 
 
+@pytest.mark.slow
 def test_the_cli_reports_a_loosened_constraint_as_minor(tmp_path):
     repo = PackageRepo(tmp_path / "repo")
     repo.commit("base", tag="base")

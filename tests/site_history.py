@@ -1,0 +1,20 @@
+"""The small history the site tests build: 1.0.0, the real package, then 1.1.0 with an item reworded, one
+reclaimed and one added (tests/test_site.py, tests/test_site_browser.py)."""
+
+from diff_repo import PackageRepo
+
+REWORDED, RECLAIMED, ADDED = "652325100-0003", "652325100-0125", "652325100-0183"
+
+
+def make_history(root):
+    """1.0.0 (the real package), then 1.1.0: an item reworded, one reclaimed, one added."""
+    repo = PackageRepo(root)
+    repo.commit("Publish the July 2025 edition", tag="base")
+    repo.update("basic-duties", REWORDED, name="组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家、进社区活动")
+    taken = repo.take("coordinated-duties", RECLAIMED)
+    repo.append("reclaimed-duties", id=taken["id"], category=taken["category"], name=taken["name"], departments=taken["departments"],
+                handling="由县住房和城乡建设局负责城市体检工作。", page="42")
+    repo.append("basic-duties", id=ADDED, category="民生服务", name="开展老年人防范电信网络诈骗宣传教育", page="10")
+    repo.set_version("1.1.0")
+    repo.commit("Edition 1.1.0: one item reworded, one reclaimed, one added")
+    return repo
