@@ -13,7 +13,7 @@ import csv
 import hashlib
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..core.errors import DutylistError
@@ -40,19 +40,82 @@ class ImportInputError(DutylistError):
         super().__init__(message, code=code, file=file)
 
 
+@dataclass(slots=True)
+class _Job:
+    """What both jobs read before deriving anything: the package, the edition to import and its source."""
+    repo: Path
+    descriptor: dict
+    package_edition: str | None  # the edition data/ holds
+    edition: str  # the edition imported
+    source: Path
+    source_bytes: bytes  # the source as read (a new edition keeps these very bytes)
+    text: str  # the source decoded, with \n line ends
+    prefix: str  # the ids' division code
+    town: str | None
+    corrections: list
+    categories: set
+    links_file: str
+    links: dict  # the links file of the edition, as read
+
+
 def run_import(repo, source=None, write=False, edition=None):
-    repo = Path(repo)
+    """The report of importing ``edition`` (default: the package's own) from ``source`` (default: the descriptor's
+    source of that edition); with ``write``, the files are written too unless something blocks them."""
+    job = _open(Path(repo), source, edition)
+    if job.edition == job.package_edition:
+        return _reimport(job, write)
+    return _import_new_edition(job, write)
+
+
+def _reimport(job, write):
+    """The package's own edition again: the source, rules, links file and corrections must give exactly data/;
+    ``write`` rewrites the lists (and the links file, if a row had to be linked)."""
+    # a re-import follows its links file, and links a row the file does not cover to data/ as it stands
+    # (so that a lost links file does not re-mint every id); a list it cannot read is skipped (it may be repairing data/)
+    previous = _current_items(job.repo, strict=False)
+    result = _derive(job, previous, new_edition=False)
+    minted = [link for link in result.linking.links  # only the ids minted by this run (a row the links file does not cover, or a forced 'new')
+              if link.how == "new" and not getattr(job.links.get((link.list, link.seq)), "id", "")]
+    report = _report(job, result, previous, minted, previous_names={})
+    report["correction_problems"] = [asdict(problem) for problem in result.correction_problems]
+    report["differences"] = [] if write else _differences(job.repo, result.rows)
+    files = [(job.links_file, links_text(result.linking.links)), *_list_files(result)]
+    files = [(path, text) for path, text in files if _current_text(job.repo, path) != text]
+    return _finish(job, report, files, write, blocked=bool(result.source_problems or result.correction_problems))
+
+
+def _import_new_edition(job, write):
+    """A later edition: every row is linked to an id of data/ (links file, exact, likely, new), the corrections that
+    still apply carry over; ``write`` writes data/, the links file, the corrections left, the source (byte for byte)
+    and datapackage.json (``edition`` and ``sources``; never ``version``)."""
+    previous = _current_items(job.repo, strict=True)  # the edition a new one is linked to
+    result = _derive(job, previous, new_edition=True)
+    report = _report(job, result, previous, [link for link in result.linking.links if link.how == "new"], previous_names=previous)
+    report["new_edition"] = True
+    dropped = report["corrections"]["dropped"] = [asdict(problem) for problem in result.correction_problems]
+    report["new_anomalies"] = _new_anomalies(job, result.anomalies)
+    kept_source = _kept_source(job)
+    files = [(kept_source, job.source_bytes.decode("utf-8")), (job.links_file, links_text(result.linking.links))]
+    if dropped:
+        files.append((data_path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
+    files += _list_files(result)
+    updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
+    files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
+    return _finish(job, report, files, write, blocked=bool(result.source_problems))
+
+
+def _open(repo, source, edition):
+    """Read what both jobs need, in this order (the first problem is the one reported)."""
     descriptor = _descriptor(repo)
     package_edition = descriptor.get("edition") if isinstance(descriptor.get("edition"), str) else None
     edition = edition or package_edition
     if not is_edition(edition):
         raise ImportInputError(f"edition {edition!r}: give the edition as --edition YYYY-MM (the month it was published)")
-    new_edition = edition != package_edition
-    if new_edition and package_edition and edition < package_edition:
+    if edition != package_edition and package_edition and edition < package_edition:
         raise ImportInputError(f"edition {edition} is older than the package's edition {package_edition}; "
                                "an import brings in a later edition")
     if source is None:
-        if new_edition:
+        if edition != package_edition:
             raise ImportInputError(f"give the extracted text of edition {edition} as PATH")
         source = repo / _descriptor_source(descriptor, edition)
     source = Path(source)
@@ -68,29 +131,29 @@ def run_import(repo, source=None, write=False, edition=None):
     categories = {row["name"] for row in _read_csv(repo, data_path("categories"), ("name",))}
     links_file = links_path(edition)
     links = _read_links(repo, links_file, prefix)
-    # a new edition is linked to data/; a re-import follows its links file, and links a row the file
-    # does not cover to data/ as it stands (so that a lost links file does not re-mint every id)
-    previous = _current_items(repo, strict=new_edition)
+    return _Job(repo, descriptor, package_edition, edition, source, source_bytes, text, prefix, town, corrections,
+                categories, links_file, links)
+
+
+def _derive(job, previous, new_edition):
+    """import_source's result for the job; a source or links file it refuses is an input error."""
     try:
-        result = import_source(
-            text, corrections, categories, town=town, prefix=prefix, links=links, previous=previous,
-            used_ids=lambda: _ids_ever_used(repo, prefix), new_edition=new_edition, links_file=links_file,
+        return import_source(
+            job.text, job.corrections, job.categories, town=job.town, prefix=job.prefix, links=job.links, previous=previous,
+            used_ids=lambda: _ids_ever_used(job.repo, job.prefix), new_edition=new_edition, links_file=job.links_file,
         )
     except SourceRefused as error:
-        raise ImportInputError(f"{source}:{error.line}  {error.code}  {error.message}; nothing was written") from None
+        raise ImportInputError(f"{job.source}:{error.line}  {error.code}  {error.message}; nothing was written") from None
     except LinksError as error:
         raise ImportInputError(f"{error}; nothing was written") from None
-    report = _report(source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result)
-    if new_edition:
-        report["new_anomalies"] = _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, result.anomalies)
-    else:
-        report["differences"] = [] if write else _differences(repo, result.rows)
-    blocked = bool(result.source_problems or (result.correction_problems and not new_edition))
-    files = _files_to_write(repo, source_bytes, edition, descriptor, new_edition, links_file, result, report)
+
+
+def _finish(job, report, files, write, blocked):
+    """The files the job would write into the report, and written when asked and nothing blocks them."""
     report["would_write"] = [path for path, _ in files]
     if write and not blocked:
         # one change: every file to a temporary sibling, then renamed in order, the descriptor last (core/package.py)
-        write_files_atomic({repo / path: content for path, content in files})
+        write_files_atomic({job.repo / path: content for path, content in files})
         report["written"] = report["would_write"]
     report["ok"] = not blocked and not report["differences"]
     return report
@@ -104,7 +167,11 @@ def _ids_ever_used(repo, prefix):
         raise ImportInputError(f"{refused.file}: {refused.message}", file=refused.file, code=refused.code) from None
 
 
-def _report(source, edition, package_edition, descriptor, new_edition, links_file, links, previous, result):
+def _report(job, result, previous, new_links, previous_names):
+    """The report both jobs give, with what only one of them fills left empty (``new_edition``, the corrections
+    dropped, the correction problems, the new anomalies, the differences). ``previous``: data/'s items;
+    ``new_links``: the links listed as new; ``previous_names``: the items whose name a likely link shows as its
+    previous name (none on a re-import)."""
     linking = result.linking
     items = {row["id"]: {**row, "list": list_name} for list_name, rows in result.rows.items() for row in rows}
     counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new", "manual")}
@@ -114,32 +181,29 @@ def _report(source, edition, package_edition, descriptor, new_edition, links_fil
         return {"id": link.id, "list": link.list, "seq": link.seq, "name": items[link.id]["name"]}
 
     return {
-        "source": str(source),
-        "edition": edition,
-        "package_edition": package_edition,
-        "version": descriptor.get("version"),
-        "new_edition": new_edition,
+        "source": str(job.source),
+        "edition": job.edition,
+        "package_edition": job.package_edition,
+        "version": job.descriptor.get("version"),
+        "new_edition": False,
         "pages": result.pages,
         "rows": {list_name: len(rows) for list_name, rows in result.rows.items()},
         "links": {
-            "file": links_file,
-            "recorded": len(links),
+            "file": job.links_file,
+            "recorded": len(job.links),
             "counts": counts,
             "likely": [{**named(link), "score": link.score, "previous_list": link.previous_list or None,
-                        "previous_seq": link.previous_seq, "previous_name": previous.get(link.id, {}).get("name") if new_edition else None}
+                        "previous_seq": link.previous_seq, "previous_name": previous_names.get(link.id, {}).get("name")}
                        for link in linking.links if link.how == "likely"],
-            # on a re-import, only the ids minted by this run (a row the links file does not cover, or a forced 'new')
-            "new": [named(link) for link in linking.links
-                    if link.how == "new" and (new_edition or not getattr(links.get((link.list, link.seq)), "id", ""))],
+            "new": [named(link) for link in new_links],
             "retired": [{"id": item_id, "list": previous[item_id]["list"], "seq": int(previous[item_id]["seq"]),
                          "name": previous[item_id]["name"]} for item_id in linking.retired],
         },
-        "corrections": {"kept": len(result.corrections_kept),
-                        "dropped": [asdict(problem) for problem in result.correction_problems] if new_edition else []},
+        "corrections": {"kept": len(result.corrections_kept), "dropped": []},
         "anomalies": [anomaly.to_dict() for anomaly in result.anomalies],
         "new_anomalies": [],
         "source_problems": [asdict(problem) for problem in result.source_problems],
-        "correction_problems": [] if new_edition else [asdict(problem) for problem in result.correction_problems],
+        "correction_problems": [],
         "differences": [],
         "would_write": [],
         "written": [],
@@ -147,33 +211,20 @@ def _report(source, edition, package_edition, descriptor, new_edition, links_fil
     }
 
 
-def _files_to_write(repo, data, edition, descriptor, new_edition, links_file, result, report):
-    """(path, content) of every file the import writes, in the order it writes them (the descriptor last)."""
-    files = []
-    links = links_text(result.linking.links)
-    if new_edition:
-        # the text decoded as it is (no newline translation): UTF-8 written back gives these very bytes
-        text = data.decode("utf-8")
-        name = descriptor.get("name")
-        name = name if isinstance(name, str) and PACKAGE_NAME.match(name) else "duty-list"
-        kept_source = f"sources/{name}-{edition}.extracted.txt"
-        held = _read_bytes(repo, kept_source, "kept source", missing_ok=True)
-        if held is not None and held != data:
-            raise ImportInputError(f"{repo / kept_source} already holds another text; move it away or import that one")
-        files.append((kept_source, text))
-    if new_edition or _current_text(repo, links_file) != links:
-        files.append((links_file, links))
-    if new_edition and report["corrections"]["dropped"]:
-        files.append((data_path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
-    for list_name in LISTS:
-        path = data_path(LIST_RESOURCES[list_name])
-        text = csv_text(LIST_FIELDS[list_name], result.rows[list_name])
-        if new_edition or _current_text(repo, path) != text:
-            files.append((path, text))
-    if new_edition:
-        updated = _descriptor_for(descriptor, edition, kept_source, data, result.pages)
-        files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
-    return files
+def _list_files(result):
+    """(path, content) of the three lists as derived."""
+    return [(data_path(LIST_RESOURCES[list_name]), csv_text(LIST_FIELDS[list_name], result.rows[list_name])) for list_name in LISTS]
+
+
+def _kept_source(job):
+    """Where a new edition's source is kept (sources/NAME-EDITION.extracted.txt); a different text already there is refused."""
+    name = job.descriptor.get("name")
+    name = name if isinstance(name, str) and PACKAGE_NAME.match(name) else "duty-list"
+    kept_source = f"sources/{name}-{job.edition}.extracted.txt"
+    held = _read_bytes(job.repo, kept_source, "kept source", missing_ok=True)
+    if held is not None and held != job.source_bytes:
+        raise ImportInputError(f"{job.repo / kept_source} already holds another text; move it away or import that one")
+    return kept_source
 
 
 def _descriptor_for(descriptor, edition, kept_source, data, pages):
@@ -241,13 +292,15 @@ def _item_problem(row, items):
     return None
 
 
-def _new_anomalies(repo, descriptor, package_edition, prefix, town, categories, anomalies):
+def _new_anomalies(job, anomalies):
     """The anomalies of a new edition that the package's own edition does not show (same item, field, code and text)."""
+    repo, package_edition = job.repo, job.package_edition
     try:
         current = import_source(
-            _read(repo, _descriptor_source(descriptor, package_edition), "source").replace("\r\n", "\n"),
-            _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS), categories, town=town,
-            prefix=prefix, links=_read_links(repo, links_path(package_edition), prefix), used_ids=lambda: _ids_ever_used(repo, prefix),
+            _read(repo, _descriptor_source(job.descriptor, package_edition), "source").replace("\r\n", "\n"),
+            _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS), job.categories, town=job.town,
+            prefix=job.prefix, links=_read_links(repo, links_path(package_edition), job.prefix),
+            used_ids=lambda: _ids_ever_used(repo, job.prefix),
         )
         known = {(a.item_id, a.field, a.code, a.text) for a in current.anomalies}
     except (ImportInputError, SourceRefused, LinksError):
