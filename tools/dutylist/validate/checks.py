@@ -485,7 +485,7 @@ def _corrections_index(package):
     """What the checks need of the correction records, from one reading of them per run of the checks
     (run.run_checks forgets it): the (item id, field) pairs flagged unrecoverable, the corrected texts of the
     flagging records per (item id, field), and per item id its records as (number, field, corrected, extracted)."""
-    index = package.__dict__.get("_corrections_index")
+    index = package.corrections_index
     if index is None:
         unrecoverable, flagging, wanted = set(), {}, {}
         for number, (_, record) in enumerate(package.corrections()):
@@ -496,7 +496,7 @@ def _corrections_index(package):
                 flagging.setdefault((record.get("item_id"), record.get("field")), []).append(record.get("corrected") or "")
             wanted.setdefault(record.get("item_id", ""), []).append(
                 (number, record.get("field", ""), record.get("corrected", ""), bool(record.get("extracted"))))
-        index = package.__dict__["_corrections_index"] = {"unrecoverable": unrecoverable, "flagging": flagging, "wanted": wanted}
+        index = package.corrections_index = {"unrecoverable": unrecoverable, "flagging": flagging, "wanted": wanted}
     return index
 
 

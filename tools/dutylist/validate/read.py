@@ -58,6 +58,10 @@ class Package:
     load_findings: list = field(default_factory=list)
     table_passes: dict = field(default_factory=dict)  # resource name -> the TablePass of its first reading
     crlf: set = field(default_factory=set)  # resources whose file has CRLF line endings
+    # what the checks derive once per run: the fields a foreign key needs, and the correction records' index
+    # (checks._corrections_index; run.run_checks forgets it, so a run reads the records afresh)
+    keyed_fields: dict = field(default=None, repr=False)
+    corrections_index: dict = field(default=None, repr=False)
 
     def names(self, register):
         return {row.get("name") for _, row in self.rows.get(register, [])}
@@ -159,10 +163,9 @@ class Package:
             raise _unreadable(self.root, error) from None
 
     def _keyed(self):
-        keyed = self.__dict__.get("_keyed_fields")
-        if keyed is None:
-            keyed = self.__dict__["_keyed_fields"] = _foreign_key_fields({name: self.schemas.get(name) for name in self.files})
-        return keyed
+        if self.keyed_fields is None:
+            self.keyed_fields = _foreign_key_fields({name: self.schemas.get(name) for name in self.files})
+        return self.keyed_fields
 
 
 def package_root(path):

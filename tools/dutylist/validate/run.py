@@ -47,7 +47,7 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE):
     ones), then each (check, arguments) of ``extra``, over one reading of the lists. The findings come sorted by
     file, row and check, at most ``limit`` of each code, level and file; ``omitted`` counts the rest."""
     collector = Collector(package, limit)
-    package.__dict__.pop("_corrections_index", None)  # read the records afresh (a test edits them between runs)
+    package.corrections_index = None  # read the records afresh (a test edits them between runs)
     selected = checks.CHECKS if selected is None else selected
     per_item, at_end = [], []
     for check, arguments in [(check, ()) for check in selected] + list(extra):
