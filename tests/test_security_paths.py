@@ -26,6 +26,7 @@ from diff_repo import PackageRepo
 from dutylist.cli import cli
 from dutylist.core import names
 from dutylist.core.lock import LOCK_FILE
+from dutylist.core.shown import quoted
 from next_edition import next_edition_text
 from release_history import edit_minor, edit_patch
 
@@ -85,7 +86,7 @@ def test_a_version_in_history_that_is_not_major_minor_patch_is_refused_before_an
     edit_patch(released)  # something to release
     before = files_under(tmp_path)
     result = invoke(*command, "--repo", released.root, env=EPOCH)
-    assert_refused(result, f"commit {bad[:12]} declares version {names.shown(version)} in datapackage.json",
+    assert_refused(result, f"commit {bad[:12]} declares version {quoted(version)} in datapackage.json",
                    "is not a version MAJOR.MINOR.PATCH", "amend or rebase")
     assert files_under(tmp_path) == before  # nothing written anywhere, inside or outside changelog/
     assert not outside.exists() and not (tmp_path / "x").exists() and not (tmp_path / "work" / "x").exists()

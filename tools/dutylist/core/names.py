@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 from .errors import DutylistError
+from .shown import quoted
 
 VERSION = re.compile(r"(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})")  # whole match, ASCII digits
 # what ``validate`` accepts as a version: a semantic version (semver.org), a pre-release or build suffix allowed;
@@ -19,7 +20,6 @@ SEMANTIC_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-
 EDITION = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 SLUG = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}")  # a page's file name without .html
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-SHOWN = 80  # characters of a refused value shown in a message
 
 
 class NameRefused(DutylistError, ValueError):
@@ -41,7 +41,7 @@ def version_problem(value):
 def version_key(value):
     """A version as a tuple of integers, for ordering; NameRefused when it is not a version."""
     if not is_version(value):
-        raise NameRefused(f"{shown(value)} {version_problem(value)}")
+        raise NameRefused(f"{quoted(value)} {version_problem(value)}")
     return tuple(int(part) for part in value.split("."))
 
 
@@ -86,10 +86,6 @@ def is_slug(value):
     return isinstance(value, str) and SLUG.fullmatch(value) is not None
 
 
-def shown(value):
-    """A refused value as a message shows it: quoted, control characters escaped, at most SHOWN characters."""
-    text = value if isinstance(value, str) else repr(value)
-    return repr(text[:SHOWN]) + ("…" if len(text) > SHOWN else "")
 
 
 def contained(folder, relative):
@@ -101,7 +97,7 @@ def contained(folder, relative):
     """
     problem = resource_path_problem(relative)
     if problem:
-        raise NameRefused(f"{Path(folder) / str(relative)!s}: the name {shown(relative)} {problem}; nothing is written outside {folder}")
+        raise NameRefused(f"{Path(folder) / str(relative)!s}: the name {quoted(relative)} {problem}; nothing is written outside {folder}")
     folder = Path(folder)
     target = folder
     for part in relative.split("/"):

@@ -31,6 +31,13 @@ def visible(value):
     return INVISIBLE.sub(lambda match: f"⟨U+{ord(match.group()):04X}⟩", value)
 
 
+def quoted(value, limit=80):
+    """A value from the package quoted for a message, as Python quotes it (control characters escaped), cut after
+    ``limit`` characters so that a huge cell never makes a huge message."""
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
+
 def json_text(value, **options):
     """json.dumps(value, ensure_ascii=False, **options) with C1 controls, DEL, bidi controls and U+2028/U+2029 as \\uXXXX."""
     return JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(value, ensure_ascii=False, **options))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..core.errors import DutylistError
 from ..core.package import LISTS, csv_text, read_csv_text
+from ..core.shown import quoted
 
 LINK_FIELDS = ("list", "seq", "id", "how", "score", "previous_list", "previous_seq")
 HOWS = ("exact", "likely", "new", "manual")
@@ -74,22 +75,22 @@ def read_links(text, path, prefix):
             fail("", "more cells than the header has columns")
         values = {name: (row.get(name) or "").strip() for name in LINK_FIELDS}
         if values["list"] not in LISTS:
-            fail("list", f"{_shown(values['list'])} is not one of {', '.join(LISTS)}")
+            fail("list", f"{quoted(values['list'])} is not one of {', '.join(LISTS)}")
         seq = _whole(values["seq"], lambda message: fail("seq", message))
         if seq is None:
             fail("seq", "the 序号 is missing")
         if (values["list"], seq) in links:
             fail("seq", f"{values['list']} {seq} is linked twice")
         if values["how"] not in HOWS:
-            fail("how", f"{_shown(values['how'])} is not one of {', '.join(HOWS)}")
+            fail("how", f"{quoted(values['how'])} is not one of {', '.join(HOWS)}")
         if not values["id"] and values["how"] != "new":
             fail("id", "no id: write one (how: manual), or write how 'new' to have the next unused id minted")
         if values["id"] and not id_pattern.match(values["id"]):
-            fail("id", f"{_shown(values['id'])} is not an id of this package ({prefix}NNNN)")
+            fail("id", f"{quoted(values['id'])} is not an id of this package ({prefix}NNNN)")
         if values["id"] in owners:
             fail("id", f"{values['id']} is already the id of {owners[values['id']]}; an id names one item")
         if values["previous_list"] and values["previous_list"] not in LISTS:
-            fail("previous_list", f"{_shown(values['previous_list'])} is not one of {', '.join(LISTS)}")
+            fail("previous_list", f"{quoted(values['previous_list'])} is not one of {', '.join(LISTS)}")
         score = None
         if values["score"]:
             try:
@@ -97,7 +98,7 @@ def read_links(text, path, prefix):
             except ValueError:
                 score = None
             if score is None or not 0 <= score <= 1:
-                fail("score", f"{_shown(values['score'])} is not a similarity from 0 to 1")
+                fail("score", f"{quoted(values['score'])} is not a similarity from 0 to 1")
         if values["id"]:
             owners[values["id"]] = f"{values['list']} {seq}"
         links[(values["list"], seq)] = Link(
@@ -111,10 +112,6 @@ def _whole(text, fail):
     if not text:
         return None
     if not text.isdigit() or int(text) < 1:
-        fail(f"{_shown(text)} is not a 序号 (a whole number from 1)")
+        fail(f"{quoted(text)} is not a 序号 (a whole number from 1)")
     return int(text)
 
-
-def _shown(value, limit=40):
-    """A value quoted for a message, cut so that a huge cell does not become a huge message."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")

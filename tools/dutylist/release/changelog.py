@@ -24,7 +24,8 @@ from ..core import markdown
 from ..core.edition import EditionError, FolderReader, load_edition
 from ..core.files import FileRefused, read_package_file
 from ..core.kinds import KIND_NAMES, KINDS, bump_rank
-from ..core.names import NameRefused, contained, is_version, shown, version_key, version_problem
+from ..core.names import NameRefused, contained, is_version, version_key, version_problem
+from ..core.shown import quoted
 from ..core.package import DESCRIPTOR, LIST_LABELS, LISTS
 from ..core.shown import json_text
 from .editions import ReleaseError, counts, labelled, load_version, open_repo
@@ -85,7 +86,7 @@ def refuse_bad_version(value, where, what_to_do):
     """ReleaseError (code version-refused) when value is not a version MAJOR.MINOR.PATCH."""
     problem = version_problem(value)
     if problem:
-        raise ReleaseError(f"{where} declares version {shown(value)} in {DESCRIPTOR}, which {problem}; "
+        raise ReleaseError(f"{where} declares version {quoted(value)} in {DESCRIPTOR}, which {problem}; "
                            f"a version names files of {CHANGELOG_FOLDER}/, so nothing was written: {what_to_do}",
                            code="version-refused", file=DESCRIPTOR)
 
