@@ -213,7 +213,7 @@ def data_dictionary(repo, readme):
 
     Example: dutylist data-dictionary --update README.md
     """
-    from .dictionary import render_dictionary, replace_in_readme
+    from .maintain.dictionary import render_dictionary, replace_in_readme
     from .core.edition import FolderReader, load_edition
 
     dictionary = render_dictionary(load_edition(FolderReader(repo)))
