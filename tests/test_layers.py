@@ -3,7 +3,7 @@
 `core` imports no other subpackage; `diff`, `importing`, `validate` and `export` import only `core`; `release`
 and `maintain` stand above them, `site` above those, `cli` on top. A module may always import from its own
 subpackage. What two subpackages of one level share lives in `core`, or is passed in as a function by the layer
-above: an import placed inside a function is no back door.
+above. An import placed inside a function counts as much as one at the top of the module.
 """
 
 import ast
