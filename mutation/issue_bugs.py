@@ -37,8 +37,8 @@ CASES = [
   "tests/test_diff_semantics.py"),
  ("issue: changed steps never paired", "diff/inline.py", "pairs = min(i2 - i1, j2 - j1)", "pairs = 0", "tests/test_diff_semantics.py"),
  ("issue: loosened constraint patch", "core/kinds.py", '"constraint-loosened": "minor"', '"constraint-loosened": "patch"', "tests/test_version_policy.py"),
- ("issue: rename threshold moved", "diff/resemblance.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.62", "tests/test_diff_semantics.py"),
- ("issue: rename threshold moved down", "diff/resemblance.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.58", "tests/test_diff_semantics.py"),
+ ("issue: rename threshold moved", "core/similarity.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.62", "tests/test_diff_semantics.py"),
+ ("issue: rename threshold moved down", "core/similarity.py", "RENAME_SIMILARITY = 0.6", "RENAME_SIMILARITY = 0.58", "tests/test_diff_semantics.py"),
 ]
 
 

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from diff_repo import PackageRepo
 from dutylist.cli import cli
 from dutylist.diff.compare import compare, empty_edition
-from dutylist.diff.inline import inline_ops, matched_characters, step_changes
-from dutylist.diff.resemblance import RENAME_SIMILARITY, resemblances
+from dutylist.core.similarity import RENAME_SIMILARITY, matched_characters
+from dutylist.diff.inline import inline_ops, step_changes
+from dutylist.diff.resemblance import resemblances
 from editions import edition, item
 
 A, B, C, D = (f"652325100-000{n}" for n in (1, 2, 3, 4))

@@ -3,7 +3,7 @@
 from click.testing import CliRunner
 
 from dutylist.cli import cli
-from dutylist.dictionary import render_dictionary, replace_in_readme
+from dutylist.maintain.dictionary import render_dictionary, replace_in_readme
 from dutylist.core.edition import FolderReader, load_edition
 from dutylist.importing.rules import RULES
 

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dutylist.core.punctuation import full_width_punctuation
 from dutylist.importing.rules import (
     RULES,
-    full_width_punctuation,
     join_wrapped_lines,
     normalise_cells,
     one_step_per_line,

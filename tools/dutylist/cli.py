@@ -213,7 +213,7 @@ def data_dictionary(repo, readme):
 
     Example: dutylist data-dictionary --update README.md
     """
-    from .dictionary import render_dictionary, replace_in_readme
+    from .maintain.dictionary import render_dictionary, replace_in_readme
     from .core.edition import FolderReader, load_edition
 
     dictionary = render_dictionary(load_edition(FolderReader(repo)))
@@ -251,10 +251,13 @@ def validate(path, against, details, output_format):
     from .core.memory import no_cycle_collection
     from .validate import run as validation
 
+    compare = None
+    if against:  # validate stands below diff: the comparison of the earlier edition with this one is passed in
+        from .diff.compare import compare
     with Progress("dutylist validate") as progress:
         progress.stage("validating")
         with no_cycle_collection():  # core/memory.py: a large package is millions of acyclic objects
-            report = validation.validate_package(path, against)
+            report = validation.validate_package(path, against, compare=compare)
     echo_report(report, output_format, lambda found: validation.render_text(found, details=details))
     sys.exit(int(not report["valid"]))
 

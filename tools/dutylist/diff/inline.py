@@ -22,13 +22,6 @@ def invert_ops(ops):
     return _deletes_first([[SWAPPED[op], text] for op, text in ops])
 
 
-def matched_characters(a, b):
-    """How many characters of a and b align, the same whichever comes first."""
-    first, second = (a, b) if a <= b else (b, a)
-    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks())
-
-
 def _ops(old, new):
     ops = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)

@@ -7,13 +7,10 @@ Every score is symmetric, so swapping the sides swaps renames and turns splits i
 
 from collections import Counter, defaultdict
 
-from .inline import matched_characters
+from ..core.similarity import CANDIDATES_PER_ITEM, COMMON_BIGRAM, RENAME_SIMILARITY, bigrams, matched_characters
 
-RENAME_SIMILARITY = 0.6
 PART_CONTAINMENT = 0.8
 MIN_PART_LENGTH = 4
-CANDIDATES_PER_ITEM = 10
-COMMON_BIGRAM = 200
 
 
 def resemblances(removed, added):
@@ -44,14 +41,10 @@ def _blocks(removed, added):
     return {prefix: sides for prefix, sides in blocks.items() if sides[0] and sides[1]}
 
 
-def _bigrams(name):
-    return {name[index:index + 2] for index in range(max(len(name) - 1, 1))}
-
-
 def _index(names):
     index = defaultdict(list)
     for item_id, name in names.items():
-        for bigram in _bigrams(name):
+        for bigram in bigrams(name):
             index[bigram].append(item_id)
     return index
 
@@ -63,7 +56,7 @@ def _candidates(removed_names, added_names):
     pairs = set()
     for names, other_index, flip in ((removed_names, added_index, False), (added_names, removed_index, True)):
         for item_id, name in names.items():
-            shared = Counter(other for bigram in _bigrams(name) & common for other in other_index[bigram])
+            shared = Counter(other for bigram in bigrams(name) & common for other in other_index[bigram])
             best = sorted(shared.items(), key=lambda entry: (-entry[1], entry[0]))[:CANDIDATES_PER_ITEM]
             pairs.update((other, item_id) if flip else (item_id, other) for other, _ in best)
     return pairs

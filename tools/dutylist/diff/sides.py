@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, GitReader, load_edition, read_descriptor
+from ..core.history import list_versions, open_repo, version_commit, version_of_spec, version_reader
 from ..core.names import is_version
 from ..core.package import DESCRIPTOR
 from .compare import empty_edition
@@ -72,15 +73,15 @@ def reader_for(repo_folder, spec, role):
         return FolderReader(spec)
     version = spec if is_version(spec) else None
     if version is None and spec.startswith("v") and is_version(spec[1:]):
-        version = version_of_spec(open_repo(repo_folder, role), spec)  # v1.0.0, unless a tag or branch has that name
+        version = version_of_spec(repository(repo_folder, role), spec)  # v1.0.0, unless a tag or branch has that name
     if version:
-        repo = open_repo(repo_folder, role)
-        reader = GitReader(repo, version_commit(repo, version, role))
+        repo = repository(repo_folder, role)
+        reader = GitReader(repo, commit_of_version(repo, version, role))
         reader.label = f"{version} ({reader.revision[:7]})"
         return reader
     if Path(spec).is_dir() and not is_revision(repo_folder, spec):
         raise SideError(f"{role} {spec}: this folder holds no {DESCRIPTOR}; give the folder of a package")
-    repo = open_repo(repo_folder, role)
+    repo = repository(repo_folder, role)
     try:
         return GitReader(repo, spec)
     except EditionError:
@@ -90,7 +91,7 @@ def reader_for(repo_folder, spec, role):
 
 def is_revision(repo_folder, spec):
     try:
-        GitReader(open_repo(repo_folder, "?"), spec)
+        GitReader(repository(repo_folder, "?"), spec)
     except (SideError, EditionError):
         return False
     return True
@@ -112,52 +113,27 @@ def unreadable(reader, role, error):
     return SideError(f"{role} ({where}) cannot be read: {error.location()}: {error.message}", file=error.file, code=error.code)
 
 
-def open_repo(repo_folder, role):
-    import git  # imported here so that commands without git history start fast
-
-    try:
-        return git.Repo(repo_folder, search_parent_directories=False)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+def repository(repo_folder, role):
+    """The git repository at repo_folder; SideError when there is none."""
+    repo = open_repo(repo_folder)
+    if repo is None:
         raise SideError(f"{role}: {repo_folder} is not a git repository; give both sides as package folders, "
-                        f"or --repo the repository's folder") from None
+                        f"or --repo the repository's folder")
+    return repo
 
 
-def version_commit(repo, version, role):
-    from ..release.history import version_commit as commit_of_version
-
-    commit = commit_of_version(repo, version)
+def commit_of_version(repo, version, role):
+    """The commit holding version; SideError when no commit declares it."""
+    commit = version_commit(repo, version)
     if commit is None:
         raise SideError(f"{role}: no commit of this repository declares version {version} in {DESCRIPTOR}")
     return commit
 
 
-def version_of_spec(repo, spec):
-    """The version a spec names: '1.0.0', or 'v1.0.0' when no tag or branch has that name; else None."""
-    if is_version(spec):
-        return spec
-    if spec.startswith("v") and is_version(spec[1:]) and not _names_a_ref(repo, spec):
-        return spec[1:]
-    return None
-
-
-def _names_a_ref(repo, spec):
-    try:
-        repo.commit(spec)
-    except Exception:  # gitdb/git raise several kinds for an unknown name
-        return False
-    return True
-
-
 def previous_version(repo_folder, new_reader, version):
     """The reader of the newest version in NEW's history (HEAD's for a folder) other than ``version``, the one
     NEW declares; None when there is none."""
-    from ..release.history import list_versions
-
-    repo = open_repo(repo_folder, "OLD")
+    repo = repository(repo_folder, "OLD")
     start = getattr(new_reader, "revision", None) or "HEAD"
     previous = next((entry for entry in list_versions(repo, start) if entry.version != version), None)
-    if previous is None:
-        return None
-    reader = GitReader(repo, previous.commit)
-    reader.label = f"{previous.version} ({previous.commit[:7]})"
-    return reader
+    return version_reader(repo, previous) if previous is not None else None

@@ -19,8 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..core.package import LIST_DELIMITER, LIST_VALUE_FIELDS, STEP_FIELDS
-from ..diff.inline import matched_characters
-from ..diff.resemblance import CANDIDATES_PER_ITEM, COMMON_BIGRAM, RENAME_SIMILARITY
+from ..core.similarity import CANDIDATES_PER_ITEM, COMMON_BIGRAM, RENAME_SIMILARITY, bigrams, similarity
 from .corrections import apply_corrections
 from .links import Link, LinksError
 
@@ -159,10 +158,6 @@ def _text(item):
     return "content", "\n".join(item.get(name, "") for name in CONTENT_FIELDS)
 
 
-def _bigrams(text):
-    return {text[index:index + 2] for index in range(max(len(text) - 1, 1))}
-
-
 def _related(row, item):
     if row.get("category") and row.get("category") == item.get("category"):
         return True
@@ -174,19 +169,18 @@ def _link_likely(rows, open_rows, previous, taken, chosen):
     remaining = {item_id: _text(item) for item_id, item in previous.items() if item_id not in taken and _text(item)[1]}
     index_of = defaultdict(list)
     for item_id, (kind, text) in remaining.items():
-        for bigram in _bigrams(text):
+        for bigram in bigrams(text):
             index_of[(kind, bigram)].append(item_id)
     scored = []
     for index in open_rows:
         kind, text = _text(rows[index])
         if not text:
             continue
-        postings = (index_of.get((kind, bigram), ()) for bigram in _bigrams(text))
+        postings = (index_of.get((kind, bigram), ()) for bigram in bigrams(text))
         # as diff's likely renames: a bigram shared by very many names says nothing, and would make this quadratic
         shared = Counter(item_id for posting in postings if len(posting) <= COMMON_BIGRAM for item_id in posting)
         for item_id, _ in sorted(shared.items(), key=lambda entry: (-entry[1], entry[0]))[:CANDIDATES_PER_ITEM]:
-            other = remaining[item_id][1]
-            score = 2 * matched_characters(text, other) / (len(text) + len(other))
+            score = similarity(text, remaining[item_id][1])
             if score >= RENAME_SIMILARITY and _related(rows[index], previous[item_id]):
                 scored.append((-score, index, item_id))
     for negative_score, index, item_id in sorted(scored):

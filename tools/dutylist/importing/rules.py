@@ -10,17 +10,13 @@ import re
 from dataclasses import dataclass
 
 from ..core.package import LIST_DELIMITER, STEP_DELIMITER, STEP_FIELDS
+from ..core.punctuation import full_width_punctuation
+
 LIST_FIELDS = ("departments",)
 
 STEP_START = re.compile(r"\s+(?=\d+\.)")
 WHITESPACE_RUN = re.compile(r"\s+")
 ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
-
-# The marks the extraction turned ASCII: exactly those that NFKC folds to ASCII (，；：（）).
-FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
-# Looking for a mark's context, these are passed over: whitespace, straight quotes and the marks themselves.
-CONTEXT_SKIP = set(FULL_WIDTH) | set(FULL_WIDTH.values()) | {'"'}
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -85,44 +81,6 @@ def split_handover(text):
     if not separator:
         return {"departments": "", "handling": text.strip()}
     return {"departments": departments.strip(), "handling": handling.strip()}
-
-
-def full_width_punctuation(text):
-    """The text with every ASCII , ; : ( ) that stands in Chinese text made full-width.
-
-    Linear in the length of the text: the nearest context character on each side and
-    the number of Chinese characters before each position are found in one pass each.
-    """
-    before, after = _context(text, range(len(text))), _context(text, reversed(range(len(text))))
-    chinese = {at: not before[at].isascii() or not after[at].isascii() for at, char in enumerate(text) if char in FULL_WIDTH}
-    han_before = [0]
-    for char in text:
-        han_before.append(han_before[-1] + bool(HAN.match(char)))
-    for opening, closing in _parenthesis_pairs(text):
-        both = chinese[opening] or chinese[closing] or han_before[closing] > han_before[opening]
-        chinese[opening] = chinese[closing] = both
-    return "".join(FULL_WIDTH[char] if chinese.get(at) else char for at, char in enumerate(text))
-
-
-def _context(text, positions):
-    """For each position, the nearest character that comes before it in the order of positions and
-    is not passed over (spaces, straight quotes, the marks themselves); '' where there is none."""
-    found, nearest = {}, ""
-    for at in positions:
-        found[at] = nearest
-        if not (text[at] in CONTEXT_SKIP or text[at].isspace()):
-            nearest = text[at]
-    return found
-
-
-def _parenthesis_pairs(text):
-    pairs, open_at = [], []
-    for at, char in enumerate(text):
-        if char == "(":
-            open_at.append(at)
-        elif char == ")" and open_at:
-            pairs.append((open_at.pop(), at))
-    return pairs
 
 
 def one_step_per_line(text):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, read_text, resource_paths
+from ..core.history import open_repo
 from ..core.package import (LIST_DELIMITER, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LIST_VALUE_FIELDS, STEP_DELIMITER,
                             STEP_FIELDS, csv_text, id_prefix, read_csv_text, write_bytes_atomic)
 
@@ -53,13 +54,7 @@ def used_id_numbers(root, prefix, progress=None):
 
 
 def _in_git(root):
-    import git  # imported here so that commands without git history start fast
-
-    try:
-        git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return False
-    return True
+    return open_repo(root, search_parents=True) is not None
 
 
 def one_line(text):

@@ -23,13 +23,13 @@ from dataclasses import asdict, dataclass
 from ..core import markdown
 from ..core.edition import EditionError, FolderReader, load_edition
 from ..core.files import FileRefused, read_package_file
+from ..core.history import CHANGELOG_FOLDER, list_versions
 from ..core.kinds import KIND_NAMES, KINDS, bump_rank
 from ..core.names import NameRefused, contained, is_version, version_key, version_problem
 from ..core.shown import quoted
 from ..core.package import DESCRIPTOR, LIST_LABELS, LISTS
 from ..core.shown import json_text
-from .editions import ReleaseError, counts, labelled, load_version, open_repo
-from .history import CHANGELOG_FOLDER, list_versions
+from .editions import ReleaseError, counts, labelled, load_version, repository
 
 INDEX = "CHANGELOG.md"
 VERSION_FILE = re.compile(r"^(\d+\.\d+\.\d+)\.(md|json)$")
@@ -348,7 +348,7 @@ def expected_files(folder, lenient=False):
     Raises ReleaseError when CHANGELOG.md exists but cannot be read (its release notes would be lost),
     unless ``lenient`` (for --check, which reports it).
     """
-    repo = open_repo(folder)
+    repo = repository(folder)
     entries, working = versions_with_working_tree(repo, folder)
     try:
         notes = existing_notes(read(folder, INDEX))

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, GitReader, load_edition
+from ..core.history import list_versions, open_repo
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, LISTS
-from .history import list_versions
 
 
 class ReleaseError(DutylistError):
@@ -30,14 +30,13 @@ class ReleaseError(DutylistError):
         super().__init__(message, code=code, file=file)
 
 
-def open_repo(folder):
-    import git  # imported here so that commands without git history start fast
-
-    try:
-        return git.Repo(folder, search_parent_directories=False)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+def repository(folder):
+    """The git repository at folder; ReleaseError when there is none."""
+    repo = open_repo(folder)
+    if repo is None:
         raise ReleaseError(f"{folder}: not a git repository; versions are read from git history "
-                           f"(give the repository's folder with --repo)") from None
+                           f"(give the repository's folder with --repo)")
+    return repo
 
 
 def load_version(repo, version):
@@ -65,7 +64,7 @@ def counts(edition):
 
 
 def list_editions(folder):
-    repo = open_repo(folder)
+    repo = repository(folder)
     entries = []
     earlier = None
     for version in reversed(list_versions(repo)):
@@ -89,12 +88,13 @@ def list_editions(folder):
 
 def validate_commit(repo, commit, earlier=None):
     """``validate_package`` on the package at ``commit`` (against ``earlier``, a loaded edition, when given)."""
+    from ..diff.compare import compare
     from ..validate import run
 
     with tempfile.TemporaryDirectory(prefix="dutylist-edition-") as folder:
         export(GitReader(repo, commit), Path(folder))
         against = f"version {earlier['descriptor'].get('version')}" if earlier is not None else None
-        return run.validate_package(folder, against, earlier=earlier)
+        return run.validate_package(folder, against, earlier=earlier, compare=compare)
 
 
 def export(reader, folder):

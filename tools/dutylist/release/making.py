@@ -20,12 +20,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.edition import EditionError, FolderReader, read_descriptor
+from ..core.history import CHANGELOG_FOLDER
 from ..core.kinds import bump_rank
 from ..core.names import NameRefused, version_key
 from ..core.package import DESCRIPTOR, write_files_atomic
 from . import changelog
-from .editions import ReleaseError, export, load_version, open_repo
-from .history import CHANGELOG_FOLDER
+from .editions import ReleaseError, export, load_version, repository
 
 SHOWN_ERRORS = 10
 
@@ -53,7 +53,7 @@ def plan_release(folder, bump="auto", date=None):
     from ..diff.compare import compare
 
     folder = Path(folder)
-    repo = open_repo(folder)
+    repo = repository(folder)
     versions = changelog.checked_versions(repo)
     if not versions:
         raise ReleaseError(f"no earlier version in the history of HEAD: declare the first version in {DESCRIPTOR}, "
@@ -110,6 +110,7 @@ def plan_release(folder, bump="auto", date=None):
 
 def validate_with(folder, descriptor_text, previous_edition):
     """Validate the working tree's package with the new descriptor, against the previous version, in a temporary copy."""
+    from ..diff.compare import compare
     from ..validate import run
 
     class Reader(FolderReader):
@@ -119,7 +120,7 @@ def validate_with(folder, descriptor_text, previous_edition):
     with tempfile.TemporaryDirectory(prefix="dutylist-release-") as copy:
         export(Reader(folder), Path(copy))
         against = f"version {previous_edition['descriptor'].get('version')}"
-        return run.validate_package(copy, against, earlier=previous_edition)
+        return run.validate_package(copy, against, earlier=previous_edition, compare=compare)
 
 
 def apply(plan):

@@ -1,6 +1,6 @@
 """The versions of the package, each with its edition and its change report against the version before.
 
-Versions come from ``release.history.list_versions`` (newest first); the working tree is added on
+Versions come from ``core.history.list_versions`` (newest first); the working tree is added on
 top when it differs from the newest version (or when there is no history). The oldest version is
 compared with an empty edition, as ``dutylist diff`` does for a package's first version.
 """
@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import DutylistError
-from ..core.edition import EditionError, FolderReader, GitReader, load_edition
+from ..core.edition import EditionError, FolderReader, load_edition
+from ..core.history import list_versions, open_repo, version_reader
 from ..diff.compare import compare, empty_edition
 from .slugs import unique_version_slugs
 
@@ -55,15 +56,11 @@ class History:
 
 def collect(repo_folder):
     repo_folder = Path(repo_folder)
-    repo = _open_repo(repo_folder)
+    repo = open_repo(repo_folder)
     found = []
     if repo is not None:
-        from ..release.history import list_versions
-
         for version in list_versions(repo):
-            reader = GitReader(repo, version.commit)
-            reader.label = f"{version.version} ({version.commit[:7]})"
-            edition = _load(reader, f"version {version.version} (commit {version.commit[:12]})")
+            edition = _load(version_reader(repo, version), f"version {version.version} (commit {version.commit[:12]})")
             edition["revision"] = version.commit
             found.append(Entry("", version.version, version.edition, version.commit, version.date, edition))
     reader = FolderReader(repo_folder)
@@ -82,15 +79,6 @@ def collect(repo_folder):
         entry.report = compare(older, entry.edition)
         entry.changes = {change["id"]: change for change in entry.report["items"]}
     return History(found, repo is not None)
-
-
-def _open_repo(repo_folder):
-    import git  # imported here so that commands without git history start fast
-
-    try:
-        return git.Repo(repo_folder, search_parent_directories=False)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
 
 
 def _load(reader, what):

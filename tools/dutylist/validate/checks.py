@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
 from ..core.names import is_edition, is_semantic_version, semantic_version_key
 from ..core.package import DESCRIPTOR, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER, STEP_FIELDS
-from ..importing.rules import full_width_punctuation
+from ..core.punctuation import full_width_punctuation
 from .findings import MAX_PER_CODE_AND_FILE, TABLE_FIXES, WARNING, Finding, Omitted, finding
 
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"

@@ -14,6 +14,7 @@ Row numbers count CSV records with the header as row 1, as frictionless does
 import json
 
 from ..core import edition
+from ..core.history import open_repo, version_commit, version_of_spec
 from ..core.package import DESCRIPTOR
 from . import checks
 from .findings import ERROR, MAX_PER_CODE_AND_FILE, WARNING, Omitted
@@ -21,8 +22,10 @@ from ..core.lock import LOCK_FILE, interrupted
 from .read import PackageUnreadable, open_package, package_root
 
 
-def validate_package(path, against=None, earlier=None):
-    """``earlier``: the edition named ``against``, when the caller has already loaded it (from a version in history)."""
+def validate_package(path, against=None, earlier=None, compare=None):
+    """``earlier``: the edition named ``against``, when the caller has already loaded it (from a version in history).
+    ``compare``: with ``against``, the function that compares two editions (``diff.compare.compare``), passed in by
+    the layer above: validate stands below diff and does not import it."""
     root = package_root(path)
     half_written = interrupted(root)  # a writer runs, or was killed half-way: its files may be half old, half new
     if half_written:
@@ -31,7 +34,7 @@ def validate_package(path, against=None, earlier=None):
     extra = []
     if against:
         earlier = earlier if earlier is not None else load_earlier_edition(package.root, against)
-        extra = [(checks.check_against, (earlier, against, content_change(package.root, earlier)))]
+        extra = [(checks.check_against, (earlier, against, content_change(package.root, earlier, compare)))]
     found, omitted = run_checks(package, extra=extra)
     errors = [f.to_dict() for f in found if f.level == ERROR]
     return {
@@ -125,33 +128,26 @@ def _sort_key(entry):
 
 
 def load_earlier_edition(root, revision):
-    """The edition at a git revision or at a version (resolved as ``dutylist diff`` resolves it)."""
-    import git
-
-    from ..diff.sides import SideError, version_of_spec, version_commit
-
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise PackageUnreadable(f"{root}: not in a git repository, so --against {revision} cannot be read") from None
+    """The edition at a git revision or at a version (resolved as ``dutylist diff`` resolves it: core/history.py)."""
+    repo = open_repo(root, search_parents=True)
+    if repo is None:
+        raise PackageUnreadable(f"{root}: not in a git repository, so --against {revision} cannot be read")
     commit = revision
     version = version_of_spec(repo, revision)
     if version is not None:
-        try:
-            commit = version_commit(repo, version, "--against")
-        except SideError as error:
-            raise PackageUnreadable(str(error)) from None
+        commit = version_commit(repo, version)
+        if commit is None:
+            raise PackageUnreadable(f"--against: no commit of this repository declares version {version} in {DESCRIPTOR}")
     try:
         return edition.load_edition(edition.GitReader(repo, commit), lenient=True)
     except edition.EditionError as error:
         raise PackageUnreadable(f"--against {revision}: {error}", file=error.file, code=error.code) from None
 
 
-def content_change(root, earlier):
+def content_change(root, earlier, compare):
     """Why the package differs from the earlier edition in content (the version policy's reasons, version and
-    created aside), or None when only the version number could differ. Unreadable content counts as changed."""
-    from ..diff.compare import compare
-
+    created aside), or None when only the version number could differ. Unreadable content counts as changed.
+    ``compare``: ``diff.compare.compare``, given by the caller."""
     try:
         current = edition.load_edition(edition.FolderReader(root), lenient=True)
     except edition.EditionError as error:

@@ -12,12 +12,17 @@ A change to the package committed later without a new version belongs to no vers
 changelog --check`` reports it ("the package changed since version X; run `dutylist release`").
 ``released`` and ``date`` are the commit that first declared the version and its date. Tags are not
 needed: a fresh clone of main is enough.
+
+This is the one revision resolution every command shares (diff's sides, validate --against, editions, the
+changelog, release, the site): ``open_repo`` finds the repository, ``list_versions`` the versions,
+``version_commit`` and ``version_of_spec`` the commit a version names, ``version_reader`` reads it.
 """
 
 from dataclasses import asdict, dataclass
 
-from ..core.names import is_version
-from ..core.package import DESCRIPTOR
+from .edition import GitReader
+from .names import is_version
+from .package import DESCRIPTOR
 
 CHANGELOG_FOLDER = "changelog"
 
@@ -93,6 +98,41 @@ def version_commit(repo, version, start="HEAD"):
     return tagged.hexsha if tagged is not None else None
 
 
+def open_repo(folder, search_parents=False):
+    """The ``git.Repo`` of folder (or of a folder above it with ``search_parents``), or None when there is none:
+    each command says in its own words what to do then."""
+    import git  # imported here so that commands without git history start fast
+
+    try:
+        return git.Repo(folder, search_parent_directories=search_parents)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def version_reader(repo, version):
+    """The reader of the commit holding a ``Version``, labelled as reports show it: '1.0.0 (abc1234)'."""
+    reader = GitReader(repo, version.commit)
+    reader.label = f"{version.version} ({version.commit[:7]})"
+    return reader
+
+
+def version_of_spec(repo, spec):
+    """The version a spec names: '1.0.0', or 'v1.0.0' when no tag or branch has that name; else None."""
+    if is_version(spec):
+        return spec
+    if spec.startswith("v") and is_version(spec[1:]) and not _names_a_ref(repo, spec):
+        return spec[1:]
+    return None
+
+
+def _names_a_ref(repo, spec):
+    try:
+        repo.commit(spec)
+    except Exception:  # gitdb/git raise several kinds for an unknown name
+        return False
+    return True
+
+
 def _tagged(repo, version, start):
     """The commit tagged vX.Y.Z if it declares that version (and is in start's history), else None."""
     if not is_version(version):
@@ -141,7 +181,7 @@ def _has(commit, path):
 def _descriptor(commit):
     import json
 
-    from ..core.files import FileRefused, read_git_entry
+    from .files import FileRefused, read_git_entry
 
     try:
         value = json.loads(read_git_entry(commit.tree, DESCRIPTOR) or b"")
