@@ -16,3 +16,7 @@ MUTATION_K="not cli" $run diff/inline.py tests/test_diff_semantics.py tests/test
 MUTATION_K="not cli" $run diff/resemblance.py tests/test_diff_semantics.py tests/test_diff_properties.py
 MUTATION_K="not chromium" $run diff/render_html.py tests/test_escaping.py tests/test_diff_html.py
 $run diff/render_markdown.py tests/test_escaping.py tests/test_diff_cli.py
+# what issues 18 and 19 moved into core/: the Markdown escaper, the similarity and the punctuation rule
+$run core/markdown.py tests/test_escaping.py tests/test_security_outputs.py
+MUTATION_K="not cli and not readme" $run core/similarity.py tests/test_diff_semantics.py tests/test_diff_properties.py tests/test_import_next_edition.py
+$run core/punctuation.py tests/test_correction_rules.py tests/test_rules.py tests/test_check_codes.py
