@@ -152,7 +152,7 @@ def test_the_quick_item_builder_makes_what_item_from_row_makes():
     import itertools
 
     from dutylist.core.edition import EditionError, item_from_row
-    from dutylist.validate.read import _item_builder
+    from dutylist.core.edition import item_builder
 
     package = open_package(ROOT)
     rows = []
@@ -165,7 +165,7 @@ def test_the_quick_item_builder_makes_what_item_from_row_makes():
             rows.append((header, list_name, base[:at] + [cell] + base[at + 1:]))
     built = 0
     for header, list_name, cells in rows:
-        quick = _item_builder(header, list_name)(cells)
+        quick = item_builder(header, list_name)(cells)
         try:
             slow = item_from_row(dict(zip(header, cells)), list_name)
         except EditionError:

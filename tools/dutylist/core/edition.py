@@ -321,9 +321,9 @@ def item_from_row(row, list_name, path="", row_number=None, warnings=None):
             continue
         value = (value or "").strip()
         if field in LIST_VALUE_FIELDS:
-            item[field] = [part.strip() for part in value.split(LIST_DELIMITER) if part.strip()]
+            item[field] = split_list(value)
         elif field in STEP_FIELDS:
-            item[field] = [line.strip() for line in value.replace("\r\n", "\n").split(STEP_DELIMITER) if line.strip()]
+            item[field] = split_steps(value)
         elif field in INTEGER_FIELDS:
             item[field] = _integer(value, path, row_number, field, warnings)
         else:
@@ -336,6 +336,44 @@ def item_from_row(row, list_name, path="", row_number=None, warnings=None):
     if warnings is not None:
         item.setdefault("seq", "")  # a list without a seq column still has places to show
     return item
+
+
+def split_list(value):
+    """A list cell (``departments``, ``short_names``) as its names: split at 、, each stripped, empty ones left out."""
+    return [part.strip() for part in value.split(LIST_DELIMITER) if part.strip()]
+
+
+def split_steps(value):
+    """A numbered-steps cell as its steps: one a line (CRLF read as LF), each stripped, empty lines left out."""
+    return [line.strip() for line in value.replace("\r\n", "\n").split(STEP_DELIMITER) if line.strip()]
+
+def item_builder(header, list_name):
+    """A quick ``item_from_row`` (validate's streamed reading) for a row of the header's width: cells straight to
+    an item, with the same splitting (``split_list``, ``split_steps``), or None for a row it does not take (a 序号 or page that is not ASCII digits, no id), which the caller reads
+    the slow way. None when the header itself needs the slow way (a name used twice, no columns)."""
+    if not header or len(set(header)) != len(header) or None in header:
+        return None
+    kinds = [3 if name in INTEGER_FIELDS else 2 if name in STEP_FIELDS
+             else 1 if name in LIST_VALUE_FIELDS else 0 for name in header]
+    columns = list(zip(header, kinds))
+
+    def build(cells):
+        item = {"list": list_name}
+        for (name, kind), value in zip(columns, cells):
+            value = value.strip()
+            if kind == 0:
+                item[name] = value
+            elif kind == 3:
+                if not is_whole_number(value):
+                    return None
+                item[name] = int(value)
+            elif kind == 2:
+                item[name] = split_steps(value)
+            else:
+                item[name] = split_list(value)
+        return item if item.get("id") else None
+
+    return build
 
 
 LONGEST_WHOLE_NUMBER = 18  # digits: any such number fits SQLite's 64-bit INTEGER, and int() reads it at once

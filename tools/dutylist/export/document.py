@@ -5,7 +5,8 @@ workbook and the database are written from. Items are ordered by list, then Â∫èÂ
 registers by name. Nothing depends on the clock or the machine.
 """
 
-from ..core.package import LIST_DELIMITER, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LISTS, STEP_FIELDS
+from ..core.edition import split_list
+from ..core.package import LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LISTS, STEP_FIELDS
 
 FORMAT_VERSION = 1
 DESCRIPTOR_KEYS = ("name", "title", "version", "edition", "town", "licenses")
@@ -82,5 +83,5 @@ def resolved_department(name, departments):
 
 def register_department(row):
     department = dict(row)
-    department["short_names"] = [part.strip() for part in (row.get("short_names") or "").split(LIST_DELIMITER) if part.strip()]
+    department["short_names"] = split_list(row.get("short_names") or "")
     return department

@@ -9,6 +9,7 @@ department lists joined by 、, numbered steps one per line.
 import re
 from dataclasses import dataclass
 
+from ..core.edition import split_list
 from ..core.package import LIST_DELIMITER, STEP_DELIMITER, STEP_FIELDS
 from ..core.punctuation import full_width_punctuation
 
@@ -102,4 +103,4 @@ def _join_line(line):
 
 
 def split_departments(text):
-    return LIST_DELIMITER.join(part.strip() for part in text.split(LIST_DELIMITER) if part.strip())
+    return LIST_DELIMITER.join(split_list(text))

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 
 from ..core.errors import DutylistError
-from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, schema_of
+from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, schema_of, split_list, split_steps
 from ..core.package import LIST_DELIMITER, LIST_VALUE_FIELDS, STEP_DELIMITER, STEP_FIELDS, csv_text, write_bytes_atomic
 
 LIST_FIELDS = (*LIST_VALUE_FIELDS, "short_names")  # short_names: the departments register's list field
@@ -38,9 +38,9 @@ class FileResult:
 def canonical_cell(field, value):
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     if field in STEP_FIELDS:
-        return STEP_DELIMITER.join(line.strip() for line in value.split(STEP_DELIMITER) if line.strip())
+        return STEP_DELIMITER.join(split_steps(value))
     if field in LIST_FIELDS:
-        return LIST_DELIMITER.join(part.strip() for part in value.split(LIST_DELIMITER) if part.strip())
+        return LIST_DELIMITER.join(split_list(value))
     return "\n".join(line.rstrip() for line in value.strip().split("\n"))
 
 

@@ -26,8 +26,7 @@ from ..core import edition
 from ..core.errors import DutylistError
 from ..core.files import BOM, FileRefused, allow_long_cells
 from ..core.names import resource_path_problem
-from ..core.package import (DESCRIPTOR, INTEGER_FIELDS, LIST_DELIMITER, LIST_OF_RESOURCE, LIST_VALUE_FIELDS, STEP_DELIMITER,
-                            STEP_FIELDS, row_of_cells)
+from ..core.package import DESCRIPTOR, INTEGER_FIELDS, LIST_OF_RESOURCE, row_of_cells
 from .findings import finding
 from .patterns import pattern_problem
 from .tables import TablePass, _foreign_key_fields
@@ -101,7 +100,7 @@ class Package:
             header = next(records, None)
             if header is None:
                 continue
-            build = _item_builder(header, list_name)
+            build = edition.item_builder(header, list_name)
             for row_number, cells in records:
                 item = build(cells) if build is not None and len(cells) == len(header) else None
                 if item is None:  # a row the quick builder does not take: read as load_edition reads it
@@ -363,34 +362,6 @@ class _text_stream:
         return False
 
 
-def _item_builder(header, list_name):
-    """A quick ``core.edition.item_from_row`` for a row of the header's width: cells straight to an item, or
-    None for a row it does not take (a 序号 or page that is not ASCII digits, no id), which the caller reads
-    the slow way. None when the header itself needs the slow way (a name used twice, no columns)."""
-    if not header or len(set(header)) != len(header) or None in header:
-        return None
-    kinds = [3 if name in INTEGER_FIELDS else 2 if name in STEP_FIELDS
-             else 1 if name in LIST_VALUE_FIELDS else 0 for name in header]
-    columns = list(zip(header, kinds))
-    list_delimiter, step_delimiter = LIST_DELIMITER, STEP_DELIMITER
-
-    def build(cells):
-        item = {"list": list_name}
-        for (name, kind), value in zip(columns, cells):
-            value = value.strip()
-            if kind == 0:
-                item[name] = value
-            elif kind == 3:
-                if not edition.is_whole_number(value):
-                    return None
-                item[name] = int(value)
-            elif kind == 2:
-                item[name] = [line.strip() for line in value.replace("\r\n", "\n").split(step_delimiter) if line.strip()]
-            else:
-                item[name] = [part.strip() for part in value.split(list_delimiter) if part.strip()]
-        return item if item.get("id") else None
-
-    return build
 
 
 def _record_number(text_before):
