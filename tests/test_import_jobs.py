@@ -38,3 +38,20 @@ def test_both_jobs_give_the_report_in_one_order_each_with_its_own_part(tmp_path)
     assert later["links"]["likely"] and all(link["previous_name"] for link in later["links"]["likely"])
     assert later["would_write"][0] == "sources/qitai-town-duty-list-2026-01.extracted.txt"
     assert later["would_write"][-1] == "datapackage.json" and later["written"] == []
+
+
+def test_both_jobs_read_and_write_the_files_the_descriptor_names(package_copy):
+    """A list kept in another file (the descriptor's resource path): the re-import reads it there, finds data/ as the
+    source gives it, and --write would write it there, never to data/<resource>.csv."""
+    (package_copy / "data/basic-duties.csv").rename(package_copy / "data/basic.csv")
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    next(resource for resource in descriptor["resources"] if resource["name"] == "basic-duties")["path"] = "data/basic.csv"
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    report = import_json(package_copy)
+    assert report["ok"] is True and report["differences"] == [] and report["would_write"] == []
+    (package_copy / "data/basic.csv").write_text((package_copy / "data/basic.csv").read_text(encoding="utf-8").replace(
+        "652325100-0001,1,", "652325100-0001,7,", 1), encoding="utf-8")
+    report = import_json(package_copy)
+    assert report["ok"] is False and report["would_write"] == ["data/basic.csv"]
+    assert {difference["file"] for difference in report["differences"]} == {"data/basic.csv"}
+    assert not (package_copy / "data/basic-duties.csv").exists()

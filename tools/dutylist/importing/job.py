@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..core.edition import EditionError, resource_paths
 from ..core.errors import DutylistError
 from ..core.names import is_edition, resource_path_problem
 from ..core.files import FileRefused, json_depth_problem, read_package_file
@@ -56,6 +57,15 @@ class _Job:
     categories: set
     links_file: str
     links: dict  # the links file of the edition, as read
+    paths: dict  # resource name -> its file, as the descriptor names it
+
+    def path(self, resource):
+        return _file_of(self.paths, resource)
+
+
+def _file_of(paths, resource):
+    """The file of a resource: the descriptor's path, or data/<resource>.csv where it names none."""
+    return paths.get(resource) or data_path(resource)
 
 
 def run_import(repo, source=None, write=False, edition=None):
@@ -72,14 +82,14 @@ def _reimport(job, write):
     ``write`` rewrites the lists (and the links file, if a row had to be linked)."""
     # a re-import follows its links file, and links a row the file does not cover to data/ as it stands
     # (so that a lost links file does not re-mint every id); a list it cannot read is skipped (it may be repairing data/)
-    previous = _current_items(job.repo, strict=False)
+    previous = _current_items(job, strict=False)
     result = _derive(job, previous, new_edition=False)
     minted = [link for link in result.linking.links  # only the ids minted by this run (a row the links file does not cover, or a forced 'new')
               if link.how == "new" and not getattr(job.links.get((link.list, link.seq)), "id", "")]
     report = _report(job, result, previous, minted, previous_names={})
     report["correction_problems"] = [asdict(problem) for problem in result.correction_problems]
-    report["differences"] = [] if write else _differences(job.repo, result.rows)
-    files = [(job.links_file, links_text(result.linking.links)), *_list_files(result)]
+    report["differences"] = [] if write else _differences(job, result.rows)
+    files = [(job.links_file, links_text(result.linking.links)), *_list_files(job, result)]
     files = [(path, text) for path, text in files if _current_text(job.repo, path) != text]
     return _finish(job, report, files, write, blocked=bool(result.source_problems or result.correction_problems))
 
@@ -88,7 +98,7 @@ def _import_new_edition(job, write):
     """A later edition: every row is linked to an id of data/ (links file, exact, likely, new), the corrections that
     still apply carry over; ``write`` writes data/, the links file, the corrections left, the source (byte for byte)
     and datapackage.json (``edition`` and ``sources``; never ``version``)."""
-    previous = _current_items(job.repo, strict=True)  # the edition a new one is linked to
+    previous = _current_items(job, strict=True)  # the edition a new one is linked to
     result = _derive(job, previous, new_edition=True)
     report = _report(job, result, previous, [link for link in result.linking.links if link.how == "new"], previous_names=previous)
     report["new_edition"] = True
@@ -97,8 +107,8 @@ def _import_new_edition(job, write):
     kept_source = _kept_source(job)
     files = [(kept_source, job.source_bytes.decode("utf-8")), (job.links_file, links_text(result.linking.links))]
     if dropped:
-        files.append((data_path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
-    files += _list_files(result)
+        files.append((job.path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
+    files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
     return _finish(job, report, files, write, blocked=bool(result.source_problems))
@@ -127,12 +137,16 @@ def _open(repo, source, edition):
         raise ImportInputError(f"{repo / DESCRIPTOR}: {error}") from None
     town = (descriptor.get("town") or {}).get("name") if isinstance(descriptor.get("town"), dict) else None
     text = _decode(source_bytes, source).replace("\r\n", "\n")
-    corrections = _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS)
-    categories = {row["name"] for row in _read_csv(repo, data_path("categories"), ("name",))}
+    try:
+        paths = resource_paths(descriptor, file=repo / DESCRIPTOR)
+    except EditionError as error:
+        raise ImportInputError(str(error), file=repo / DESCRIPTOR) from None
+    corrections = _read_csv(repo, _file_of(paths, "corrections"), CORRECTION_FIELDS)
+    categories = {row["name"] for row in _read_csv(repo, _file_of(paths, "categories"), ("name",))}
     links_file = links_path(edition)
     links = _read_links(repo, links_file, prefix)
     return _Job(repo, descriptor, package_edition, edition, source, source_bytes, text, prefix, town, corrections,
-                categories, links_file, links)
+                categories, links_file, links, paths)
 
 
 def _derive(job, previous, new_edition):
@@ -211,9 +225,9 @@ def _report(job, result, previous, new_links, previous_names):
     }
 
 
-def _list_files(result):
+def _list_files(job, result):
     """(path, content) of the three lists as derived."""
-    return [(data_path(LIST_RESOURCES[list_name]), csv_text(LIST_FIELDS[list_name], result.rows[list_name])) for list_name in LISTS]
+    return [(job.path(LIST_RESOURCES[list_name]), csv_text(LIST_FIELDS[list_name], result.rows[list_name])) for list_name in LISTS]
 
 
 def _kept_source(job):
@@ -259,7 +273,7 @@ def _read_links(repo, links_file, prefix):
         raise ImportInputError(f"{error}; nothing was written") from None
 
 
-def _current_items(repo, strict=True):
+def _current_items(job, strict=True):
     """The items of the package as data/ holds them: the edition a new one is linked to.
 
     Not ``strict`` (a re-import, which may be repairing data/), a list that cannot be read is skipped.
@@ -267,7 +281,7 @@ def _current_items(repo, strict=True):
     items = {}
     for list_name in LISTS:
         try:
-            rows = _read_csv(repo, data_path(LIST_RESOURCES[list_name]), LIST_FIELDS[list_name])
+            rows = _read_csv(job.repo, job.path(LIST_RESOURCES[list_name]), LIST_FIELDS[list_name])
         except ImportInputError:
             if strict:
                 raise
@@ -275,7 +289,7 @@ def _current_items(repo, strict=True):
         for row_number, row in enumerate(rows, start=2):
             problem = _item_problem(row, items)
             if problem and strict:
-                raise ImportInputError(f"{repo / data_path(LIST_RESOURCES[list_name])}:{row_number}  {problem}; "
+                raise ImportInputError(f"{job.repo / job.path(LIST_RESOURCES[list_name])}:{row_number}  {problem}; "
                                        "a new edition is linked to these items: run dutylist validate and fix data/ first")
             if not problem:
                 items[row["id"]] = {**row, "list": list_name}
@@ -298,7 +312,7 @@ def _new_anomalies(job, anomalies):
     try:
         current = import_source(
             _read(repo, _descriptor_source(job.descriptor, package_edition), "source").replace("\r\n", "\n"),
-            _read_csv(repo, data_path("corrections"), CORRECTION_FIELDS), job.categories, town=job.town,
+            job.corrections, job.categories, town=job.town,
             prefix=job.prefix, links=_read_links(repo, links_path(package_edition), job.prefix),
             used_ids=lambda: _ids_ever_used(repo, job.prefix),
         )
@@ -375,11 +389,11 @@ def _read_csv(repo, relative, required_columns):
     return rows
 
 
-def _differences(repo, rows_by_list):
+def _differences(job, rows_by_list):
     """Cells where data/ differs from what the importer derives."""
     differences = []
     for list_name, derived in rows_by_list.items():
-        path = data_path(LIST_RESOURCES[list_name])
+        path, repo = job.path(LIST_RESOURCES[list_name]), job.repo
         text = _read(repo, path, "data", missing_ok=True)
         current = [] if text is None else _parse_csv(text, repo / path)
         current_by_id = {row.get("id"): row for row in current}
