@@ -66,7 +66,7 @@ def _too_large(file, limit):
                              f"that large, raise the limit with {MAX_FILE_BYTES_VARIABLE}=<bytes>", code="file-too-large")
 
 
-def _kind(mode):
+def kind_of_file(mode):
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -121,7 +121,7 @@ def open_package_file(root, relative, limit=None):
     except OSError as error:
         raise FileRefused(shown, f"cannot be read ({error.strerror})") from None
     if not stat.S_ISREG(info.st_mode):
-        raise FileRefused(shown, f"is {_kind(info.st_mode)}, not a regular file; it is not read")
+        raise FileRefused(shown, f"is {kind_of_file(info.st_mode)}, not a regular file; it is not read")
     try:
         handle = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -131,7 +131,7 @@ def open_package_file(root, relative, limit=None):
     try:
         opened = os.fstat(handle)
         if not stat.S_ISREG(opened.st_mode):  # replaced between the check and the open
-            raise FileRefused(shown, f"is {_kind(opened.st_mode)}, not a regular file; it is not read")
+            raise FileRefused(shown, f"is {kind_of_file(opened.st_mode)}, not a regular file; it is not read")
         if opened.st_size > limit:
             raise _too_large(shown, limit)
     except BaseException:

@@ -14,7 +14,6 @@ place until the command ends, which files it is writing (``writing``). So:
 
 import json
 import os
-import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,7 +38,7 @@ class Locked(DutylistError):
 def package_lock(folder, command):
     """Hold the package's lock while the block runs; Locked if another writer holds it (or left it behind)."""
     path = Path(folder) / LOCK_FILE
-    record = {"command": f"dutylist {command}", "pid": os.getpid(), "host": socket.gethostname(),
+    record = {"command": f"dutylist {command}", "pid": os.getpid(), "host": _host(),
               "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "writing": []}
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -98,7 +97,7 @@ def holder_problem(path):
 
 def _running(record):
     """True unless the holder is known to be gone: same host and no process of that pid (another host: assume running)."""
-    if record.get("host") != socket.gethostname():
+    if record.get("host") != _host():
         return True
     pid = record.get("pid")
     if not isinstance(pid, int) or pid <= 0:
@@ -110,3 +109,10 @@ def _running(record):
     except PermissionError:
         return True
     return True
+
+
+def _host():
+    """This machine's name, for a lock another machine may find (socket is imported here: only writers need it)."""
+    import socket
+
+    return socket.gethostname()

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import DutylistError
-from .files import _kind as file_kind  # the words for a kind of file, said once (core/files.py)
+from .files import kind_of_file  # the words for a kind of file, said once (core/files.py)
 from .files import allow_long_cells
 from .lock import note_writing
 
@@ -167,7 +167,7 @@ def refuse_unless_regular(path):
     if stat.S_ISLNK(mode):
         raise WriteError(f"{path}: is a symbolic link; it is not replaced or written through (give the path of the file itself)", file=path)
     if not stat.S_ISREG(mode):
-        raise WriteError(f"{path}: is {file_kind(mode)}, not a regular file; only a regular file (or a new one) is "
+        raise WriteError(f"{path}: is {kind_of_file(mode)}, not a regular file; only a regular file (or a new one) is "
                          f"written: give the name of a file", file=path)
 
 
@@ -283,7 +283,7 @@ def _carry_over(old, new):
                 except OSError:
                     shutil.copy2(source, target)
             else:
-                raise WriteError(f"{source}: is {file_kind(mode)}; the folder {old} may hold only files, folders and links", file=source)
+                raise WriteError(f"{source}: is {kind_of_file(mode)}; the folder {old} may hold only files, folders and links", file=source)
         folders[:] = [name for name in folders if not (Path(root) / name).is_symlink()]
 
 

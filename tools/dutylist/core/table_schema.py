@@ -17,10 +17,9 @@ def shape_problem(schema):
     fields = schema.get("fields")
     if not isinstance(fields, list):
         return "fields", "is not a list of fields"
-    for index, field in enumerate(fields):
-        problem = _field_problem(field)
-        if problem:
-            return f"fields[{index}]", problem
+    found = _first_problem(fields, "fields", _field_problem)
+    if found:
+        return found
     if not _names(schema.get("primaryKey", []), allow_empty=True):
         return "primaryKey", "is neither a field name nor a list of field names"
     if not _texts(schema.get("missingValues", [""])):
@@ -28,10 +27,15 @@ def shape_problem(schema):
     foreign_keys = schema.get("foreignKeys", [])
     if not isinstance(foreign_keys, list):
         return "foreignKeys", "is not a list"
-    for index, foreign in enumerate(foreign_keys):
-        problem = _foreign_key_problem(foreign)
+    return _first_problem(foreign_keys, "foreignKeys", _foreign_key_problem)
+
+
+def _first_problem(entries, place, problem_of):
+    """(place[index], problem) of the first entry problem_of finds a problem in, else None."""
+    for index, entry in enumerate(entries):
+        problem = problem_of(entry)
         if problem:
-            return f"foreignKeys[{index}]", problem
+            return f"{place}[{index}]", problem
     return None
 
 
