@@ -49,3 +49,49 @@ def test_headless_chromium_renders_the_highlighted_changes(page, tmp_path):
     assert "<ins>奇台县消防救援大队</ins>" in dom
     assert re.search(r"<del>对问卷进行归纳、整理。</del>", dom)
     assert "ins { background: #ccffd8" in dom
+
+
+# --- id links (the site renders report bodies with each item id linked to its page) ---------------------------------
+
+def _link(text):
+    """A link function as the site passes one: an href for ids it knows, None for other code fragments."""
+    return f"items/{text}.html?a=1&b=2" if text.startswith("652325100-") else None
+
+
+LINKED = '<a href="items/652325100-0001.html?a=1&amp;b=2"><code>652325100-0001</code></a>'
+
+
+@pytest.mark.parametrize("entry", [
+    ("heading", 3, [("code", "652325100-0001"), ("text", " 改")]),
+    ("paragraph", [("text", "见 "), ("code", "652325100-0001")]),
+    ("note", [("code", "652325100-0001")]),
+    ("list", [([("code", "652325100-0001")], [])]),
+    ("list", [([("text", "上层")], [([("code", "652325100-0001")], [])])]),
+    ("table", [[("code", "652325100-0001")]], [[[("text", "x")]]]),
+    ("table", [[("text", "x")]], [[[("code", "652325100-0001")]]]),
+])
+def test_every_kind_of_block_links_its_item_ids(entry):
+    from dutylist.diff.render_html import block
+    assert LINKED in block(entry, _link)
+    assert "<a " not in block(entry)  # no link function, no links
+
+
+def test_only_code_fragments_that_the_link_function_knows_are_linked():
+    from dutylist.diff.render_html import inline
+    fragments = [("text", "652325100-0001"), ("strong", "652325100-0002"), ("code", "1.0.0"), ("code", "")]
+    assert "<a " not in inline(fragments, _link)
+
+
+def test_the_report_body_passes_the_link_function_down():
+    from dutylist.diff.compare import compare
+    from dutylist.diff.render_html import render_body
+    from editions import edition, item
+    report = compare(edition(item(1)), edition(item(1, name="改过的名称")))
+    assert LINKED in render_body(report, link=_link)
+    assert "<a " not in render_body(report)
+
+
+def test_an_unknown_block_kind_is_an_internal_error_naming_it():
+    from dutylist.diff.render_html import block
+    with pytest.raises(ValueError, match="^figure$"):
+        block(("figure", []))

@@ -727,3 +727,12 @@ def test_an_item_moved_to_a_list_with_more_columns_shows_the_new_fields():
     assert moved["change"] == "moved"
     assert [(f["field"], f["old"], f["new"], f["absent"]) for f in moved["fields"]] == [
         ("departments", [], ["奇台县民政局"], "old"), ("county_duties", [], ["1.统筹。"], "old"), ("town_duties", [], ["1.配合。"], "old")]
+
+
+def test_bigrams_of_short_and_long_texts():
+    """The pairs of neighbouring characters; a one-character text is its own only 'pair' (core/similarity.py)."""
+    from dutylist.core.similarity import bigrams, similarity
+    assert bigrams("奇台镇") == {"奇台", "台镇"}
+    assert bigrams("奇台") == {"奇台"}
+    assert bigrams("奇") == {"奇"}
+    assert similarity("奇台", "奇台") == 1.0

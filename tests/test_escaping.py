@@ -162,3 +162,21 @@ def first_version_report():
 ])
 def test_hostile_reports_match_their_golden_files(name, render):
     assert_golden(name, render())
+
+
+def test_a_code_span_keeps_its_pipe_escaped_in_a_table_cell_and_only_there():
+    """GitHub ends a table cell at a `|` even inside a code span, so the table escapes it; elsewhere the backslash
+    would show."""
+    assert render_markdown.inline([("code", "a|b")], in_table=True) == "`a\\|b`"
+    assert render_markdown.inline([("code", "a|b")]) == "`a|b`"
+    assert render_markdown.fragment("code", "a|b") == "`a|b`"
+    rendered = render_markdown.table([[("code", "h|1")], [("text", "n")]], [[[("code", "c|d")], [("text", "1")]]])
+    assert "`h\\|1`" in rendered and "`c\\|d`" in rendered
+
+
+def test_the_brief_markdown_report_leaves_the_item_details_to_the_full_one():
+    from dutylist.diff.compare import compare
+    from editions import edition, item
+    report = compare(edition(item(1)), edition(item(1, name="改过的名称")))
+    assert "改过的名称" in render_markdown.render(report)
+    assert "改过的名称" not in render_markdown.render(report, brief=True)

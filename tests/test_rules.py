@@ -82,6 +82,16 @@ def test_full_width_punctuation_looks_past_quotes_spaces_and_other_marks():
     assert full_width_punctuation("及时; 2按照") == "及时； 2按照"
 
 
+def test_a_parenthesis_pair_is_chinese_when_either_end_or_its_inside_is():
+    """The pair is made full-width as one: by the Chinese text it encloses even when both ends touch ASCII, and by
+    either end's context alone even when it encloses none."""
+    assert full_width_punctuation("a(x中x)b") == "a（x中x）b"
+    assert full_width_punctuation("(abc)中") == "（abc）中"
+    assert full_width_punctuation("中(abc)") == "中（abc）"
+    assert full_width_punctuation("a(xyz)b") == "a(xyz)b"
+
+
+
 def test_full_width_punctuation_keeps_marks_among_latin_letters_and_digits():
     for text in ("1,000", "8:00", "f(x)", "GB/T 15834-2011", "3.5", "A; B", "THV 22 54 TH"):
         assert full_width_punctuation(text) == text

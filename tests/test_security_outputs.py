@@ -324,3 +324,13 @@ def test_xlsx_refuses_a_control_character_cleanly(package_copy, tmp_path):
     assert_clean(result, 2)
     assert "652325100-0002" in result.output and "(name)" in result.output and "control character" in result.output
     assert not (tmp_path / "list.xlsx").exists()
+
+
+def test_markdown_text_keeps_quotes_readable_and_code_pads_only_where_commonmark_strips():
+    """Quotes need no escaping in Markdown text (the raw changelog stays readable); a code span is padded with one
+    space each side only where CommonMark would strip one (a space at both ends, or a backtick at an end)."""
+    from dutylist.core import markdown
+    assert markdown.text("他说\"好\"'吧'") == "他说\"好\"'吧'"
+    assert markdown.code(" a") == "` a`"
+    assert markdown.code("a ") == "`a `"
+    assert markdown.code(" X ") == "`  X  `"
