@@ -20,7 +20,8 @@ CODES = {
     "schema-pattern-unsafe": (ERROR, "the pattern {problem}; it could take very long to check, so it is not evaluated", "write a pattern with at most one *, + or {{m,}}, repeating only a character, a class or a fixed group, with no backreference or lookaround; bound the rest ({{1,20}})"),
     # reading the files
     "file-missing": (ERROR, "no such file: resource {name} names it as its path", "restore the file, or fix the resource's path"),
-    "encoding-bom": (ERROR, "the file starts with a byte-order mark (BOM)", "save it as UTF-8 without BOM"),
+    "encoding-bom": (ERROR, "the file starts with a byte-order mark (BOM), as a spreadsheet saves it; it was read without it",
+                     "run `dutylist fmt`: it saves the file as UTF-8 without BOM, as the package writes every CSV"),
     "encoding-not-utf8": (ERROR, "the file is not UTF-8 (byte {byte} cannot be decoded; it may be GBK)", "save it as UTF-8"),
     "empty-file": (ERROR, "the file is empty; a resource needs at least its header row", "restore the header row and the data"),
     "line-endings-crlf": (WARNING, "the file has Windows line endings (CRLF); they are read as LF, but the package stores LF", "save it with LF line endings (the repository's .gitattributes keeps them in a checkout)"),
