@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..core.descriptions import refreshed
 from ..core.edition import EditionError, resource_paths
 from ..core.errors import DutylistError
 from ..core.names import is_edition, resource_path_problem
@@ -110,6 +111,7 @@ def _import_new_edition(job, write):
         files.append((job.path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
     files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
+    updated = refreshed(updated, {LIST_RESOURCES[list_name]: len(rows) for list_name, rows in result.rows.items()})  # "the 85 duties", "edition of July 2025"
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
     return _finish(job, report, files, write, blocked=bool(result.source_problems))
 

@@ -13,6 +13,7 @@ CODES = {
     "version-not-semver": (ERROR, "version {text!r} is not a semantic version MAJOR.MINOR.PATCH", "write it as, for example, 1.0.0"),
     "edition-missing": (ERROR, "the descriptor has no edition", 'add "edition": "YYYY-MM", the month the list was published'),
     "edition-invalid": (ERROR, "edition {text!r} is not a month YYYY-MM", "write it as, for example, 2025-07"),
+    "description-stale": (WARNING, "the description says {text!r} where the data gives {derived!r}", "run `dutylist fmt`: it rewrites the descriptions' counts and edition from the data"),
     "resource-missing": (ERROR, "the descriptor has no resource named {name!r} with a path", "restore the resource; every edition has the three lists and the registers"),
     "resource-path-unsafe": (ERROR, "resource {name}: path {text!r} {problem}", "give a path relative to datapackage.json, inside the package (data/...)"),
     "schema-file-missing": (ERROR, "resource {name}: {problem}", "point schema at a Table Schema file schemas/<name>.json that exists"),
