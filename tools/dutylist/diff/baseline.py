@@ -16,7 +16,7 @@ Explicit sides (``dutylist diff OLD [NEW]``) are compared as given, with no ``ba
 
 from ..core.history import list_versions, version_reader
 from .sides import package_folder, reader_for, readers, repository
-from .stream import compare_readers
+from . import stream  # stream.compare_readers is looked up at each call (a test may stand in for it)
 
 LAST_RELEASE = "last-release"
 VERSION_BEFORE = "version-before"
@@ -26,16 +26,16 @@ NO_RELEASE = "no-release"
 def compare_sides(repo_folder, old_spec=None, new_spec=None, since_release=False):
     """The report ``dutylist diff`` prints: of the sides given, else of the working tree and its baseline."""
     if old_spec is not None or new_spec is not None:
-        return compare_readers(*readers(repo_folder, old_spec, new_spec))
+        return stream.compare_readers(*readers(repo_folder, old_spec, new_spec))
     folder = package_folder(repo_folder)
     repo = repository(folder, "OLD")
     versions = list_versions(repo, "HEAD")
     if not versions:
-        report = compare_readers(None, _working_tree(folder))
+        report = stream.compare_readers(None, _working_tree(folder))
         return _with(report, NO_RELEASE, None, "no commit of this repository declares a version yet, so the working "
                                                  "tree is compared with an empty edition")
     last = versions[0]
-    report = compare_readers(version_reader(repo, last), _working_tree(folder))
+    report = stream.compare_readers(version_reader(repo, last), _working_tree(folder))
     if since_release:
         return _with(report, LAST_RELEASE, last, f"{last.version} is the last released version (--since-release)")
     if not report["summary"]["identical"]:
@@ -44,7 +44,7 @@ def compare_sides(repo_folder, old_spec=None, new_spec=None, since_release=False
         return _with(report, LAST_RELEASE, last, f"the working tree differs from {last.version}, the last released "
                                                  f"version, so this is what changed since{also}")
     before = next((entry for entry in versions if entry.version != last.version), None)
-    report = compare_readers(version_reader(repo, before) if before else None, _working_tree(folder))
+    report = stream.compare_readers(version_reader(repo, before) if before else None, _working_tree(folder))
     if before is None:
         return _with(report, VERSION_BEFORE, None, f"the working tree holds {last.version}, the last released version, "
                                                    f"unchanged, and no version came before it: compared with an empty edition")
