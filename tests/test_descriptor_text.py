@@ -4,12 +4,11 @@ data by `dutylist fmt` (and named by `fmt --check`), and derived by `import-sour
 Through the command line, on the package committed in a real git repository."""
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from diff_repo import ROOT, PackageRepo
+from maintainer_history import package_with_sources
 from next_edition import next_edition_text
 
 from dutylist.cli import cli
@@ -18,10 +17,7 @@ from dutylist.cli import cli
 @pytest.fixture
 def repo(tmp_path):
     """The package with its sources, committed in a git repository."""
-    repository = PackageRepo(tmp_path / "repo")
-    shutil.copytree(ROOT / "sources", repository.root / "sources")
-    repository.commit("Publish the July 2025 edition")
-    return repository
+    return package_with_sources(tmp_path / "repo")
 
 
 def dutylist(*args):

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from diff_repo import ROOT, PackageRepo
-from release_history import DATES, dutylist, edit_minor, release
+from maintainer_history import released_1_1_0
+from release_history import DATES, dutylist, release
 
 from dutylist.cli import cli
 
@@ -37,14 +38,7 @@ def changed_ids(document):
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
     """1.0.0 and 1.1.0 (release_history.edit_minor), released by `dutylist release` and committed."""
-    repo = PackageRepo(tmp_path_factory.mktemp("history") / "repo")
-    repo.commit("Publish the July 2025 edition as 1.0.0")
-    assert dutylist(repo, "changelog").exit_code == 0
-    repo.commit("Changelog of 1.0.0")
-    edit_minor(repo)
-    release(repo, epoch=DATES["1.1.0"])
-    repo.commit("Release 1.1.0")
-    return repo
+    return released_1_1_0(tmp_path_factory.mktemp("history") / "repo")
 
 
 @pytest.fixture

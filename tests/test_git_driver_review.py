@@ -7,8 +7,9 @@ import subprocess
 
 import pytest
 
-from diff_repo import GIT_ENV, ROOT, PackageRepo
-from release_history import DATES, dutylist, edit_minor, release
+from diff_repo import GIT_ENV, ROOT
+from maintainer_history import released_1_1_0
+from release_history import DATES, dutylist, release
 
 from dutylist.maintain import git_diff_driver
 
@@ -37,13 +38,7 @@ def edit_1_2_0(repo):
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """1.0.0, 1.1.0 (release_history.edit_minor) and 1.2.0 (edit_1_2_0), each released by `dutylist release`."""
-    repo = PackageRepo(tmp_path_factory.mktemp("review") / "repo")
-    repo.commit("Publish the July 2025 edition as 1.0.0")
-    assert dutylist(repo, "changelog").exit_code == 0
-    repo.commit("Changelog of 1.0.0")
-    edit_minor(repo)
-    release(repo, epoch=DATES["1.1.0"])
-    repo.commit("Release 1.1.0", tag="v1.1.0")
+    repo = released_1_1_0(tmp_path_factory.mktemp("review") / "repo")
     edit_1_2_0(repo)
     release(repo, epoch=EPOCH_1_2_0)
     repo.commit("Release 1.2.0", tag="v1.2.0")

@@ -3,12 +3,11 @@ file is still checked (no correction record called unknown, no list dropped from
 data/ without the mark and says so. Through the command line, on the package committed in a real git repository."""
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from diff_repo import ROOT, PackageRepo
+from maintainer_history import package_with_sources
 from dutylist.cli import cli
 
 BOM = b"\xef\xbb\xbf"
@@ -17,10 +16,7 @@ BOM = b"\xef\xbb\xbf"
 @pytest.fixture
 def repo(tmp_path):
     """The package with its sources (what import-source reads), committed in a git repository."""
-    repository = PackageRepo(tmp_path / "repo")
-    shutil.copytree(ROOT / "sources", repository.root / "sources")
-    repository.commit("Publish the July 2025 edition")
-    return repository
+    return package_with_sources(tmp_path / "repo")
 
 
 def dutylist(repo, *args):
