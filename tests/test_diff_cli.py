@@ -105,7 +105,7 @@ def test_first_version_is_compared_with_an_empty_edition(repo):
 
 
 @pytest.mark.slow
-def test_defaults_compare_the_working_tree_with_the_previous_version_without_touching_it(repo):
+def test_defaults_compare_an_edited_working_tree_with_the_last_release_without_touching_it(repo):
     change_items(repo)
     repo.set_version("1.0.1")
     repo.commit("1.0.1")
@@ -116,9 +116,10 @@ def test_defaults_compare_the_working_tree_with_the_previous_version_without_tou
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "tools")})
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["from"]["version"] == "1.0.0" and document["from"]["revision"] == repo.git("rev-parse", "base")
-    assert document["to"]["label"] == "working tree"
-    assert {item["id"] for item in document["items"]} == {"652325100-0003", "652325100-0140", "652325100-0121", "652325100-0004"}
+    # issue 20: the tree differs from 1.0.1, the last release, so OLD is 1.0.1 (tests/test_diff_default_base.py has the rest)
+    assert document["from"]["version"] == "1.0.1" and document["from"]["revision"] == repo.git("rev-parse", "HEAD")
+    assert document["to"]["label"] == "working tree" and document["baseline"]["choice"] == "last-release"
+    assert {item["id"] for item in document["items"]} == {"652325100-0004"}
     assert repo.git("status", "--porcelain") == before
 
 

@@ -52,8 +52,9 @@ def test_git_setup_makes_git_diff_log_and_show_print_items_and_fields(repo):
     for output in (git(repo, "log", "-p", "-1"), git(repo, "diff", "HEAD~1", "HEAD"), git(repo, "show", "HEAD")):
         assert "@@ == 652325100-0086 ==" in output  # the hunk names the item
         assert f"-    {STEP_OLD}\n+    {STEP_NEW}\n" in output  # the one step that changed, as a line
-        assert "-== 652325100-0003 ==\n-  序号: 3\n-  事项类别: " in output  # the removed item, field by field
-        assert "-  序号: 4\n+  序号: 3\n" in output  # renumbering is a one-line change of 序号
+        assert "-== 652325100-0003 ==\n-\n-  事项标识: 652325100-0003\n-\n-  事项类别: " in output  # the removed item, field by field
+        assert "-  序号 1–85: 652325100-0001 … 652325100-0085\n+  序号 1–2: 652325100-0001 … 652325100-0002\n" \
+               "+  序号 3–84: 652325100-0004 … 652325100-0085\n" in output  # renumbering: a line per run of 序号
         assert "652325100-0086,1," not in output and "652325100-0004,4," not in output  # no raw CSV records
     words = git(repo, "diff", "--word-diff=plain", "HEAD~1", "HEAD", "--", "data/coordinated-duties.csv")
     assert "进行{+严格的+}资格审查" in words  # character-level, Chinese words are not space-separated

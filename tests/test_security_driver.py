@@ -172,7 +172,7 @@ def test_a_missing_interpreter_and_a_hostile_file_name_run_nothing(repo):
     for name in names:
         (repo.root / name).write_text("id,x\n1,b\n", encoding="utf-8")
     assert shown(run_git(repo, "diff")).count("-  x: a\n+  x: b\n") == len(names)
-    assert shown(run_git(repo, "show", "HEAD")).count("+== 1 ==\n+  x: a\n") == len(names)
+    assert shown(run_git(repo, "show", "HEAD")).count("+== 1 ==\n+\n+  事项标识: 1\n+\n+  x: a\n") == len(names)
     run_git(repo, "config", "diff.dutylist.textconv", textconv(repo).replace(shlex.quote(sys.executable), "/nonexistent/python"))
     assert shown(run_git(repo, "diff")).count("-1,a\n+1,b\n") == len(names)
     assert shown(run_git(repo, "show", "HEAD")).count("+1,a\n") == len(names)

@@ -278,26 +278,31 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json",
 @click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
 @click.option("--full", is_flag=True, help="Print every change even when the report is longer than a screen (a file written with -o always has them all).")
-def diff(old, new, repo, output_format, output, by, exit_code, full):
+@click.option("--since-release", is_flag=True,
+              help="Compare the working tree with the last released version, even when it holds that version unchanged.")
+def diff(old, new, repo, output_format, output, by, exit_code, full, since_release):
     """Report what changed between two editions (revision, version like 1.0.0, or folder).
 
-    NEW defaults to the working tree, OLD to the previous version in history. Printed text or
-    markdown longer than a screen shows its summary and says how to see the rest (--full, -o).
+    NEW defaults to the working tree. OLD defaults to the last released version when the working
+    tree differs from it, else to the version before (the report says which, and why). Printed text
+    or markdown longer than a screen shows its summary and says how to see the rest (--full, -o).
 
     Example: dutylist diff 1.0.0 HEAD --format markdown -o report.md
     """
     from .core.progress import Progress
     from .core.package import write_atomic
-    from .diff.sides import readers
     from .core.memory import no_cycle_collection
-    from .diff.stream import compare_readers
+    from .diff.baseline import compare_sides
 
     chosen = output_format or default_diff_format(output)
     json_output(chosen)
+    if since_release and old is not None:
+        raise UserError(f"--since-release chooses OLD (the last released version); give no OLD ({old}), or drop --since-release",
+                        code="options-conflict")
     with Progress("dutylist diff") as progress:
         progress.stage("reading and comparing the editions")
         with no_cycle_collection():
-            report = compare_readers(*readers(repo, old, new))
+            report = compare_sides(repo, old, new, since_release)
         progress.stage("writing the report")
         colour = output is None and sys.stdout.isatty()
         text = render_diff(report, chosen, by, colour=colour)

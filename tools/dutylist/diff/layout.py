@@ -82,6 +82,8 @@ def header(report):
     blocks = [("heading", 1, [text("履职事项清单变更报告 Change report")])]
     for role, name in (("from", "旧版 From"), ("to", "新版 To")):
         blocks.append(("paragraph", [("strong", name + ": ")] + side_fragments(report[role])))
+    if report.get("baseline"):  # bare `dutylist diff` chose OLD (diff/baseline.py): say which and why
+        blocks.append(("note", [("strong", "基准 Baseline: "), text(report["baseline"]["reason"])]))
     for note in report["notes"]:
         blocks.append(("note", [text("注 Note: " + note)]))
     return blocks

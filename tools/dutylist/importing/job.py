@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..core.descriptions import refreshed
 from ..core.edition import EditionError, resource_paths
 from ..core.errors import DutylistError
 from ..core.names import is_edition, resource_path_problem
@@ -110,6 +111,7 @@ def _import_new_edition(job, write):
         files.append((job.path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
     files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
+    updated = refreshed(updated, {LIST_RESOURCES[list_name]: len(rows) for list_name, rows in result.rows.items()})  # "the 85 duties", "edition of July 2025"
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
     return _finish(job, report, files, write, blocked=bool(result.source_problems))
 
@@ -188,6 +190,7 @@ def _report(job, result, previous, new_links, previous_names):
     previous name (none on a re-import)."""
     linking = result.linking
     items = {row["id"]: {**row, "list": list_name} for list_name, rows in result.rows.items() for row in rows}
+    with_bom = _files_with_bom(job)
     counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new", "manual")}
     counts["retired"] = len(linking.retired)
 
@@ -222,6 +225,7 @@ def _report(job, result, previous, new_links, previous_names):
         "would_write": [],
         "written": [],
         "ok": False,
+        **({"encoding_bom": with_bom} if with_bom else {}),  # read without the mark; `dutylist fmt` removes it
     }
 
 
@@ -380,9 +384,30 @@ def _parse_csv(text, shown):
         raise ImportInputError(f"{shown}: cannot be read as CSV ({error})", file=shown) from None
 
 
+def _data_text(repo, relative, what, missing_ok=False):
+    """A CSV of data/ as text, read without the byte-order mark a spreadsheet may have saved (the report names
+    the file and the fix, `dutylist fmt`: see ``_files_with_bom``), so that its values are compared as they are."""
+    text = _read(repo, relative, what, missing_ok=missing_ok)
+    return text[1:] if text and text.startswith("\ufeff") else text
+
+
+def _files_with_bom(job):
+    """The CSVs of data/ the job reads that start with a byte-order mark."""
+    paths = [job.path(name) for name in ("corrections", "categories", *(LIST_RESOURCES[list_name] for list_name in LISTS))]
+    found = []
+    for path in paths:
+        try:
+            data = read_package_file(job.repo, path)
+        except FileRefused:
+            continue  # reported where the file is read
+        if data is not None and data.startswith(b"\xef\xbb\xbf"):
+            found.append(path)
+    return found
+
+
 def _read_csv(repo, relative, required_columns):
     shown = Path(repo) / relative
-    rows = _parse_csv(_read(repo, relative, "curated data"), shown)
+    rows = _parse_csv(_data_text(repo, relative, "curated data"), shown)
     missing = [column for column in required_columns if rows and column not in rows[0]]
     if missing:
         raise ImportInputError(f"{shown}: missing column(s) {', '.join(missing)}", file=shown)
@@ -394,7 +419,7 @@ def _differences(job, rows_by_list):
     differences = []
     for list_name, derived in rows_by_list.items():
         path, repo = job.path(LIST_RESOURCES[list_name]), job.repo
-        text = _read(repo, path, "data", missing_ok=True)
+        text = _data_text(repo, path, "data", missing_ok=True)
         current = [] if text is None else _parse_csv(text, repo / path)
         current_by_id = {row.get("id"): row for row in current}
         for row_number, row in enumerate(derived, start=2):

@@ -42,6 +42,9 @@ def _summary(report):
                      + f", {known} already met in edition {report['package_edition']}")
     else:
         lines.append(f"anomalies: {len(report['anomalies'])} in the extracted text (a work list, below)")
+    for path in report.get("encoding_bom", []):
+        lines.append(f"{path}:1  encoding-bom  starts with a byte-order mark (BOM), as a spreadsheet saves it; read without it. "
+                     "Run `dutylist fmt` to save it as UTF-8 without BOM")
     problems = len(report["source_problems"]) + len(report["correction_problems"])
     if problems:
         lines.append(f"problems: {problems} (below); nothing can be written until they are solved")

@@ -6,17 +6,27 @@ of a cell or of a line inside it, step fields one step per line (no blank lines)
 separated by a bare 、. It changes layout, never words: what ``load_edition`` reads is the same
 before and after (a test checks it). A file whose columns are not the schema's fields, a ragged
 row, or a file that is not UTF-8 is not formatted but reported (exit 2): those need a person.
+
+The descriptor's descriptions are derived from the data where they state it (core/descriptions.py:
+"the 85 duties", "edition of July 2025"): ``fmt`` rewrites those numbers and months from the lists
+it has read and the descriptor's ``edition``, and nothing else in datapackage.json (``fmt --check``
+names it when they are stale, as ``validate`` does with ``description-stale``).
 """
 
 import csv
 import io
+import json
 import os
 import stat
 from dataclasses import dataclass
 
+from ..core.descriptions import refreshed, stale_statements
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, read_descriptor, resource_paths, schema_of, split_list, split_steps
-from ..core.package import LIST_DELIMITER, LIST_VALUE_FIELDS, STEP_DELIMITER, STEP_FIELDS, csv_text, write_bytes_atomic
+from ..core.package import (
+    DESCRIPTOR, LIST_DELIMITER, LIST_OF_RESOURCE, LIST_VALUE_FIELDS, STEP_DELIMITER, STEP_FIELDS, csv_text, read_csv_text,
+    write_bytes_atomic,
+)
 
 LIST_FIELDS = (*LIST_VALUE_FIELDS, "short_names")  # short_names: the departments register's list field
 
@@ -83,8 +93,9 @@ def canonical_text(path, data, fieldnames):
     return canonical, reasons if canonical != text or reasons else []
 
 
-def package_files(root):
-    """(path, fieldnames) of every CSV resource, from datapackage.json and the Table Schemas."""
+def package_files(root, names=None):
+    """(path, fieldnames) of every CSV resource, from datapackage.json and the Table Schemas; ``names``, if given,
+    gets each path's resource name."""
     reader = FolderReader(root)
     descriptor = read_descriptor(reader)
     paths = resource_paths(descriptor)
@@ -99,16 +110,21 @@ def package_files(root):
         if schema is None:
             raise FormatError(f"datapackage.json: resource {resource['name']} has no Table Schema with fields")
         files.append((path, [field.get("name") for field in schema["fields"] if isinstance(field, dict)]))
+        if names is not None:
+            names[path] = resource["name"]
     return files
 
 
 def format_package(root, write, progress=None):
-    """Check (and with write, rewrite) every CSV. Returns a FileResult per file, in descriptor order."""
+    """Check (and with write, rewrite) every CSV, then the descriptions of datapackage.json that state the data.
+    Returns a FileResult per CSV, in descriptor order, and one for datapackage.json when its descriptions change."""
+    names = {}
     try:
-        files = package_files(root)
+        files = package_files(root, names)
     except EditionError as error:
         raise FormatError(str(error)) from None
     results = []
+    counts = {}  # list resource -> its number of items, as formatted
     if progress:
         progress.stage("formatting", total=len(files))
     for path, fieldnames in files:
@@ -122,22 +138,48 @@ def format_package(root, write, progress=None):
         except EditionError as error:
             raise FormatError(str(error)) from None
         canonical, reasons = canonical_text(path, data, fieldnames)
+        if names.get(path) in LIST_OF_RESOURCE:
+            counts[names[path]] = len(read_csv_text(canonical))
         changed = canonical.encode("utf-8") != data
         if changed and write:
             write_bytes_atomic(target, canonical.encode("utf-8"), mode=stat.S_IMODE(os.stat(target).st_mode))
         results.append(FileResult(path, changed, reasons if changed else []))
         if progress:
             progress.advance()
-    return results
+    descriptions = format_descriptions(root, counts, write)
+    return results + ([descriptions] if descriptions else [])
+
+
+def format_descriptions(root, counts, write):
+    """The FileResult of datapackage.json when a description states a count or edition the data contradicts (and,
+    with write, the file rewritten with those statements derived from the data), else None."""
+    try:
+        descriptor = read_descriptor(FolderReader(root))
+    except EditionError as error:
+        raise FormatError(str(error)) from None
+    stale = stale_statements(descriptor, counts)
+    if not stale:
+        return None
+    if write:
+        target = root / DESCRIPTOR
+        text = json.dumps(refreshed(descriptor, counts), ensure_ascii=False, indent=2) + "\n"
+        write_bytes_atomic(target, text.encode("utf-8"), mode=stat.S_IMODE(os.stat(target).st_mode))
+    return FileResult(DESCRIPTOR, True, [f"{field} said {stated!r}, the data gives {derived!r}" for field, stated, derived in stale])
 
 
 def render_text(results, write):
+    descriptions = [result for result in results if result.path == DESCRIPTOR]
+    results = [result for result in results if result.path != DESCRIPTOR]
     changed = [result for result in results if result.changed]
     lines = [f"{result.path}: {'reformatted' if write else 'would be reformatted'} ({', '.join(result.reasons)})" for result in changed]
+    lines += [f"{result.path}: {'rewrote' if write else 'would rewrite'} its descriptions from the data ({'; '.join(result.reasons)})"
+              for result in descriptions]
     if not changed:
         lines.append(f"all {len(results)} CSV files are in canonical form")
     elif write:
         lines.append(f"reformatted {len(changed)} of {len(results)} CSV files")
     else:
         lines.append(f"{len(changed)} of {len(results)} CSV files are not in canonical form; run: dutylist fmt")
+    if descriptions and not write:
+        lines.append(f"the descriptions of {DESCRIPTOR} are stale; run: dutylist fmt")
     return "\n".join(lines)

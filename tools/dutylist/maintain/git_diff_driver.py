@@ -7,6 +7,18 @@ its own. git's textconv runs it on both sides of a change, so ``git diff``, ``gi
 ``git diff --word-diff`` narrows it to the characters (the driver's word regex makes each Chinese
 character a word).
 
+Two choices keep a review short and its hunk headers right:
+
+- **序号 is not in the blocks.** A list's order comes last, in a section ``== 序号 order ==`` of one
+  line per run of items whose 序号 and id numbers both go up by one (``序号 11–86: 652325100-0010 …
+  652325100-0085``): an item inserted, removed or moved splits or shortens a run, so a renumbering
+  is a few changed lines, not a hunk per renumbered item.
+- **Each block opens with three lines that never change** (a blank line, the key, a blank line)
+  before its fields. git names a hunk after the last line matching ``xfuncname`` *above* the hunk's
+  leading context (3 lines by default), so with this head a change in any field of an item is
+  named after that item, not after the item before it (with ``-U`` above 3 a change in the first
+  fields may again be named after the item before).
+
 It never fails a ``git diff``: a file over the size limit, one that is not UTF-8 or not a CSV, one
 whose text would cost more memory than ``BUDGET_FACTOR`` times its size (a million one-character
 rows, a header of a thousand columns over short rows), and any other error give back the bytes as
@@ -118,36 +130,81 @@ def render_parts(data, budget=None):
     records = _records(rows, header, key, meter)
     del rows, text  # the cells are strings of their own
     label_of = dict(LABELS, departments="承接部门" if "handling" in header else "对应上级部门")
+    order = _order_lines(records, header, meter) if key == "id" and "seq" in header else None
+    if key:
+        records.sort(key=lambda entry: (entry[0], entry[1]))
     parts = ["columns: " + ", ".join(header), ""]
     for index, (record_key, number, row) in enumerate(records):
         records[index] = None  # done: its cells may go
         left = meter.left
         lines = _Lines(meter, f"== {record_key} ==" if key else f"== row {number} ==")
+        lines.extend(["", f"  {label_of.get(key, key)}: {record_key}" if key else f"  row: {number}", ""])  # the head: see above
         _record_lines(lines, header, row, key, label_of)
         parts.append("\n".join(lines))
         meter.left = left  # the lines go, their text stays
         meter.spend(1, len(parts[-1]))
+    if order:
+        parts.append("\n".join(order))
+    parts.append("")  # the text ends with a line break
     return parts
 
 
+def _order_lines(records, header, meter):
+    """The section ``== 序号 order ==``: one line per run of records (in file order) whose 序号 and id number
+    both go up by one from the record before, so that a renumbering changes a line per run, not per item."""
+    column = header.index("seq")
+    lines = _Lines(meter, "== 序号 order ==")
+    lines.extend(["", "  序号: one line per run of items numbered in step with their ids", ""])
+    run = []  # [(seq, id)] of the current run
+    for record_key, _, row in records:
+        seq = row[column] if column < len(row) else ""
+        if run and not _follows(run[-1], (seq, record_key)):
+            lines.append(_run_line(run))
+            run = []
+        run.append((seq, record_key))
+    if run:
+        lines.append(_run_line(run))
+    return lines
+
+
+def _follows(before, after):
+    """Whether (seq, id) after comes right after before: both 序号 and the id's number one more, same id prefix."""
+    (seq, item_id), (next_seq, next_id) = before, after
+    prefix, _, number = item_id.rpartition("-")
+    next_prefix, _, next_number = next_id.rpartition("-")
+    return (_whole(seq) is not None and _whole(next_seq) == _whole(seq) + 1 and prefix == next_prefix
+            and len(number) == len(next_number) and _whole(number) is not None and _whole(next_number) == _whole(number) + 1)
+
+
+def _whole(text):
+    """The number ASCII digits write (at most 18 of them), else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def _run_line(run):
+    """'  序号 1–84: A … B' for a run of several items, '  序号 85: A' for one."""
+    (first_seq, first_id), (last_seq, last_id) = run[0], run[-1]
+    if len(run) == 1:
+        return f"  序号 {first_seq}: {first_id}"
+    return f"  序号 {first_seq}–{last_seq}: {first_id} … {last_id}"
+
+
 def _records(rows, header, key, meter):
-    """The rows that are not blank, as (key, row number, cells), sorted by key when there is one."""
+    """The rows that are not blank, as (key, row number, cells), in file order."""
     records = []
     for number, row in enumerate(rows, start=2):
         if not any(map(str.strip, row)):
             continue
         meter.spend(3 + len(row), sum(map(len, row)))
         records.append((dict(zip(header, row)).get(key, "") if key else "", number, row))
-    if key:
-        records.sort(key=lambda entry: (entry[0], entry[1]))
     return records
 
 
 def _record_lines(lines, header, row, key, label_of):
-    """Append to lines a line per field of one record (a line per step), then its extra cells and a blank line."""
+    """Append to lines a line per field of one record (a line per step), then its extra cells."""
     record = dict(zip(header, row))
     for field in header:
-        if field == key:
+        if field == key or (key == "id" and field == "seq"):  # the key heads the block, 序号 is in the order section
             continue
         value = record.get(field)
         label = label_of.get(field, field) if key == "id" else field
@@ -161,7 +218,6 @@ def _record_lines(lines, header, row, key, label_of):
     extra = row[len(header):]
     if extra:
         lines.append("  (extra cells): " + " | ".join(extra))
-    lines.append("")
 
 
 def textconv_command(script, limit):

@@ -13,6 +13,7 @@ from array import array
 from pathlib import Path
 
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
+from ..core.descriptions import stale_statements
 from ..core.names import is_edition, is_semantic_version, semantic_version_key
 from ..core.package import DESCRIPTOR, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER, STEP_FIELDS
 from ..core.punctuation import full_width_punctuation
@@ -82,6 +83,24 @@ def check_edition(package):
         yield finding("edition-missing", file=DESCRIPTOR, field="edition")
     elif not is_edition(value):
         yield finding("edition-invalid", file=DESCRIPTOR, field="edition", text=str(value))
+
+
+@each_item
+def check_descriptions(package):
+    """The descriptions state the lists' counts and the edition as the data has them (core/descriptions.py)."""
+    counts = {resource: 0 for resource in LIST_RESOURCES.values() if resource in package.files}  # a list not read: not checked
+
+    def each(item, units, text):
+        resource = LIST_RESOURCES[item["list"]]
+        if resource in counts:
+            counts[resource] += 1
+        return ()
+
+    def end():
+        for field, stated, derived in stale_statements(package.descriptor, counts):
+            yield finding("description-stale", file=DESCRIPTOR, field=field, text=stated, derived=derived)
+
+    return each, end
 
 
 # --- the tables (frictionless) -------------------------------------------------------------------

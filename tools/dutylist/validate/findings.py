@@ -13,6 +13,7 @@ CODES = {
     "version-not-semver": (ERROR, "version {text!r} is not a semantic version MAJOR.MINOR.PATCH", "write it as, for example, 1.0.0"),
     "edition-missing": (ERROR, "the descriptor has no edition", 'add "edition": "YYYY-MM", the month the list was published'),
     "edition-invalid": (ERROR, "edition {text!r} is not a month YYYY-MM", "write it as, for example, 2025-07"),
+    "description-stale": (WARNING, "the description says {text!r} where the data gives {derived!r}", "run `dutylist fmt`: it rewrites the descriptions' counts and edition from the data"),
     "resource-missing": (ERROR, "the descriptor has no resource named {name!r} with a path", "restore the resource; every edition has the three lists and the registers"),
     "resource-path-unsafe": (ERROR, "resource {name}: path {text!r} {problem}", "give a path relative to datapackage.json, inside the package (data/...)"),
     "schema-file-missing": (ERROR, "resource {name}: {problem}", "point schema at a Table Schema file schemas/<name>.json that exists"),
@@ -20,7 +21,8 @@ CODES = {
     "schema-pattern-unsafe": (ERROR, "the pattern {problem}; it could take very long to check, so it is not evaluated", "write a pattern with at most one *, + or {{m,}}, repeating only a character, a class or a fixed group, with no backreference or lookaround; bound the rest ({{1,20}})"),
     # reading the files
     "file-missing": (ERROR, "no such file: resource {name} names it as its path", "restore the file, or fix the resource's path"),
-    "encoding-bom": (ERROR, "the file starts with a byte-order mark (BOM)", "save it as UTF-8 without BOM"),
+    "encoding-bom": (ERROR, "the file starts with a byte-order mark (BOM), as a spreadsheet saves it; it was read without it",
+                     "run `dutylist fmt`: it saves the file as UTF-8 without BOM, as the package writes every CSV"),
     "encoding-not-utf8": (ERROR, "the file is not UTF-8 (byte {byte} cannot be decoded; it may be GBK)", "save it as UTF-8"),
     "empty-file": (ERROR, "the file is empty; a resource needs at least its header row", "restore the header row and the data"),
     "line-endings-crlf": (WARNING, "the file has Windows line endings (CRLF); they are read as LF, but the package stores LF", "save it with LF line endings (the repository's .gitattributes keeps them in a checkout)"),

@@ -57,6 +57,7 @@ class Package:
     load_findings: list = field(default_factory=list)
     table_passes: dict = field(default_factory=dict)  # resource name -> the TablePass of its first reading
     crlf: set = field(default_factory=set)  # resources whose file has CRLF line endings
+    bom: set = field(default_factory=set)  # resources whose file starts with a byte-order mark (read without it)
     # what the checks derive once per run: the fields a foreign key needs, and the correction records' index
     # (checks._corrections_index; run.run_checks forgets it, so a run reads the records afresh)
     keyed_fields: dict = field(default=None, repr=False)
@@ -131,7 +132,7 @@ class Package:
         if name not in self.table_passes:
             table_pass = self.table_passes[name] = TablePass(self.schemas.get(name), self._keyed().get(name, set()))
         try:
-            with _text_stream(self.reader, path, name in self.crlf) as lines:
+            with _text_stream(self.reader, path, name in self.crlf, name in self.bom) as lines:
                 records = csv.reader(lines)
                 header = next(records, None)
                 yield header
@@ -292,8 +293,9 @@ def _safe_patterns(package, schema_path, schema):
 
 
 def _scan_csv(package, reader, name, path):
-    """Whether the CSV can be read as text: present, no BOM, not blank, UTF-8 throughout (each problem a finding).
-    The file is read once in chunks of a megabyte and not kept; CRLF line endings are noted (and reported)."""
+    """Whether the CSV can be read as text: present, not blank, UTF-8 throughout (each problem a finding).
+    The file is read once in chunks of a megabyte and not kept; CRLF line endings and a byte-order mark are noted
+    (and reported once each): the file is still read, without the mark, so that every other check still sees it."""
     stream = _binary(reader, path)
     if stream is None:
         package.load_findings.append(finding("file-missing", file=path, resource=name, name=name))
@@ -306,7 +308,7 @@ def _scan_csv(package, reader, name, path):
             chunk = stream.read(CHUNK)
             if fed == 0 and chunk.startswith(BOM):
                 package.load_findings.append(finding("encoding-bom", file=path, resource=name, row=1))
-                return False
+                package.bom.add(name)
             if blank and chunk.strip():
                 blank = False
             if not crlf and (b"\r\n" in chunk or (last == b"\r" and chunk[:1] == b"\n")):
@@ -346,15 +348,15 @@ def _binary(reader, path):
 class _text_stream:
     """The file's lines as text (UTF-8, line endings as written; CRLF read as LF, as read_csv_text reads it)."""
 
-    def __init__(self, reader, path, crlf):
-        self.reader, self.path, self.crlf = reader, path, crlf
+    def __init__(self, reader, path, crlf, bom=False):
+        self.reader, self.path, self.crlf, self.bom = reader, path, crlf, bom
 
     def __enter__(self):
         allow_long_cells()
         binary = _binary(self.reader, self.path)
         if binary is None:
             raise edition.EditionError(self.path, "was removed while it was read; run validate again")
-        self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        self.text = io.TextIOWrapper(binary, encoding="utf-8-sig" if self.bom else "utf-8", newline="")
         return (line.replace("\r\n", "\n") for line in self.text) if self.crlf else self.text
 
     def __exit__(self, *exc):
