@@ -280,7 +280,7 @@ def test_the_first_commands_fit_a_screen_and_say_where_the_details_are(repo):
     assert "--details" in validate.output
     details = CliRunner().invoke(cli, ["validate", str(repo.root), "--details"])
     assert len(details.output.splitlines()) > 100
-    brief = diff(repo)
+    brief = diff(repo, "--summary")  # what a terminal shows (CliRunner's output is not one: it gets the whole report)
     assert brief.exit_code == 0
     assert len(brief.stdout.splitlines()) <= 45
     assert "新增 Added | 179" in brief.stdout and "Version bump: minor" in brief.stdout and "--full" in brief.stdout

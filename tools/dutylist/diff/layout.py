@@ -24,19 +24,43 @@ def text(value):
 
 def document(report, by=None, brief=False):
     """The report's blocks. ``brief``: the first screen only (header, warnings, summary and where the details are)."""
-    blocks = header(report) + warnings(report, brief) + summary(report, brief)
+    blocks = opening(report, brief)
     if report["summary"]["identical"]:
-        return _visible(blocks)
+        return blocks
     if brief:
-        return _visible(blocks + [("note", [text("详情 Details: this is the summary only. Add "), ("code", "--full"),
-                                            text(" for every change, or write the whole report to a file: "),
-                                            ("code", "--format markdown -o report.md"), text(" (or html, json).")])])
-    if by == "department":
-        blocks += department_sections(report)
-    else:
-        blocks += kind_sections(report)
+        return blocks + _visible([("note", [text("详情 Details: this is the summary only. Add "), ("code", "--full"),
+                                             text(" for every change, or write the whole report to a file: "),
+                                             ("code", "--format markdown -o report.md"), text(" (or html, json).")])])
+    return blocks + details(report, by)
+
+
+def opening(report, brief=False):
+    """The blocks before the details: header, warnings and summary (``brief``: non-zero counts, condensed reasons)."""
+    return _visible(header(report) + warnings(report, brief) + summary(report, brief))
+
+
+def details(report, by=None):
+    """The blocks after the summary: one section (a level-2 heading and its blocks) per kind of change."""
+    if report["summary"]["identical"]:
+        return []
+    blocks = department_sections(report) if by == "department" else kind_sections(report)
     blocks += renumbered(report) + likely(report) + registers(report) + corrections(report) + structure(report) + schema(report) + descriptor(report)
     return _visible(blocks)
+
+
+COLLAPSED_SECTIONS = (KIND_LABELS[RENUMBERED], "登记表 ", "描述文件 ")  # bookkeeping: collapsed even where item changes are open
+
+
+def sections(blocks):
+    """``details()`` split into sections: [(title text, collapsed, [blocks after the heading])] in order."""
+    found = []
+    for block in blocks:
+        if block[0] == "heading" and block[1] == 2:
+            title = "".join(value for _, value in block[2])
+            found.append((title, title.startswith(COLLAPSED_SECTIONS), []))
+        elif found:
+            found[-1][2].append(block)
+    return found
 
 
 def _visible(blocks):

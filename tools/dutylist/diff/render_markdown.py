@@ -1,11 +1,115 @@
 """The change report as Markdown for a changelog or a pull-request comment (GitHub and GitLab render <ins>/<del>)."""
 
-from ..core.markdown import code, text as escape
-from .layout import document
+import re
+
+from ..core.kinds import KIND_LABELS, KINDS
+from ..core.markdown import code, html_text, text as escape
+from .layout import details, document, opening, sections
 
 
 def render(report, by=None, brief=False):
-    return "\n\n".join(block(entry) for entry in document(report, by, brief)) + "\n"
+    return blocks_text(document(report, by, brief)) + "\n"
+
+
+def blocks_text(blocks):
+    return "\n\n".join(block(entry) for entry in blocks)
+
+
+def render_collapsible(report, by=None, open_items=True):
+    """The whole report with each section after the summary in ``<details>`` (GitHub, GitLab and Gitea fold it).
+
+    ``open_items``: the sections of item changes start unfolded; renumbering, registers and descriptor stay folded.
+    """
+    parts = [blocks_text(opening(report))]
+    parts += [collapsible(title, blocks_text(body), open_items and not collapsed) for title, collapsed, body in sections(details(report, by))]
+    return "\n\n".join(parts) + "\n"
+
+
+def collapsible(title, body, unfolded=False, rest=""):
+    """One section as ``<details>``: its title in ``<summary>`` (raw HTML: escaped as HTML), then its Markdown."""
+    return (f"<details{' open' if unfolded else ''}>\n<summary><strong>{html_text(title)}</strong></summary>\n\n"
+            + body + rest + "\n\n</details>")
+
+
+# --- a report cut to fit a pull-request comment ---------------------------------------------------------
+
+SAFE_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")  # a URL to link to: no space, bracket, quote or backtick
+
+
+def render_comment(report, by, max_chars, whole):
+    """The report for a pull-request comment, at most ``max_chars`` characters: the summary, then every section
+    folded in ``<details>``, as many whole items as fit; a last line says what was left out and that ``whole``
+    (a URL, or a command) gives everything."""
+    head = blocks_text(opening(report, brief=True))
+    found = [(title, [units(body)]) for title, _, body in sections(details(report, by))]
+    reserve = len(cut_line(found, [], max_chars, whole)) + 2
+    budget = max_chars - reserve - len(head)
+    parts, left, used = [], [], 0
+    for index, (title, (section_units,)) in enumerate(found):
+        whole_text = collapsible(title, blocks_text(sum(section_units, [])))
+        if not left and used + 2 + len(whole_text) <= budget:
+            parts.append(whole_text)
+            used += 2 + len(whole_text)
+            continue
+        kept = [] if left else fitting(title, section_units, budget - used - 2)
+        if kept:
+            parts.append(collapsible(title, blocks_text(sum(kept, [])), rest=PARTIAL))
+            used += 2 + len(parts[-1])
+        left.append((title, section_units[len(kept):]))
+    if not left:
+        return "\n\n".join([head] + parts) + "\n"
+    line = cut_line(found, left, max_chars, whole)
+    text = "\n\n".join([head] + parts + [line]) + "\n"
+    if len(text) > max_chars:  # an opening longer than the limit (thousands of warnings' worth): cut at a line
+        room = max_chars - len(line) - 3
+        text = head[:room].rpartition("\n")[0] + "\n\n" + line + "\n"
+    return text
+
+
+PARTIAL = "\n\n> ✂ 本节其余内容见文末说明 The rest of this section is left out: see the last line."
+
+
+def units(body):
+    """A section's blocks in pieces that are kept or left out whole: what precedes the first subheading, then
+    each subheading (an item, or a department) with its blocks."""
+    pieces = []
+    for entry in body:
+        if entry[0] == "heading" or not pieces:
+            pieces.append([])
+        pieces[-1].append(entry)
+    return pieces
+
+
+def fitting(title, section_units, room):
+    """The leading units of a section that fit in ``room`` characters as a folded section."""
+    kept = []
+    for unit in section_units:
+        if len(collapsible(title, blocks_text(sum(kept + [unit], [])), rest=PARTIAL)) > room:
+            break
+        kept.append(unit)
+    return kept
+
+
+def is_item(unit):
+    """Whether a unit is one item's change: its heading names an id."""
+    return unit[0][0] == "heading" and any(style == "code" for style, _ in unit[0][2])
+
+
+def cut_line(found, left, max_chars, whole):
+    """The line that ends a cut report: how many item changes (per kind) and which sections were left out, and where
+    the whole report is. ``left``: [(section title, units left out)]; empty: the longest such line, for the budget."""
+    left = left or [(title, section_units) for title, (section_units,) in found]
+    total = sum(is_item(unit) for _, (section_units,) in found for unit in section_units)
+    omitted = sum(is_item(unit) for _, section_units in left for unit in section_units)
+    per_kind = [f"{KIND_LABELS[kind]} {sum(is_item(unit) for title, units_ in left if title.startswith(KIND_LABELS[kind]) for unit in units_)}"
+                for kind in KINDS]
+    per_kind = [entry for entry in per_kind if not entry.endswith(" 0")]
+    where = f"[{escape(whole)}]({whole})" if SAFE_URL.fullmatch(whole) else code(whole)
+    sizes = {title: len(section_units) for title, (section_units,) in found}
+    sections_left = ", ".join(("the rest of " if len(units_) < sizes[title] else "") + escape(title) for title, units_ in left)
+    items = f"{omitted} of {total} item changes" + (f" ({', '.join(per_kind)})" if per_kind else "") + "; " if omitted else ""
+    return (f"> ✂ **截断 Cut to fit {max_chars:,} characters.** Left out: {items}sections: {sections_left}. "
+            f"完整报告 The whole report: {where}")
 
 
 def block(entry):
