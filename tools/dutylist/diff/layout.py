@@ -191,7 +191,8 @@ def item_blocks(item, level=3, with_kind=False):
     if with_kind:
         title = [text(f"[{KIND_LABELS[item['change']]}] ")] + title
     blocks = [("heading", level, title), ("paragraph", place_fragments(item))]
-    entries = [field_entry(change, (item["to"] or item["from"])["list"]) for change in item["fields"]]
+    old_list = item["from"]["list"] if item["from"] else None
+    entries = [field_entry(change, (item["to"] or item["from"])["list"], old_list) for change in item["fields"]]
     if "record" in item:
         entries = record_entries(item["record"], (item["to"] or item["from"])["list"], "ins" if item["change"] == "added" else "del")
     if entries:
@@ -213,17 +214,32 @@ def place_fragments(item):
         if new:
             fragments.append(text(f"{LIST_LABELS[new['list']]} 第 {new['seq']} 项"))
     if item.get("reclaimed_by"):
-        fragments.append(text(f" · {RECLAIMED_DEPARTMENTS}: {'、'.join(item['reclaimed_by'])}"))
+        fragments.append(text(f" · {reclaimed_by_role(item['change'])}: {'、'.join(item['reclaimed_by'])}"))
     return fragments
 
 
-def field_label(field, list_name):
-    """The field's Chinese title (core/package.py); 承接部门 for the reclaimed list's departments."""
-    return field_title(field, list_name)
+RETURNED_BY = "原承接部门"  # a returned item's department: the one that had taken it over and hands it back
 
 
-def field_entry(change, list_name):
-    label = [("strong", field_label(change["field"], list_name) + ": ")]
+def reclaimed_by_role(kind):
+    """The role of the departments in ``reclaimed_by``: 承接部门 (taking the duty over) for a reclaimed item,
+    原承接部门 (the former one, handing it back) for a returned item."""
+    return RETURNED_BY if kind == "returned" else RECLAIMED_DEPARTMENTS
+
+
+def field_label(field, list_name, old_list=None, absent=None):
+    """The field's Chinese title (core/package.py); 承接部门 for the reclaimed list's departments. For an item that
+    changed lists: the title in the list that has the field (``absent``: the side without it), or, where both have
+    it under different titles, both, old → new (承接部门 → 对应上级部门)."""
+    old_title = field_title(field, old_list or list_name)
+    new_title = field_title(field, list_name)
+    if absent == "new" or old_title == new_title:
+        return old_title
+    return new_title if absent == "old" else f"{old_title} → {new_title}"
+
+
+def field_entry(change, list_name, old_list=None):
+    label = [("strong", field_label(change["field"], list_name, old_list, change.get("absent")) + ": ")]
     kind = change.get("kind")
     if kind == "text":
         return label + inline_fragments(change["inline"]), []
