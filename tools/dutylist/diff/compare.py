@@ -413,16 +413,45 @@ def _nested_changes(key, old, new):
     from deepdiff import DeepDiff  # imported here: only a changed nested descriptor value needs it
 
     found = []
-    for kind, levels in DeepDiff(old, new, view="tree", verbose_level=2).items():
+    for kind, levels in DeepDiff(_keyed(old), _keyed(new), view="tree", verbose_level=2).items():
         for level in levels:
-            path = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in level.path(output_format="list"))
+            path = key + "".join(f"[{part}]" if isinstance(part, (int, KeyOf)) else f".{part}" for part in level.path(output_format="list"))
             if "added" in kind:
-                found.append({"field": key, "path": path, "change": "added", "new": level.t2})
+                found.append({"field": key, "path": path, "change": "added", "new": _unkeyed(level.t2)})
             elif "removed" in kind:
-                found.append({"field": key, "path": path, "change": "removed", "old": level.t1})
+                found.append({"field": key, "path": path, "change": "removed", "old": _unkeyed(level.t1)})
             else:
-                found.append({"field": key, "path": path, "change": "changed", "old": level.t1, "new": level.t2})
+                found.append({"field": key, "path": path, "change": "changed", "old": _unkeyed(level.t1), "new": _unkeyed(level.t2)})
     return sorted(found, key=lambda change: change["path"]) or [{"field": key, "path": key, "change": "changed", "old": old, "new": new}]
+
+
+IDENTIFYING_KEYS = ("path", "name")  # an array of objects each with a distinct one of these is compared by it
+
+
+class KeyOf(str):
+    """An array element's place shown by its identifying key (``sources[path=sources/x.txt]``), not its index."""
+
+
+def _keyed(value):
+    """value with every array of objects that each have a distinct ``path`` (else ``name``) string turned into a
+    dict keyed by it, so that adding a source first reads as one source added, not every source changed."""
+    if isinstance(value, dict):
+        return {name: _keyed(part) for name, part in value.items()}
+    if not isinstance(value, list):
+        return value
+    for key in IDENTIFYING_KEYS:
+        names = [part.get(key) if isinstance(part, dict) else None for part in value]
+        if value and all(isinstance(name, str) for name in names) and len(set(names)) == len(names):
+            return {KeyOf(f"{key}={name}"): _keyed(part) for name, part in zip(names, value)}
+    return [_keyed(part) for part in value]
+
+
+def _unkeyed(value):
+    """The value as the descriptor has it: each array ``_keyed`` turned into a dict, a list again."""
+    if isinstance(value, dict):
+        parts = {name: _unkeyed(part) for name, part in value.items()}
+        return list(parts.values()) if parts and all(isinstance(name, KeyOf) for name in parts) else parts
+    return value
 
 
 def _resource_names(descriptor):
