@@ -227,6 +227,7 @@ def test_the_comment_is_posted_once_then_updated_in_place_and_cut_to_fit(clone, 
     assert body.count("<details") == body.count("</details>") > 0
 
 
+@pytest.mark.slow
 def test_a_base_branch_that_was_not_fetched_is_named_with_what_to_do(tmp_path):
     repo = PackageRepo(tmp_path / "repo", package=False)
     result = subprocess.run([sys.executable, str(SCRIPT), "main", "--repo", str(repo.root), "--out", str(tmp_path / "out")],

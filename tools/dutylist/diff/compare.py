@@ -413,7 +413,7 @@ def _nested_changes(key, old, new):
     from deepdiff import DeepDiff  # imported here: only a changed nested descriptor value needs it
 
     found = []
-    for kind, levels in DeepDiff(_keyed(old), _keyed(new), view="tree", verbose_level=2).items():
+    for kind, levels in DeepDiff(_keyed(old, new), _keyed(new, old), view="tree", verbose_level=2).items():
         for level in levels:
             path = key + "".join(f"[{part}]" if isinstance(part, (int, KeyOf)) else f".{part}" for part in level.path(output_format="list"))
             if "added" in kind:
@@ -425,25 +425,34 @@ def _nested_changes(key, old, new):
     return sorted(found, key=lambda change: change["path"]) or [{"field": key, "path": key, "change": "changed", "old": old, "new": new}]
 
 
-IDENTIFYING_KEYS = ("path", "name")  # an array of objects each with a distinct one of these is compared by it
+IDENTIFYING_KEYS = ("name", "path")  # an array of objects each with a distinct one of these is compared by it (licenses by name, sources by path)
 
 
 class KeyOf(str):
     """An array element's place shown by its identifying key (``sources[path=sources/x.txt]``), not its index."""
 
 
-def _keyed(value):
-    """value with every array of objects that each have a distinct ``path`` (else ``name``) string turned into a
-    dict keyed by it, so that adding a source first reads as one source added, not every source changed."""
+def _keyed(value, other=None):
+    """value with every array of objects that each have a distinct ``name`` (else ``path``) string turned into a
+    dict keyed by it, so that adding a source first reads as one source added, not every source changed.
+    ``other``: the same place on the other side, so that both sides' arrays are keyed by the same key."""
     if isinstance(value, dict):
-        return {name: _keyed(part) for name, part in value.items()}
+        counterpart = other if isinstance(other, dict) else {}
+        return {name: _keyed(part, counterpart.get(name)) for name, part in value.items()}
     if not isinstance(value, list):
         return value
-    for key in IDENTIFYING_KEYS:
-        names = [part.get(key) if isinstance(part, dict) else None for part in value]
-        if value and all(isinstance(name, str) for name in names) and len(set(names)) == len(names):
-            return {KeyOf(f"{key}={name}"): _keyed(part) for name, part in zip(names, value)}
-    return [_keyed(part) for part in value]
+    others = other if isinstance(other, list) else []
+    key = next((key for key in IDENTIFYING_KEYS if _identifies(value, key) and (not others or _identifies(others, key))), None)
+    if key is None:
+        return [_keyed(part, others[index] if index < len(others) else None) for index, part in enumerate(value)]
+    partners = {part[key]: part for part in others}
+    return {KeyOf(f"{key}={part[key]}"): _keyed(part, partners.get(part[key])) for part in value}
+
+
+def _identifies(array, key):
+    """Whether every element of a non-empty array is an object with a string ``key``, each a different one."""
+    names = [part.get(key) if isinstance(part, dict) else None for part in array]
+    return bool(names) and all(isinstance(name, str) for name in names) and len(set(names)) == len(names)
 
 
 def _unkeyed(value):
