@@ -103,7 +103,7 @@ def clone(tmp_path_factory):
 
 
 def run_script(clone, out, *args, **env):
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GITLAB_", "CI_", "PR_"))}
     environment.update(env)
     return subprocess.run([sys.executable, str(SCRIPT), *args, "--repo", str(clone.root), "--out", str(out)],
                           capture_output=True, text=True, env=environment, timeout=600)
@@ -171,23 +171,28 @@ class Forge:
             def body(self):
                 return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
 
+            def token(self):
+                return self.headers["Authorization"] or f"PRIVATE-TOKEN {self.headers['PRIVATE-TOKEN']}"
+
             def do_GET(self):
-                forge.calls.append(("GET", self.path, self.headers["Authorization"]))
+                forge.calls.append(("GET", self.path, self.token()))
                 page = int(re.search(r"[?&]page=(\d+)", self.path).group(1))
                 self.answer(200, forge.comments[(page - 1) * 50: page * 50])
 
             def do_POST(self):
-                forge.calls.append(("POST", self.path, self.headers["Authorization"]))
+                forge.calls.append(("POST", self.path, self.token()))
                 comment = {"id": len(forge.comments) + 1, "body": self.body()["body"]}
                 forge.comments.append(comment)
                 self.answer(201, comment)
 
-            def do_PATCH(self):
-                forge.calls.append(("PATCH", self.path, self.headers["Authorization"]))
+            def do_PATCH(self):  # GitHub, Gitea, Forgejo
+                forge.calls.append((self.command, self.path, self.token()))
                 number = int(self.path.rsplit("/", 1)[1])
                 comment = next(comment for comment in forge.comments if comment["id"] == number)
                 comment["body"] = self.body()["body"]
                 self.answer(200, comment)
+
+            do_PUT = do_PATCH  # GitLab's notes
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -234,3 +239,18 @@ def test_a_base_branch_that_was_not_fetched_is_named_with_what_to_do(tmp_path):
                             capture_output=True, text=True, env={key: value for key, value in os.environ.items()
                                                                  if not key.startswith(("GITHUB_", "PR_"))}, timeout=60)
     assert result.returncode == 2 and "fetch the base branch" in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+def test_on_gitlab_the_report_is_one_note_of_the_merge_request(clone, tmp_path, forge):
+    env = {"GITLAB_CI": "true", "CI_API_V4_URL": f"{forge.url}/api/v4", "CI_PROJECT_ID": "5", "CI_MERGE_REQUEST_IID": "3",
+           "GITLAB_TOKEN": "project-token", "CI_JOB_URL": "https://gitlab.example/town/duties/-/jobs/9"}
+    for _ in range(2):
+        result = run_script(clone, tmp_path / "out", "main", **env)
+        assert result.returncode == 0, result.stderr + result.stdout
+    notes = "/api/v4/projects/5/merge_requests/3/notes"
+    assert [(method, path) for method, path, _ in forge.calls] == [
+        ("GET", f"{notes}?per_page=50&limit=50&page=1"), ("POST", notes),
+        ("GET", f"{notes}?per_page=50&limit=50&page=1"), ("PUT", f"{notes}/2")]
+    assert {token for _, _, token in forge.calls} == {"PRIVATE-TOKEN project-token"}
+    assert len(forge.comments) == 2 and "https://gitlab.example/town/duties/-/jobs/9" in forge.comments[1]["body"]
