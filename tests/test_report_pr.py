@@ -99,6 +99,11 @@ def test_departments_are_the_pieces_of_a_report_by_department():
     assert len(text) <= 15000 and "<summary><strong>按部门 By department</strong></summary>" in text
     departments = re.findall(r"^### (.*) \(\d+\)$", text, flags=re.M)
     assert departments and "✂" in text.splitlines()[-1]
+    shown = set(re.findall(r"^#### .*?`(652325100-\d{4})`", text, flags=re.M))
+    found = CUT.match(text.rstrip("\n").splitlines()[-1])
+    assert found.group(2).startswith(f"{ITEMS - len(shown)} of {ITEMS} item changes; ")  # an item under two departments counts once
+    before_cut = text.split("> ✂ 本节其余内容", 1)[0].rstrip().splitlines()
+    assert not before_cut[-1].startswith("### ")  # no department heading left without its items
 
 
 @pytest.mark.skipif(CMARK is None, reason="cmark-gfm (GitHub's Markdown renderer) is not installed; .ci/run installs it")

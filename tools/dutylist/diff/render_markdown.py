@@ -41,15 +41,14 @@ def render_comment(report, by, max_chars, whole):
     folded in ``<details>``, as many whole items as fit; a last line says what was left out and that ``whole``
     (a URL, or a command) gives everything."""
     head = blocks_text(opening(report, brief=True))
-    found = [(title, [units(body)]) for title, _, body in sections(details(report, by))]
-    reserve = len(cut_line(found, [], max_chars, whole)) + 2
-    budget = max_chars - reserve - len(head)
+    found = [(title, units(body)) for title, _, body in sections(details(report, by))]
+    budget = max_chars - len(head) - len(cut_line(found, found, max_chars, whole)) - len(REST_OF) - 2
     parts, left, used = [], [], 0
-    for index, (title, (section_units,)) in enumerate(found):
-        whole_text = collapsible(title, blocks_text(sum(section_units, [])))
-        if not left and used + 2 + len(whole_text) <= budget:
-            parts.append(whole_text)
-            used += 2 + len(whole_text)
+    for title, section_units in found:
+        whole_section = collapsible(title, blocks_text(sum(section_units, [])))
+        if not left and used + 2 + len(whole_section) <= budget:
+            parts.append(whole_section)
+            used += 2 + len(whole_section)
             continue
         kept = [] if left else fitting(title, section_units, budget - used - 2)
         if kept:
@@ -60,13 +59,14 @@ def render_comment(report, by, max_chars, whole):
         return "\n\n".join([head] + parts) + "\n"
     line = cut_line(found, left, max_chars, whole)
     text = "\n\n".join([head] + parts + [line]) + "\n"
-    if len(text) > max_chars:  # an opening longer than the limit (thousands of warnings' worth): cut at a line
+    if len(text) > max_chars:  # an opening longer than the limit (hostile versions or names): cut it at a line
         room = max_chars - len(line) - 3
         text = head[:room].rpartition("\n")[0] + "\n\n" + line + "\n"
     return text
 
 
 PARTIAL = "\n\n> ✂ 本节其余内容见文末说明 The rest of this section is left out: see the last line."
+REST_OF = "the rest of "
 
 
 def units(body):
@@ -81,33 +81,44 @@ def units(body):
 
 
 def fitting(title, section_units, room):
-    """The leading units of a section that fit in ``room`` characters as a folded section."""
+    """The leading units of a section that fit in ``room`` characters as a folded section, not ending with a
+    heading alone (a department whose items do not fit)."""
     kept = []
     for unit in section_units:
         if len(collapsible(title, blocks_text(sum(kept + [unit], [])), rest=PARTIAL)) > room:
             break
         kept.append(unit)
+    while kept and len(kept[-1]) == 1 and kept[-1][0][0] == "heading":
+        kept.pop()
     return kept
 
 
-def is_item(unit):
-    """Whether a unit is one item's change: its heading names an id."""
-    return unit[0][0] == "heading" and any(style == "code" for style, _ in unit[0][2])
+def item_of(unit):
+    """The id a unit is the change of (its heading's code span), None for another unit."""
+    if unit[0][0] != "heading":
+        return None
+    return next((value for style, value in unit[0][2] if style == "code"), None)
+
+
+def item_ids(pairs):
+    return {item_of(unit) for _, section_units in pairs for unit in section_units} - {None}
 
 
 def cut_line(found, left, max_chars, whole):
     """The line that ends a cut report: how many item changes (per kind) and which sections were left out, and where
-    the whole report is. ``left``: [(section title, units left out)]; empty: the longest such line, for the budget."""
-    left = left or [(title, section_units) for title, (section_units,) in found]
-    total = sum(is_item(unit) for _, (section_units,) in found for unit in section_units)
-    omitted = sum(is_item(unit) for _, section_units in left for unit in section_units)
-    per_kind = [f"{KIND_LABELS[kind]} {sum(is_item(unit) for title, units_ in left if title.startswith(KIND_LABELS[kind]) for unit in units_)}"
-                for kind in KINDS]
-    per_kind = [entry for entry in per_kind if not entry.endswith(" 0")]
+    the whole report is. ``found``: [(section title, units)]; ``left``: the same for what was left out (``found``
+    itself gives the longest such line but for the words "the rest of", for the budget)."""
+    left_units = {id(unit) for _, section_units in left for unit in section_units}
+    kept = item_ids([(title, [unit for unit in section_units if id(unit) not in left_units]) for title, section_units in found])
+    total, omitted = len(item_ids(found)), len(item_ids(left) - kept)  # an item under two departments counts once
+    per_kind = [f"{KIND_LABELS[kind]} {count}" for kind in KINDS
+                if (count := len(item_ids([pair for pair in left if pair[0].startswith(KIND_LABELS[kind])]) - kept))]
+    items = ""
+    if omitted:
+        items = f"{omitted} of {total} item changes" + (f" ({', '.join(per_kind)})" if per_kind else "") + "; "
+    sizes = {title: len(section_units) for title, section_units in found}
+    sections_left = ", ".join((REST_OF if len(section_units) < sizes[title] else "") + escape(title) for title, section_units in left)
     where = f"[{escape(whole)}]({whole})" if SAFE_URL.fullmatch(whole) else code(whole)
-    sizes = {title: len(section_units) for title, (section_units,) in found}
-    sections_left = ", ".join(("the rest of " if len(units_) < sizes[title] else "") + escape(title) for title, units_ in left)
-    items = f"{omitted} of {total} item changes" + (f" ({', '.join(per_kind)})" if per_kind else "") + "; " if omitted else ""
     return (f"> ✂ **截断 Cut to fit {max_chars:,} characters.** Left out: {items}sections: {sections_left}. "
             f"完整报告 The whole report: {where}")
 
