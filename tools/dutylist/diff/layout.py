@@ -8,7 +8,7 @@ Blocks: ``("heading", level, fragments)``, ``("paragraph", fragments)``, ``("not
 """
 
 from ..core.kinds import KIND_LABELS, KINDS, RENUMBERED, bump_rank
-from ..core.package import LIST_LABELS, LISTS, RECLAIMED_DEPARTMENTS, STEP_FIELDS, field_title
+from ..core.package import LIST_LABELS, LISTS, RECLAIMED_DEPARTMENTS, RETURNED_BY, STEP_FIELDS, field_title
 from ..core.shown import visible
 
 STEP_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
@@ -216,9 +216,6 @@ def place_fragments(item):
     if item.get("reclaimed_by"):
         fragments.append(text(f" · {reclaimed_by_role(item['change'])}: {'、'.join(item['reclaimed_by'])}"))
     return fragments
-
-
-RETURNED_BY = "原承接部门"  # a returned item's department: the one that had taken it over and hands it back
 
 
 def reclaimed_by_role(kind):
