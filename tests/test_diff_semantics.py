@@ -584,8 +584,8 @@ def test_a_nested_descriptor_value_gives_each_changed_path():
     assert compare(old, new)["descriptor"]["changed"] == [
         {"field": "contributors", "path": "contributors[0]", "change": "removed", "old": {"title": "甲"}},
         {"field": "keywords", "path": "keywords[2]", "change": "added", "new": "z"},
-        {"field": "licenses", "path": "licenses[0].name", "change": "changed", "old": "CC0", "new": "CC-BY"},
-        {"field": "licenses", "path": "licenses[0].title", "change": "added", "new": "t"},
+        {"field": "licenses", "path": "licenses", "change": "changed",  # licenses are compared by name: the only one replaced
+         "old": [{"name": "CC0", "path": "a"}], "new": [{"name": "CC-BY", "path": "a", "title": "t"}]},
         {"field": "n", "path": "n", "change": "changed", "old": 1, "new": [1]},
         {"field": "sources", "path": "sources", "change": "changed", "old": {"a": 1}, "new": [1]},
     ]

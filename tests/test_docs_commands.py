@@ -41,6 +41,8 @@ NOT_DUTYLIST = {
         "a mutation run, made by hand like the benchmarks; tests/test_mutation_setup.py keeps the setup runnable",
     'MUTATION_K="not cli" mutation/run.sh diff/compare.py tests/test_diff_semantics.py   # with a pytest -k filter':
         "a mutation run, made by hand like the benchmarks; tests/test_mutation_setup.py keeps the setup runnable",
+    "PR_REPORT_OUTPUT=comment.md .venv/bin/python .ci/pr-report main":
+        "the pull-request report's script: tests/test_pr_workflow.py runs it on a clone with a base and a pull-request branch",
     ".venv/bin/python mutation/issue_bugs.py     # about 20 s; exit 1 if a bug goes unnoticed":
         "plants the 19 bugs of issue 14 one at a time and runs their tests: made by hand with the mutation runs",
 }

@@ -55,7 +55,9 @@ def test_html_escapes_every_hostile_text(report):
     # the only tags are the page's own structure and highlighting
     tags = set(re.findall(r"</?([a-zA-Z0-9]+)", page))
     assert tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "blockquote",
-                    "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "ins", "del", "code", "strong", "br"}
+                    "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "ins", "del", "code", "strong", "br",
+                    "nav", "ol", "a"}  # the table of contents: its links go to the page's own sections only
+    assert set(re.findall(r"<a ([^>]*)>", page)) <= {f'href="#section-{number}"' for number in range(1, 20)}
 
 
 def test_html_by_department_escapes_the_department_heading(report):

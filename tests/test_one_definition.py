@@ -201,10 +201,10 @@ def test_a_change_of_every_kind_has_its_place_in_the_changelog(every_kind):
     index = (folder / "CHANGELOG.md").read_text(encoding="utf-8")
     section = index.split("## 1.1.0", 1)[1].split("\n## ", 1)[0]
     details = (folder / "1.1.0.md").read_text(encoding="utf-8")
-    by_department = details.split("## 按部门 By department", 1)[1]
+    by_department = details.split("<summary><strong>按部门 By department</strong></summary>", 1)[1]
     for kind in kinds.KINDS:
         assert f"{kind} 1" in section, kind  # the summary sentence counts it
-        assert f"## {kinds.KIND_LABELS[kind]} (" in details, kind  # the report lists it
+        assert f"<summary><strong>{kinds.KIND_LABELS[kind]} (" in details, kind  # the report lists it, in its own <details>
         assert f"- {kinds.KIND_NAMES[kind]}: " in by_department, kind  # and the view by department names it
     assert "**版本 Bump: minor**" in section and f"minor: items {kinds.KINDS[0]}: 1" in section
 

@@ -37,7 +37,7 @@ HOSTILE_NAME = (f"见 https://evil.example/a 与 www.evil.example，联系 @octo
                 f"参见 #123 {IMAGE} <img src=x> <https://evil.example/b> [l](javascript:alert(1))")
 # the tags a rendered report may hold: the page structure the renderers write, nothing a value brought
 ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "ul", "li", "ol", "blockquote", "code", "strong", "em", "ins", "del", "br",
-                "table", "thead", "tbody", "tr", "th", "td"}
+                "table", "thead", "tbody", "tr", "th", "td", "details", "summary"}  # sections fold in <details> (GitHub keeps them)
 MENTION = re.compile(r"(?:^|[^0-9A-Za-z_`])@[0-9A-Za-z]")  # GitHub's mention filter, on the rendered text
 ISSUE_REFERENCE = re.compile(r"(?:^|[^0-9A-Za-z_&])#[0-9]")  # and its issue-reference filter
 CMARK = shutil.which("cmark-gfm")

@@ -263,6 +263,7 @@ def validate(path, against, details, output_format):
 
 
 DIFF_FORMATS = ("text", "markdown", "json", "html")
+MIN_MAX_CHARS = 2000  # --max-chars: room for the summary and the line saying what was left out
 FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}
 
 
@@ -277,15 +278,23 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json",
                    "The folder must exist; a symbolic link, FIFO, device or socket is refused.")
 @click.option("--by", type=click.Choice(["department"]), help="Regroup the item changes by county department.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when there are none.")
-@click.option("--full", is_flag=True, help="Print every change even when the report is longer than a screen (a file written with -o always has them all).")
+@click.option("--full", is_flag=True, help="Print every change even on a terminal, where a report longer than a screen shows its summary.")
+@click.option("--summary", "summary_only", is_flag=True,
+              help="Print the summary only (header, warnings, counts, bump) and where the rest is, wherever the output goes.")
+@click.option("--max-chars", type=click.IntRange(min=MIN_MAX_CHARS), metavar="N",
+              help="Markdown for a pull-request comment: the summary, then each section collapsed in <details>, "
+                   "cut to at most N characters with a line saying what was left out (e.g. 65000).")
+@click.option("--report-url", metavar="URL",
+              help="With --max-chars: where the whole report is (e.g. the CI run holding it), named in the line that says what was cut.")
 @click.option("--since-release", is_flag=True,
               help="Compare the working tree with the last released version, even when it holds that version unchanged.")
-def diff(old, new, repo, output_format, output, by, exit_code, full, since_release):
+def diff(old, new, repo, output_format, output, by, exit_code, full, summary_only, max_chars, report_url, since_release):
     """Report what changed between two editions (revision, version like 1.0.0, or folder).
 
     NEW defaults to the working tree. OLD defaults to the last released version when the working
-    tree differs from it, else to the version before (the report says which, and why). Printed text
-    or markdown longer than a screen shows its summary and says how to see the rest (--full, -o).
+    tree differs from it, else to the version before (the report says which, and why). On a terminal,
+    text or markdown longer than a screen shows its summary and says how to see the rest (--full, -o);
+    written to a pipe or a file, the report is whole (--summary asks for the summary anywhere).
 
     Example: dutylist diff 1.0.0 HEAD --format markdown -o report.md
     """
@@ -299,15 +308,31 @@ def diff(old, new, repo, output_format, output, by, exit_code, full, since_relea
     if since_release and old is not None:
         raise UserError(f"--since-release chooses OLD (the last released version); give no OLD ({old}), or drop --since-release",
                         code="options-conflict")
+    if full and summary_only:
+        raise UserError("--full and --summary ask for opposite things; give one of them")
+    if summary_only and chosen not in ("text", "markdown"):
+        raise UserError(f"--summary shortens a text or Markdown report; {chosen} is always whole", json=chosen == "json")
+    if max_chars is not None and chosen != "markdown":
+        raise UserError(f"--max-chars cuts a Markdown report (a pull-request comment); add --format markdown, not {chosen}",
+                        json=chosen == "json")
+    if report_url is not None and max_chars is None:
+        raise UserError("--report-url names where the whole report is in a report cut by --max-chars; add --max-chars N")
     with Progress("dutylist diff") as progress:
         progress.stage("reading and comparing the editions")
         with no_cycle_collection():
             report = compare_sides(repo, old, new, since_release)
         progress.stage("writing the report")
-        colour = output is None and sys.stdout.isatty()
-        text = render_diff(report, chosen, by, colour=colour)
-        if output is None and not full and chosen in ("text", "markdown") and text.count("\n") > SCREEN_LINES:
-            text = render_diff(report, chosen, by, colour=colour, brief=True)
+        terminal = output is None and sys.stdout.isatty()
+        if max_chars is not None:
+            from .diff import render_markdown
+
+            text = render_markdown.render_comment(report, by, max_chars, report_url or whole_report_command(old, new, by))
+        elif summary_only and chosen in ("text", "markdown"):
+            text = render_diff(report, chosen, by, colour=terminal, brief=True)
+        else:
+            text = render_diff(report, chosen, by, colour=terminal)
+            if terminal and not full and chosen in ("text", "markdown") and text.count("\n") > SCREEN_LINES:
+                text = render_diff(report, chosen, by, colour=terminal, brief=True)
     if output:
         write_atomic(output, text)
     else:
@@ -350,7 +375,13 @@ def default_diff_format(output):
     return "text" if sys.stdout.isatty() else "markdown"
 
 
-SCREEN_LINES = 60  # a printed report longer than this shows its summary first, and says how to see the rest
+SCREEN_LINES = 60  # a report printed on a terminal longer than this shows its summary first, and says how to see the rest
+
+
+def whole_report_command(old, new, by):
+    """The command that writes the whole report a --max-chars report was cut from (its sides as given)."""
+    sides = " ".join(side for side in (old, new) if side)
+    return " ".join(part for part in ("dutylist diff", sides, "--by department" if by else "", "--format html -o report.html") if part)
 
 
 def render_diff(report, output_format, by, colour=False, brief=False):

@@ -51,3 +51,12 @@ def code(value, in_table=False):
     stripped = value.startswith(" ") and value.endswith(" ") and value.strip(" ")  # CommonMark strips one space each side
     pad = " " if value[0] == "`" or value[-1] == "`" or stripped else ""
     return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def html_text(value):
+    """value as text inside raw HTML of a Markdown file (a ``<summary>``), where backslash escapes do not apply:
+    HTML-escaped, with a zero-width space breaking mentions, issue references and bare URLs, on one line."""
+    value = html.escape(visible(str(value)))
+    value = WWW.sub("\\1" + ZERO_WIDTH_SPACE + ".", value.replace("://", ":" + ZERO_WIDTH_SPACE + "//"))
+    value = ISSUE.sub("#" + ZERO_WIDTH_SPACE, MENTION.sub("@" + ZERO_WIDTH_SPACE, value))
+    return value.replace("\n", " ")

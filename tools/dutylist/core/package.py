@@ -44,6 +44,7 @@ FIELD_TITLES = {
     "county_duties": "上级部门职责", "town_duties": "乡镇配合职责", "handling": "工作方式", "page": "页码",
 }
 RECLAIMED_DEPARTMENTS = "承接部门"  # the reclaimed list's departments: the bodies that took the duty over
+RETURNED_BY = "原承接部门"  # a returned item's departments: the former 承接部门, which hand the duty back to the town
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
 ID_PREFIX = "652325100-"  # this package's prefix, for code written for it alone; the importer uses id_prefix(descriptor)
 LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)

@@ -413,16 +413,54 @@ def _nested_changes(key, old, new):
     from deepdiff import DeepDiff  # imported here: only a changed nested descriptor value needs it
 
     found = []
-    for kind, levels in DeepDiff(old, new, view="tree", verbose_level=2).items():
+    for kind, levels in DeepDiff(_keyed(old, new), _keyed(new, old), view="tree", verbose_level=2).items():
         for level in levels:
-            path = key + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in level.path(output_format="list"))
+            path = key + "".join(f"[{part}]" if isinstance(part, (int, KeyOf)) else f".{part}" for part in level.path(output_format="list"))
             if "added" in kind:
-                found.append({"field": key, "path": path, "change": "added", "new": level.t2})
+                found.append({"field": key, "path": path, "change": "added", "new": _unkeyed(level.t2)})
             elif "removed" in kind:
-                found.append({"field": key, "path": path, "change": "removed", "old": level.t1})
+                found.append({"field": key, "path": path, "change": "removed", "old": _unkeyed(level.t1)})
             else:
-                found.append({"field": key, "path": path, "change": "changed", "old": level.t1, "new": level.t2})
+                found.append({"field": key, "path": path, "change": "changed", "old": _unkeyed(level.t1), "new": _unkeyed(level.t2)})
     return sorted(found, key=lambda change: change["path"]) or [{"field": key, "path": key, "change": "changed", "old": old, "new": new}]
+
+
+IDENTIFYING_KEYS = ("name", "path")  # an array of objects each with a distinct one of these is compared by it (licenses by name, sources by path)
+
+
+class KeyOf(str):
+    """An array element's place shown by its identifying key (``sources[path=sources/x.txt]``), not its index."""
+
+
+def _keyed(value, other=None):
+    """value with every array of objects that each have a distinct ``name`` (else ``path``) string turned into a
+    dict keyed by it, so that adding a source first reads as one source added, not every source changed.
+    ``other``: the same place on the other side, so that both sides' arrays are keyed by the same key."""
+    if isinstance(value, dict):
+        counterpart = other if isinstance(other, dict) else {}
+        return {name: _keyed(part, counterpart.get(name)) for name, part in value.items()}
+    if not isinstance(value, list):
+        return value
+    others = other if isinstance(other, list) else []
+    key = next((key for key in IDENTIFYING_KEYS if _identifies(value, key) and (not others or _identifies(others, key))), None)
+    if key is None:
+        return [_keyed(part, others[index] if index < len(others) else None) for index, part in enumerate(value)]
+    partners = {part[key]: part for part in others}
+    return {KeyOf(f"{key}={part[key]}"): _keyed(part, partners.get(part[key])) for part in value}
+
+
+def _identifies(array, key):
+    """Whether every element of a non-empty array is an object with a string ``key``, each a different one."""
+    names = [part.get(key) if isinstance(part, dict) else None for part in array]
+    return bool(names) and all(isinstance(name, str) for name in names) and len(set(names)) == len(names)
+
+
+def _unkeyed(value):
+    """The value as the descriptor has it: each array ``_keyed`` turned into a dict, a list again."""
+    if isinstance(value, dict):
+        parts = {name: _unkeyed(part) for name, part in value.items()}
+        return list(parts.values()) if parts and all(isinstance(name, KeyOf) for name in parts) else parts
+    return value
 
 
 def _resource_names(descriptor):

@@ -8,7 +8,7 @@ Blocks: ``("heading", level, fragments)``, ``("paragraph", fragments)``, ``("not
 """
 
 from ..core.kinds import KIND_LABELS, KINDS, RENUMBERED, bump_rank
-from ..core.package import LIST_LABELS, LISTS, RECLAIMED_DEPARTMENTS, STEP_FIELDS, field_title
+from ..core.package import LIST_LABELS, LISTS, RECLAIMED_DEPARTMENTS, RETURNED_BY, STEP_FIELDS, field_title
 from ..core.shown import visible
 
 STEP_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
@@ -24,19 +24,43 @@ def text(value):
 
 def document(report, by=None, brief=False):
     """The report's blocks. ``brief``: the first screen only (header, warnings, summary and where the details are)."""
-    blocks = header(report) + warnings(report, brief) + summary(report, brief)
+    blocks = opening(report, brief)
     if report["summary"]["identical"]:
-        return _visible(blocks)
+        return blocks
     if brief:
-        return _visible(blocks + [("note", [text("详情 Details: this is the summary only. Add "), ("code", "--full"),
-                                            text(" for every change, or write the whole report to a file: "),
-                                            ("code", "--format markdown -o report.md"), text(" (or html, json).")])])
-    if by == "department":
-        blocks += department_sections(report)
-    else:
-        blocks += kind_sections(report)
+        return blocks + _visible([("note", [text("详情 Details: this is the summary only. Add "), ("code", "--full"),
+                                             text(" for every change, or write the whole report to a file: "),
+                                             ("code", "--format markdown -o report.md"), text(" (or html, json).")])])
+    return blocks + details(report, by)
+
+
+def opening(report, brief=False):
+    """The blocks before the details: header, warnings and summary (``brief``: non-zero counts, condensed reasons)."""
+    return _visible(header(report) + warnings(report, brief) + summary(report, brief))
+
+
+def details(report, by=None):
+    """The blocks after the summary: one section (a level-2 heading and its blocks) per kind of change."""
+    if report["summary"]["identical"]:
+        return []
+    blocks = department_sections(report) if by == "department" else kind_sections(report)
     blocks += renumbered(report) + likely(report) + registers(report) + corrections(report) + structure(report) + schema(report) + descriptor(report)
     return _visible(blocks)
+
+
+COLLAPSED_SECTIONS = (KIND_LABELS[RENUMBERED], "登记表 ", "描述文件 ")  # bookkeeping: collapsed even where item changes are open
+
+
+def sections(blocks):
+    """``details()`` split into sections: [(title text, collapsed, [blocks after the heading])] in order."""
+    found = []
+    for block in blocks:
+        if block[0] == "heading" and block[1] == 2:
+            title = "".join(value for _, value in block[2])
+            found.append((title, title.startswith(COLLAPSED_SECTIONS), []))
+        elif found:
+            found[-1][2].append(block)
+    return found
 
 
 def _visible(blocks):
@@ -169,7 +193,8 @@ def item_blocks(item, level=3, with_kind=False):
     if with_kind:
         title = [text(f"[{KIND_LABELS[item['change']]}] ")] + title
     blocks = [("heading", level, title), ("paragraph", place_fragments(item))]
-    entries = [field_entry(change, (item["to"] or item["from"])["list"]) for change in item["fields"]]
+    old_list = item["from"]["list"] if item["from"] else None
+    entries = [field_entry(change, (item["to"] or item["from"])["list"], old_list) for change in item["fields"]]
     if "record" in item:
         entries = record_entries(item["record"], (item["to"] or item["from"])["list"], "ins" if item["change"] == "added" else "del")
     if entries:
@@ -191,17 +216,29 @@ def place_fragments(item):
         if new:
             fragments.append(text(f"{LIST_LABELS[new['list']]} 第 {new['seq']} 项"))
     if item.get("reclaimed_by"):
-        fragments.append(text(f" · {RECLAIMED_DEPARTMENTS}: {'、'.join(item['reclaimed_by'])}"))
+        fragments.append(text(f" · {reclaimed_by_role(item['change'])}: {'、'.join(item['reclaimed_by'])}"))
     return fragments
 
 
-def field_label(field, list_name):
-    """The field's Chinese title (core/package.py); 承接部门 for the reclaimed list's departments."""
-    return field_title(field, list_name)
+def reclaimed_by_role(kind):
+    """The role of the departments in ``reclaimed_by``: 承接部门 (taking the duty over) for a reclaimed item,
+    原承接部门 (the former one, handing it back) for a returned item."""
+    return RETURNED_BY if kind == "returned" else RECLAIMED_DEPARTMENTS
 
 
-def field_entry(change, list_name):
-    label = [("strong", field_label(change["field"], list_name) + ": ")]
+def field_label(field, list_name, old_list=None, absent=None):
+    """The field's Chinese title (core/package.py); 承接部门 for the reclaimed list's departments. For an item that
+    changed lists: the title in the list that has the field (``absent``: the side without it), or, where both have
+    it under different titles, both, old → new (承接部门 → 对应上级部门)."""
+    old_title = field_title(field, old_list or list_name)
+    new_title = field_title(field, list_name)
+    if absent == "new" or old_title == new_title:
+        return old_title
+    return new_title if absent == "old" else f"{old_title} → {new_title}"
+
+
+def field_entry(change, list_name, old_list=None):
+    label = [("strong", field_label(change["field"], list_name, old_list, change.get("absent")) + ": ")]
     kind = change.get("kind")
     if kind == "text":
         return label + inline_fragments(change["inline"]), []

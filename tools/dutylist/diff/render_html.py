@@ -15,11 +15,14 @@ code { background: #f6f8fa; padding: .1rem .3rem; border-radius: 4px; }
 ins { background: #ccffd8; text-decoration: none; }
 del { background: #ffd7d5; text-decoration: line-through; }
 blockquote { border-left: 4px solid #d0d7de; margin: 0; padding-left: 1rem; color: #57606a; }
+nav.toc { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }
+nav.toc h2 { font-size: 1rem; border: none; margin: .3rem 0; padding: 0; }
+nav.toc ol { margin: .2rem 0; padding-left: 1.5rem; }
 """
 
 
 def render(report, by=None):
-    body = render_body(report, by)
+    body = "\n".join(with_contents(document(report, by)))
     title = html.escape(visible(f"履职事项清单变更报告 {report['from']['version'] or '—'} → {report['to']['version'] or '—'}"))
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
@@ -28,6 +31,23 @@ def render(report, by=None):
 def render_body(report, by=None, link=None):
     """The report's blocks as an HTML fragment; ``link(text)`` gives the href of a code fragment (an item id), or None."""
     return "\n".join(block(entry, link) for entry in document(report, by))
+
+
+def with_contents(blocks):
+    """The blocks as HTML, each section (level-2 heading) with an anchor, and before the first one a table of
+    contents linking to them all (when there are two or more)."""
+    parts, links, first = [], [], None
+    for entry in blocks:
+        if entry[0] == "heading" and entry[1] == 2:
+            anchor = f"section-{len(links) + 1}"
+            first = len(parts) if first is None else first
+            links.append(f'<li><a href="#{anchor}">{inline(entry[2])}</a></li>')
+            parts.append(f'<h2 id="{anchor}">{inline(entry[2])}</h2>')
+        else:
+            parts.append(block(entry))
+    if len(links) >= 2:
+        parts.insert(first, f'<nav class="toc" aria-label="目录 Contents"><h2>目录 Contents</h2><ol>{"".join(links)}</ol></nav>')
+    return parts
 
 
 def block(entry, link=None):

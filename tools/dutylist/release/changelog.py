@@ -3,7 +3,8 @@
 For every version (oldest first, each compared with the one before):
 
 - ``changelog/<version>.md``: the change report a reviewer reads, in the order they check: the
-  summary, the changes by kind (reclaimed, returned, added, removed, moved, changed) and the rest of
+  summary, then each section folded in ``<details>`` as in a pull-request comment (the item changes
+  unfolded): the changes by kind (reclaimed, returned, added, removed, moved, changed) and the rest of
   ``dutylist diff``'s Markdown report, then a second view by county department. The first version
   is described as a whole instead (counts per list and per category, registers, correction records
   by status), not item by item;
@@ -163,16 +164,17 @@ def version_report(entry, previous, report):
         return initial_edition(entry)
     from ..diff import render_markdown
 
-    return render_markdown.render(report) + by_department(report)
+    return render_markdown.render_collapsible(report) + by_department(report)
 
 
 def by_department(report):
-    """The second view: each county department with the changed items it concerns, from either side."""
+    """The second view, folded: each county department with the changed items it concerns, from either side."""
+    from ..diff import render_markdown
+
     if report["summary"]["identical"]:
         return ""
     items = {item["id"]: item for item in report["items"]}
-    lines = ["", "## 按部门 By department", "",
-             "The changed items that concern each county department (配合 coordinated with it, 收回 taken over by it, "
+    lines = ["The changed items that concern each county department (配合 coordinated with it, 收回 taken over by it, "
              "before or after the change); the details are above. Items without a department (the basic list) come last.", ""]
     for group in report["by_department"]:
         lines += [f"### {escape(group['department'] or '无对应部门 No department')} ({len(group['ids'])})", ""]
@@ -180,7 +182,7 @@ def by_department(report):
             item = items[item_id]
             lines.append(f"- {KIND_NAMES[item['change']]}: {markdown.code(item_id)} {escape(item['name'] or '(无名称 no name)')}")
         lines.append("")
-    return "\n".join(lines)
+    return "\n" + render_markdown.collapsible("按部门 By department", "\n".join(lines).rstrip("\n")) + "\n"
 
 
 def initial_edition(entry):
