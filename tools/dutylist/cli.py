@@ -405,11 +405,13 @@ def changelog(repo, check, output_format):
 @click.argument("bump", type=click.Choice(["auto", *RELEASE_BUMPS]), default="auto")
 @repo_option
 @click.option("--dry-run", is_flag=True, help="Show what the release would do; write nothing.")
+@click.option("--no-commit", is_flag=True, help="Write the files only; you commit them and tag the commit vX.Y.Z yourself.")
 @format_option
-def release(bump, repo, dry_run, output_format):
-    """Prepare the next version: bump the version, validate, regenerate the changelog (you commit it).
+def release(bump, repo, dry_run, no_commit, output_format):
+    """Make the next version: bump the version, validate, regenerate the changelog, commit, tag vX.Y.Z.
 
-    BUMP defaults to auto: the bump the changes since the previous version call for.
+    BUMP defaults to auto: the bump the changes since the previous version call for. Refused when
+    the tag exists, or (unless --no-commit) when files outside the package have uncommitted changes.
 
     Example: dutylist release auto --dry-run
     """
@@ -420,13 +422,13 @@ def release(bump, repo, dry_run, output_format):
         with ExitStack() as stack:
             if not dry_run:
                 lock_package(stack, repo, "release")
-            plan = making.plan_release(repo, bump)
+            plan = making.plan_release(repo, bump, commit=not no_commit)
             if not dry_run:
                 making.apply(plan)
     except (WriteError, OSError) as error:
         raise UserError(f"could not write the release ({error}); nothing was changed", code="cannot-write",
                         json=output_format == "json") from None
-    echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run))
+    echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run, not no_commit))
 
 
 EXPORT_FORMATS = ("json", "xlsx", "sqlite")
