@@ -457,6 +457,10 @@ def export(repo, output_format, output, revision):
     with Progress("dutylist export") as progress:
         progress.stage("reading the edition")
         edition = load(reader_for(repo, revision, "REV"), "REV")
+        if revision is None:  # the working tree: the commit it is, when its package files are that commit's
+            from .core.history import clean_commit
+
+            edition["revision"] = clean_commit(repo)
         progress.stage(f"writing {output_format}", total=len(edition["items"]))
         data = export_bytes(edition, output_format, progress)
     if output is None:

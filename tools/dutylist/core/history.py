@@ -135,6 +135,44 @@ def tag_warnings(repo, versions):
     return warnings
 
 
+def clean_commit(folder):
+    """HEAD's full hash when the package in folder (the descriptor and every file it names) holds exactly HEAD's
+    bytes, else None: what an export of the working tree records as its revision (None: "(working tree)").
+
+    Compared byte for byte through core/files.py and git objects (no ``git status``, which would run the
+    repository's configured fsmonitor); files the package does not name (tools, docs) do not matter."""
+    import json
+
+    from .edition import FolderReader
+    from .errors import DutylistError
+
+    repo = open_repo(folder)
+    try:
+        head = GitReader(repo, "HEAD") if repo is not None else None
+        tree = FolderReader(folder)
+        descriptor = tree.read(DESCRIPTOR)
+        if head is None or descriptor is None or descriptor != head.read(DESCRIPTOR):
+            return None
+        return head.revision if all(tree.read(path) == head.read(path) for path in named_files(json.loads(descriptor))) else None
+    except (DutylistError, ValueError):  # no commit yet, a refused or unreadable file: not a clean tree
+        return None
+
+
+def named_files(descriptor):
+    """The paths a descriptor names for its resources (data and schema files), safe ones only, in order."""
+    from .names import resource_path_problem
+
+    found = []
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, dict):
+            continue
+        for path in (resource.get("path"), resource.get("schema")):
+            if isinstance(path, str) and not resource_path_problem(path) and path not in found:
+                found.append(path)
+    return found
+
+
 def open_repo(folder, search_parents=False):
     """The ``git.Repo`` of folder (or of a folder above it with ``search_parents``), or None when there is none:
     each command says in its own words what to do then."""

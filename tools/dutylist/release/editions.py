@@ -19,8 +19,7 @@ from pathlib import Path
 
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, GitReader, load_edition
-from ..core.history import list_versions, open_repo, tag_warnings
-from ..core.names import resource_path_problem
+from ..core.history import list_versions, named_files, open_repo, tag_warnings
 from ..core.package import DESCRIPTOR, LISTS
 
 
@@ -114,18 +113,12 @@ def export(reader, folder):
         descriptor = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    for resource in resources if isinstance(resources, list) else []:
-        if not isinstance(resource, dict):
-            continue
-        for path in (resource.get("path"), resource.get("schema")):
-            if not isinstance(path, str) or resource_path_problem(path):
-                continue  # validate reports it from the descriptor itself
-            content = reader.read(path)
-            if isinstance(content, bytes):
-                target = folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+    for path in named_files(descriptor):  # validate reports an unsafe path from the descriptor itself
+        content = reader.read(path)
+        if isinstance(content, bytes):
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
 
 def _first_error(report):
