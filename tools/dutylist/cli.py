@@ -313,8 +313,9 @@ def diff(old, new, repo, output_format, output, by, exit_code, full):
 @cli.command("site")
 @repo_option
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the site into (created if missing; files of the same name are replaced, all at once; "
-                   "a symbolic link inside it is refused).")
+              help="Folder to write the site into (created if missing; files of the same name are replaced, all at once, and the "
+                   "files an earlier build listed in dutylist-site-files.json and this one does not write are removed; other "
+                   "files are kept; a symbolic link inside it is refused).")
 def site(repo, output):
     """Build a static site: the current edition with search, and a page per item, version and department.
 
@@ -335,7 +336,8 @@ def site(repo, output):
     versions = len(summary["versions"])
     say(f"wrote {summary['files']} files to {summary['output']}: {summary['items']} items, "
         f"{versions} version{'s' if versions != 1 else ''} ({', '.join(summary['versions'])}){history}, "
-        f"{summary['departments']} departments")
+        f"{summary['departments']} departments"
+        + (f"; removed {summary['removed']} files an earlier build wrote and this one does not" if summary["removed"] else ""))
     say(f"open {output / 'index.html'}")
 
 
