@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,23 @@ def test_the_readmes_git_lines_pin_a_released_tag(repo, tmp_path):
     for checkout in (downstream / "qitai-duties", downstream / "vendor" / "qitai-duties"):
         assert json.loads((checkout / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.1.0"
         assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True, env=env).stdout.strip() == tagged
+
+
+RELEASES = (Path(__file__).resolve().parent.parent / "docs" / "releases.md").read_text(encoding="utf-8")
+TAG_EXISTING = re.search(r"runs it, all but the push, in a temporary repository\):\n\n```shell\n(.*?)```", RELEASES, flags=re.S)
+
+
+@pytest.mark.slow
+def test_the_documented_loop_tags_the_versions_released_before_tags(repo, tmp_path):
+    edit_minor(repo)
+    assert run(repo, "release", "--no-commit").exit_code == 0
+    repo.commit("Release 1.1.0 without a tag, as before")
+    script = "\n".join(line for line in TAG_EXISTING.group(1).splitlines() if not line.startswith("git push"))
+    bin_folder = Path(sys.executable).parent  # dutylist and python3 as a reader's shell finds them
+    env = {**os.environ, **IDENTITY, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["bash", "-c", script], cwd=repo.root, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    versions = json.loads(run(repo, "editions", "--format", "json").stdout)
+    assert [(entry["version"], entry["tag"]) for entry in versions["versions"]] == [("1.1.0", "v1.1.0"), ("1.0.0", "v1.0.0")]
+    assert versions["tag_warnings"] == [] and tag_object(repo, "v1.0.0") == "tag"
+    assert repo.git("rev-parse", "v1.0.0^{commit}") == repo.git("rev-parse", "HEAD~1")  # the commit with changelog/1.0.0.md
