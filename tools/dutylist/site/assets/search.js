@@ -11,12 +11,16 @@
   var count = document.getElementById("count");
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.list"));
   var items = Array.prototype.slice.call(document.querySelectorAll("article.item"));
-  // each item's texts, one per text node (a name, a department, a step): a word matches inside one of them, never
-  // across two, so that every match can be highlighted where it is. A plain substring: Chinese needs no tokenizer.
-  var texts = items.map(function (item) { return textNodes(item).map(normal); });
+  // each item's texts, one per text node (a name, a department, a step), read at the first search: a word matches
+  // inside one of them, never across two, so that every match can be highlighted where it is. A plain substring:
+  // Chinese needs no tokenizer. The badge ("changed in 1.1.0") is not the item's text: it is not searched.
+  var texts = null;
+  var marked = [];  // the items that hold <mark>s now
 
   function textNodes(root) {
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, function (node) {
+      return node.parentNode.closest(".badge") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+    });
     var found = [];
     while (walker.nextNode()) {
       if (walker.currentNode.nodeValue.trim()) { found.push(walker.currentNode); }
@@ -27,6 +31,8 @@
   function normal(node) { return node.nodeValue.toLowerCase(); }
 
   function matches(index, words) {
+    if (!words.length) { return true; }
+    if (texts === null) { texts = items.map(function (item) { return textNodes(item).map(normal); }); }
     return words.every(function (word) {
       return texts[index].some(function (text) { return text.indexOf(word) >= 0; });
     });
@@ -78,14 +84,18 @@
     var list = listFilter.value, category = categoryFilter.value, department = departmentFilter.value;
     var changedOnly = changedFilter && changedFilter.checked;
     var shown = 0;
+    marked.forEach(unmark);
+    marked = [];
     items.forEach(function (item, index) {
       var visible = (!list || item.getAttribute("data-list") === list)
         && (!category || item.getAttribute("data-category") === category)
         && (!department || item.getAttribute("data-departments").split("、").indexOf(department) >= 0)
         && (!changedOnly || item.hasAttribute("data-changed"))
         && matches(index, words);
-      unmark(item);
-      if (visible && words.length) { mark(item, words); }
+      if (visible && words.length) {
+        mark(item, words);
+        marked.push(item);
+      }
       item.hidden = !visible;
       if (visible) { shown += 1; }
     });
