@@ -79,6 +79,8 @@ def test_no_commit_writes_the_files_and_leaves_the_commit_and_the_tag_to_the_mai
     assert repo.git("status", "--porcelain", "--", "datapackage.json") != ""
     dry = run(repo, "release", "--dry-run")
     assert "dry run: nothing written; would commit it and tag it v1.0.1" in dry.output
+    plan = json.loads(run(repo, "release", "--dry-run", "--format", "json").stdout)
+    assert (plan["tag"], plan["committed"]) == ("v1.0.1", None)
 
 
 @pytest.mark.slow
@@ -139,7 +141,8 @@ def test_a_clone_without_tags_finds_the_same_release_commits(repo, tmp_path):
     edit_minor(repo)
     assert run(repo, "release").exit_code == 0
     edit_patch(repo)
-    assert run(repo, "release").exit_code == 0
+    plan = json.loads(run(repo, "release", "--format", "json").stdout)
+    assert (plan["version"], plan["tag"], plan["committed"]) == ("1.1.1", "v1.1.1", repo.git("rev-parse", "HEAD"))
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--no-tags", str(repo.root), str(clone)], check=True, capture_output=True,
                    env={**os.environ, **IDENTITY})
