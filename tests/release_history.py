@@ -3,7 +3,7 @@
 1.0.0 is the real package with its changelog written by `dutylist changelog`; 1.1.0 reclaims, adds,
 rewords and moves an item (minor); 1.1.1 records a correction and changes a register row (patch);
 2.0.0 tightens a schema constraint (major). Each release is made by the command through the CLI, with
-a fixed date (SOURCE_DATE_EPOCH), then committed as a maintainer would.
+a fixed date (SOURCE_DATE_EPOCH), then committed as a maintainer would (`release --no-commit`).
 """
 
 import os
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from diff_repo import PackageRepo
+from diff_repo import GIT_ENV, PackageRepo
 from dutylist.cli import cli
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "changelog"
@@ -20,12 +20,14 @@ DATES = {"1.1.0": 1796515200, "1.1.1": 1799971200, "2.0.0": 1803859200}  # 2026-
 
 
 def dutylist(repo, *args, epoch=None):
-    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch else {}
+    env = {**GIT_ENV, "SOURCE_DATE_EPOCH": str(epoch)} if epoch else dict(GIT_ENV)  # a release commits as the test maintainer
     return CliRunner().invoke(cli, [*args, "--repo", str(repo.root)], env=env, catch_exceptions=False)
 
 
 def release(repo, bump="auto", epoch=None):
-    result = dutylist(repo, "release", bump, epoch=epoch)
+    """A release whose files the test commits itself, as a maintainer does with --no-commit (tests/test_release_tags.py
+    tests the commit and the tag `release` makes by default)."""
+    result = dutylist(repo, "release", bump, "--no-commit", epoch=epoch)
     assert result.exit_code == 0, result.output
     return result
 

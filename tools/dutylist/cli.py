@@ -343,8 +343,9 @@ def diff(old, new, repo, output_format, output, by, exit_code, full, summary_onl
 @cli.command("site")
 @repo_option
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the site into (created if missing; files of the same name are replaced, all at once; "
-                   "a symbolic link inside it is refused).")
+              help="Folder to write the site into (created if missing; files of the same name are replaced, all at once, and the "
+                   "files an earlier build listed in dutylist-site-files.json and this one does not write are removed; other "
+                   "files are kept; a symbolic link inside it is refused).")
 def site(repo, output):
     """Build a static site: the current edition with search, and a page per item, version and department.
 
@@ -365,7 +366,8 @@ def site(repo, output):
     versions = len(summary["versions"])
     say(f"wrote {summary['files']} files to {summary['output']}: {summary['items']} items, "
         f"{versions} version{'s' if versions != 1 else ''} ({', '.join(summary['versions'])}){history}, "
-        f"{summary['departments']} departments")
+        f"{summary['departments']} departments"
+        + (f"; removed {summary['removed']} files an earlier build wrote and this one does not" if summary["removed"] else ""))
     say(f"open {output / 'index.html'}")
 
 
@@ -441,11 +443,13 @@ def changelog(repo, check, output_format):
 @click.argument("bump", type=click.Choice(["auto", *RELEASE_BUMPS]), default="auto")
 @repo_option
 @click.option("--dry-run", is_flag=True, help="Show what the release would do; write nothing.")
+@click.option("--no-commit", is_flag=True, help="Write the files only; you commit them and tag the commit vX.Y.Z yourself.")
 @format_option
-def release(bump, repo, dry_run, output_format):
-    """Prepare the next version: bump the version, validate, regenerate the changelog (you commit it).
+def release(bump, repo, dry_run, no_commit, output_format):
+    """Make the next version: bump the version, validate, regenerate the changelog, commit, tag vX.Y.Z.
 
-    BUMP defaults to auto: the bump the changes since the previous version call for.
+    BUMP defaults to auto: the bump the changes since the previous version call for. Refused when
+    the tag exists, or (unless --no-commit) when files outside the package have uncommitted changes.
 
     Example: dutylist release auto --dry-run
     """
@@ -456,13 +460,13 @@ def release(bump, repo, dry_run, output_format):
         with ExitStack() as stack:
             if not dry_run:
                 lock_package(stack, repo, "release")
-            plan = making.plan_release(repo, bump)
+            plan = making.plan_release(repo, bump, commit=not no_commit)
             if not dry_run:
                 making.apply(plan)
     except (WriteError, OSError) as error:
         raise UserError(f"could not write the release ({error}); nothing was changed", code="cannot-write",
                         json=output_format == "json") from None
-    echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run))
+    echo_report(making.public(plan), output_format, lambda plan: making.render_text(plan, dry_run, not no_commit))
 
 
 EXPORT_FORMATS = ("json", "xlsx", "sqlite")
@@ -491,6 +495,10 @@ def export(repo, output_format, output, revision):
     with Progress("dutylist export") as progress:
         progress.stage("reading the edition")
         edition = load(reader_for(repo, revision, "REV"), "REV")
+        if revision is None:  # the working tree: the commit it is, when its package files are that commit's
+            from .core.history import clean_commit
+
+            edition["revision"] = clean_commit(repo)
         progress.stage(f"writing {output_format}", total=len(edition["items"]))
         data = export_bytes(edition, output_format, progress)
     if output is None:

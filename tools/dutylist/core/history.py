@@ -11,7 +11,9 @@ commit that released it, and it never changes afterwards:
 A change to the package committed later without a new version belongs to no version: ``dutylist
 changelog --check`` reports it ("the package changed since version X; run `dutylist release`").
 ``released`` and ``date`` are the commit that first declared the version and its date. Tags are not
-needed: a fresh clone of main is enough.
+needed: a clone without them (CI often fetches none) finds the same commits, since ``dutylist release``
+tags the commit that declares the version with its changelog entry. A tag that names a version but
+points elsewhere is not followed; ``tag_warnings`` says so.
 
 This is the one revision resolution every command shares (diff's sides, validate --against, editions, the
 changelog, release, the site): ``open_repo`` finds the repository, ``list_versions`` the versions,
@@ -35,6 +37,7 @@ class Version:
     released: str  # full hash of the oldest commit declaring it
     date: str  # the oldest declaring commit's date, YYYY-MM-DD (committer date, UTC)
     created: str = ""  # the date part of the descriptor's `created` at `commit`, or "" if it has none
+    tag: str = ""  # "vX.Y.Z" when `commit` was found through that tag, else ""
 
     def to_dict(self):
         return asdict(self)
@@ -75,8 +78,8 @@ def list_versions(repo, start="HEAD"):
         # commits that do not touch the descriptor keep its version: the run ends at start itself
         # (newest run) or at the parent of the commit that moved the version on
         newest = head if index == 0 else runs[index - 1][1][-1].parents[0]
-        content = _tagged(repo, declared, start) if declared not in seen else None
-        content = content or _first_with_changelog(repo, declared, oldest, newest) or oldest
+        tagged = _tagged(repo, declared, start) if declared not in seen else None
+        content = tagged or _first_with_changelog(repo, declared, oldest, newest) or oldest
         seen.add(declared)
         descriptor = _descriptor(content) or {}
         edition, created = descriptor.get("edition"), descriptor.get("created")
@@ -85,6 +88,7 @@ def list_versions(repo, start="HEAD"):
             commit=content.hexsha, released=oldest.hexsha,
             date=oldest.committed_datetime.astimezone(_utc()).strftime("%Y-%m-%d"),
             created=created[:10] if isinstance(created, str) and len(created) >= 10 else "",
+            tag=tag_name(declared) if tagged is not None else "",
         ))
     return versions
 
@@ -96,6 +100,77 @@ def version_commit(repo, version, start="HEAD"):
             return entry.commit
     tagged = _tagged(repo, version, None)
     return tagged.hexsha if tagged is not None else None
+
+
+def tag_name(version):
+    """The tag of a release: ``vX.Y.Z`` (``dutylist release`` makes it; the history prefers it)."""
+    return f"v{version}"
+
+
+def existing_tag(repo, version):
+    """The commit (full hash) the tag of ``version`` points to, or None when there is no such tag."""
+    if not is_version(version):
+        return None  # no ref name is built from a value that is not a version
+    try:
+        return repo.tags[tag_name(version)].commit.hexsha
+    except (IndexError, ValueError, AttributeError, TypeError):
+        return None
+
+
+def tag_warnings(repo, versions):
+    """One sentence per version of ``versions`` whose tag exists but was not followed: it points to a commit
+    that does not declare that version, or to one outside the history read. Empty when all agree."""
+    warnings, seen = [], set()
+    for entry in versions:  # newest first: a tag names the newest run of commits declaring its version
+        tagged = existing_tag(repo, entry.version) if not entry.tag and entry.version not in seen else None
+        seen.add(entry.version)
+        if tagged is None:
+            continue
+        declared = (_descriptor(repo.commit(tagged)) or {}).get("version")
+        why = (f"which declares version {declared}" if isinstance(declared, str) else "which declares no version") \
+            if declared != entry.version else "which is not in the history of this branch"
+        warnings.append(f"tag {tag_name(entry.version)} points to commit {tagged[:12]}, {why}: version {entry.version} "
+                        f"is read from commit {entry.commit[:12]} instead; if that is the release, move the tag "
+                        f"(git tag -f -a {tag_name(entry.version)} {entry.commit[:12]})")
+    return warnings
+
+
+def clean_commit(folder):
+    """HEAD's full hash when the package in folder (the descriptor and every file it names) holds exactly HEAD's
+    bytes, else None: what an export of the working tree records as its revision (None: "(working tree)").
+
+    Compared byte for byte through core/files.py and git objects (no ``git status``, which would run the
+    repository's configured fsmonitor); files the package does not name (tools, docs) do not matter."""
+    import json
+
+    from .edition import FolderReader
+    from .errors import DutylistError
+
+    repo = open_repo(folder)
+    try:
+        head = GitReader(repo, "HEAD") if repo is not None else None
+        tree = FolderReader(folder)
+        descriptor = tree.read(DESCRIPTOR)
+        if head is None or descriptor is None or descriptor != head.read(DESCRIPTOR):
+            return None
+        return head.revision if all(tree.read(path) == head.read(path) for path in named_files(json.loads(descriptor))) else None
+    except (DutylistError, ValueError):  # no commit yet, a refused or unreadable file: not a clean tree
+        return None
+
+
+def named_files(descriptor):
+    """The paths a descriptor names for its resources (data and schema files), safe ones only, in order."""
+    from .names import resource_path_problem
+
+    found = []
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, dict):
+            continue
+        for path in (resource.get("path"), resource.get("schema")):
+            if isinstance(path, str) and not resource_path_problem(path) and path not in found:
+                found.append(path)
+    return found
 
 
 def open_repo(folder, search_parents=False):
@@ -138,7 +213,7 @@ def _tagged(repo, version, start):
     if not is_version(version):
         return None  # no ref name is built from a value that is not a version
     try:
-        commit = repo.tags[f"v{version}"].commit
+        commit = repo.tags[tag_name(version)].commit
     except (IndexError, ValueError, AttributeError, TypeError):
         return None
     descriptor = _descriptor(commit)

@@ -224,11 +224,12 @@ def _new_file_mode():
 RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths in one step (Linux 3.15+, most local file systems)
 
 
-def write_folder_atomic(folder, files):
+def write_folder_atomic(folder, files, remove=()):
     """Write {relative path: text} into folder as one change: a reader (or a kill) sees the old folder or the new one.
 
     The new folder is built beside the old one (a hidden sibling ``.<name>.dutylist-*``): the old folder's
-    other files are carried over (hard links, or copies), then the files are written, then the two folders
+    other files are carried over (hard links, or copies) but those named in ``remove`` (relative paths, checked
+    as ``files``' are: what the caller wrote there before and writes no more), then the files are written, then the two folders
     are swapped in one step (``renameat2`` with RENAME_EXCHANGE; where the system lacks it, two renames, with a
     moment in which the folder is missing) and the old one is deleted. Nothing is ever written through a
     symbolic link: the folder itself, or a link where a file or one of its folders goes, is refused (WriteError,
@@ -245,12 +246,18 @@ def write_folder_atomic(folder, files):
             refuse_unless_regular(contained(folder, relative))
         except NameRefused as error:
             raise WriteError(str(error)) from None
+    left_out = set()
+    for relative in remove:
+        try:
+            left_out.add(contained(folder, relative).relative_to(folder))
+        except NameRefused as error:
+            raise WriteError(str(error)) from None
     folder.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.dutylist-"))
     try:
         os.chmod(building, stat.S_IMODE(folder.stat().st_mode) if folder.exists() else 0o777 & ~_umask())
         if folder.exists():
-            _carry_over(folder, building)
+            _carry_over(folder, building, left_out)
         for relative, text in files.items():
             target = building / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -266,13 +273,16 @@ def write_folder_atomic(folder, files):
     shutil.rmtree(building, ignore_errors=True)  # the old folder, now under the temporary name
 
 
-def _carry_over(old, new):
-    """Recreate old's tree in new: folders, hard links to its regular files (copies across devices), links as links."""
+def _carry_over(old, new, left_out=frozenset()):
+    """Recreate old's tree in new: folders, hard links to its regular files (copies across devices), links as links;
+    a regular file whose path (relative to old) is in ``left_out`` is not carried over."""
     for root, folders, names in os.walk(old):
         here = new / Path(root).relative_to(old)
         for name in folders + names:
             source, target = Path(root) / name, here / name
             mode = source.lstat().st_mode
+            if stat.S_ISREG(mode) and source.relative_to(old) in left_out:
+                continue
             if stat.S_ISLNK(mode):
                 target.symlink_to(os.readlink(source))
             elif stat.S_ISDIR(mode):

@@ -30,6 +30,12 @@ def full_width_punctuation(text):
     return "".join(FULL_WIDTH[char] if chinese.get(at) else char for at, char in enumerate(text))
 
 
+def joined(before, mark, after):
+    """``before + mark + after``, the ASCII mark made full-width when it stands in Chinese text, as the rule makes
+    it in the data: what a writer that joins two values with a mark (the workbook's 承接部门：工作方式) uses."""
+    return before + full_width_punctuation(before + mark + after)[len(before)] + after
+
+
 def _context(text, positions):
     """For each position, the nearest character that comes before it in the order of positions and
     is not passed over (spaces, straight quotes, the marks themselves); '' where there is none."""

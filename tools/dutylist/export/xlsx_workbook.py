@@ -10,6 +10,7 @@ import datetime
 import io
 import zipfile
 
+from ..core.punctuation import joined
 from ..core.package import LIST_DELIMITER, STEP_DELIMITER, STEP_FIELDS, field_title
 from . import ExportError
 from .document import build_document
@@ -49,9 +50,9 @@ def cell_text(item, field):
     if field in STEP_FIELDS:
         return STEP_DELIMITER.join(item[field])
     if field == "handover":
-        # as printed: the receiving bodies, a colon, then how they handle it
+        # as printed: the receiving bodies, a colon (full-width in Chinese text, as in the data), then how they handle it
         departments, handling = cell_text(item, "departments"), cell_text(item, "handling")
-        return f"{departments}:{handling}" if departments else handling
+        return joined(departments, ":", handling) if departments else handling
     return item[field]
 
 
@@ -135,7 +136,7 @@ def about_rows(document):
         ("清单", document.get("title") or ""),
         ("版次 edition", document.get("edition") or ""),
         ("版本 version", document.get("version") or ""),
-        ("提交 revision", document.get("revision") or "(working tree)"),
+        ("提交 revision", document.get("revision") or "(working tree)"),  # the commit whenever the package files are its
         ("乡镇", f"{town.get('name', '')} ({town.get('division_code', '')})" if town else ""),
         ("事项数", counts),
         ("许可 licence", licences),

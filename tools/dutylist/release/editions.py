@@ -2,8 +2,12 @@
 
 ``list_editions(folder)`` returns plain data (the JSON output itself)::
 
-    {"versions": [{"version", "edition", "date", "commit", "released", "counts": {list: n},
-                   "valid", "errors", "warnings", "first_error"}, ...]}   # newest first
+    {"versions": [{"version", "edition", "date", "commit", "released", "tag", "counts": {list: n},
+                   "valid", "errors", "warnings", "first_error"}, ...],   # newest first
+     "tag_warnings": ["tag v1.1.0 points to commit …, which declares version 1.0.0: …", ...]}
+
+``commit`` is the tag's commit when the tag ``vX.Y.Z`` exists and that commit declares the version
+(``tag`` is then its name, else null), else the commit found from the history alone (core/history.py).
 
 Each version is validated as ``dutylist validate --against <previous version>`` would: its files are
 read from git objects into a temporary folder (only the files its descriptor names), so the working
@@ -15,8 +19,7 @@ from pathlib import Path
 
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, GitReader, load_edition
-from ..core.history import list_versions, open_repo
-from ..core.names import resource_path_problem
+from ..core.history import list_versions, named_files, open_repo, tag_warnings
 from ..core.package import DESCRIPTOR, LISTS
 
 
@@ -67,9 +70,10 @@ def list_editions(folder):
     repo = repository(folder)
     entries = []
     earlier = None
-    for version in reversed(list_versions(repo)):
+    versions = list_versions(repo)
+    for version in reversed(versions):
         entry = {"version": version.version, "edition": version.edition, "date": version.release_date,
-                 "commit": version.commit, "released": version.released, "counts": None,
+                 "commit": version.commit, "released": version.released, "tag": version.tag or None, "counts": None,
                  "valid": False, "errors": 0, "warnings": 0, "first_error": None}
         try:
             edition = load_version(repo, version)
@@ -83,7 +87,7 @@ def list_editions(folder):
                      first_error=_first_error(report))
         entries.append(entry)
         earlier = edition
-    return {"versions": entries[::-1]}
+    return {"versions": entries[::-1], "tag_warnings": tag_warnings(repo, versions)}
 
 
 def validate_commit(repo, commit, earlier=None):
@@ -109,18 +113,12 @@ def export(reader, folder):
         descriptor = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    for resource in resources if isinstance(resources, list) else []:
-        if not isinstance(resource, dict):
-            continue
-        for path in (resource.get("path"), resource.get("schema")):
-            if not isinstance(path, str) or resource_path_problem(path):
-                continue  # validate reports it from the descriptor itself
-            content = reader.read(path)
-            if isinstance(content, bytes):
-                target = folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+    for path in named_files(descriptor):  # validate reports an unsafe path from the descriptor itself
+        content = reader.read(path)
+        if isinstance(content, bytes):
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
 
 def _first_error(report):
@@ -149,4 +147,5 @@ def render_text(report):
                      f"(an older version may predate a check, e.g. half-width-punctuation came with 1.1.0)")
     else:
         lines.append(f"{len(report['versions'])} version(s), all valid")
+    lines += [f"warning: {warning}" for warning in report.get("tag_warnings", [])]
     return "\n".join(lines)

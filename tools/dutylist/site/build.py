@@ -4,17 +4,26 @@ The site is built beside the output folder and swapped in at once (core/package.
 a build that fails or is killed leaves the previous site as it was; nothing is written through a link.
 
 The same history gives the same bytes: pages hold no build time, and everything is in a fixed order.
+
+The site lists the files it writes in ``MANIFEST``. Built into a folder that holds an older site, it leaves out
+the files that manifest lists and this build does not write (pages of items no longer in any version, say);
+any other file of the folder is kept. A folder without a manifest loses nothing.
 """
 
+import json
 from importlib import resources
 from pathlib import Path
 
-from ..core.package import write_folder_atomic
+from ..core.files import FileRefused, read_package_file
+from ..core.names import resource_path_problem
+from ..core.package import WriteError, write_folder_atomic
 from . import pages
 from .collect import collect
 from .slugs import department_slug, item_slug
 
 ASSETS = ("site.css", "search.js")
+MANIFEST = "dutylist-site-files.json"  # {"generator": "dutylist site", "files": [relative path, ...]}: what the build wrote
+MANIFEST_LIMIT = 16 << 20  # bytes: far above the manifest of a site of a million items
 
 
 def site_files(history):
@@ -42,13 +51,42 @@ def build_site(repo_folder, out):
     history = collect(repo_folder)
     files = site_files(history)
     out = Path(out)
-    write_folder_atomic(out, dict(sorted(files.items())))
+    stale = sorted(set(written_before(out)) - set(files) - {MANIFEST})
+    files[MANIFEST] = json.dumps({"generator": "dutylist site", "files": sorted(files)}, ensure_ascii=False, indent=1) + "\n"
+    write_folder_atomic(out, dict(sorted(files.items())), remove=stale)
     return {
         "output": str(out),
         "files": len(files),
+        "removed": len(stale),
         "versions": [entry.title for entry in history.entries],
         "items": sum(1 for path in files if path.startswith("items/")),
         "departments": sum(1 for path in files if path.startswith("departments/")) - 1,
         "current": history.current.title,
         "in_git": history.in_git,
     }
+
+
+def written_before(out):
+    """The files the manifest of an earlier build in ``out`` lists ([] when there is none); WriteError when it cannot
+    be read as one: a build never guesses what to delete."""
+    try:
+        data = read_package_file(out, MANIFEST, limit=MANIFEST_LIMIT) if out.is_dir() else None
+    except FileRefused as refused:
+        raise WriteError(f"{out / MANIFEST}: {refused.message}; move it away (then no file of the folder is removed)",
+                         file=out / MANIFEST) from None
+    if data is None:
+        return []
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+        listed = manifest["files"] if isinstance(manifest, dict) and manifest.get("generator") == "dutylist site" else None
+    except (UnicodeDecodeError, ValueError, KeyError):
+        listed = None
+    if not isinstance(listed, list) or not all(isinstance(path, str) for path in listed):
+        raise WriteError(f"{out / MANIFEST}: is not the list of files an earlier `dutylist site` wrote; move it away "
+                         f"(then no file of the folder is removed)", file=out / MANIFEST)
+    for path in listed:
+        problem = resource_path_problem(path)
+        if problem:
+            raise WriteError(f"{out / MANIFEST}: lists {path!r}, which {problem}; nothing is removed outside {out}: "
+                             f"move the manifest away (then no file of the folder is removed)", file=out / MANIFEST)
+    return listed

@@ -93,9 +93,10 @@ def index_page(history):
                for name in LISTS}
     categories = sorted({item.get("category", "") for item in items.values()} - {""})
     departments = sorted({name for item in items.values() for name in item.get("departments", [])})
+    changed, label = latest_changes(history)
     sections = []
     for number, list_name in enumerate(LISTS, start=1):
-        articles = "\n".join(index_article(item) for item in by_list[list_name])
+        articles = "\n".join(index_article(item, changed.get(item["id"]), label) for item in by_list[list_name])
         total = len(by_list[list_name])
         sections.append(
             f'<section class="list" id="list-{list_name}" data-list="{list_name}">\n'
@@ -113,6 +114,7 @@ def index_page(history):
         f'<p><label for="f-list">清单 List</label> <select id="f-list" name="list"><option value="">全部 All</option>{list_options}</select> '
         f'<label for="f-category">类别 Category</label> <select id="f-category" name="category"><option value="">全部 All</option>{options(categories)}</select> '
         f'<label for="f-department">部门 Department</label> <select id="f-department" name="department"><option value="">全部 All</option>{options(departments)}</select></p>\n'
+        + changed_filter(changed, label, items) +
         f'<p id="count" role="status" aria-live="polite">共 {len(items)} 项</p>\n'
         "</form>\n"
         + "\n".join(sections)
@@ -124,22 +126,49 @@ def options(values):
     return "".join(f'<option value="{esc(value)}">{esc(value)}</option>' for value in values)
 
 
-def index_article(item):
+def latest_changes(history):
+    """The item changes of the current entry against the one before ({id: change}) and how the badge names that entry;
+    ({}, "") when the current entry is the first (everything in it would read as changed)."""
+    current = history.current
+    if len(history.entries) < 2:
+        return {}, ""
+    return current.changes, ("工作区 working tree" if current.is_working_tree else current.version or current.title)
+
+
+def changed_filter(changed, label, items):
+    """The check box that shows only the items changed in the latest version, when there are any."""
+    count = sum(1 for item_id in changed if item_id in items)
+    if not count:
+        return ""
+    return (f'<p><label><input type="checkbox" id="f-changed" name="changed" value="1"> '
+            f'仅显示 {esc(label)} 中有变更的事项 Only items changed in {esc(label)} ({count})</label></p>\n')
+
+
+def index_article(item, change=None, changed_in=""):
     departments = item.get("departments", [])
     label = field_label("departments", item["list"])
+    badge = (f' <a class="badge" href="{esc(item_href(item["id"], ""))}#history" data-kind="{esc(change["change"])}">'
+             f'{esc(changed_in)} {esc(KIND_CHINESE[change["change"]])} changed in {esc(changed_in)}</a>') if change else ""
     parts = [
         f'<article class="item" data-id="{esc(item["id"])}" data-list="{esc(item["list"])}" data-category="{esc(item.get("category", ""))}" '
-        f'data-departments="{esc("、".join(departments))}">',
-        f'<h3><span class="seq">{esc(item["seq"])}.</span> {link(item_href(item["id"], ""), item_name(item))}</h3>',
+        f'data-departments="{esc("、".join(departments))}"{" data-changed" if change else ""}>',
+        f'<h3><span class="seq">{esc(item["seq"])}.</span> {link(item_href(item["id"], ""), item_name(item))}{badge}</h3>',
         f'<p class="meta">{esc(item.get("category") or "(无类别 no category)")} · <code>{esc(item["id"])}</code></p>',
     ]
     if departments:
         parts.append(f'<p><span class="label">{esc(label)}:</span> {departments_html(departments, "")}</p>')
     for field in STEP_FIELDS:
         if item.get(field):
-            parts.append(f'<p class="label">{esc(field_label(field, item["list"]))}:</p>{steps_html(item[field])}')
+            parts.append(index_steps(field_label(field, item["list"]), item[field]))
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def index_steps(label, steps):
+    """A field's numbered steps on the index, collapsed under their label and count (<details>: a click opens it,
+    the search opens it where it matched, no script is needed to read it); an item page shows them open."""
+    return (f'<details class="steps"><summary><span class="label">{esc(label)}</span> '
+            f'<span class="count">({len(steps)} 条 steps)</span></summary>{steps_html(steps)}</details>')
 
 
 # ---------------------------------------------------------------- items/<id>.html
@@ -159,7 +188,8 @@ def item_page(history, item_id, newest_entry, item, known_ids):
         f'<h1><code>{esc(item_id)}</code> {esc(item_name(item))}</h1>\n<p class="meta">{esc(status)}</p>\n'
         f"<h2>字段 Fields</h2>\n{fields}\n"
         f"<h2>更正记录 Corrections</h2>\n{corrections}\n"
-        f"<h2>历史 History</h2>\n<p>按时间先后,只列出有变化的版本。 Oldest first; only the versions in which it changed.</p>\n{history_html}"
+        '<h2 id="history">历史 History</h2>\n'
+        f"<p>按时间先后,只列出有变化的版本。 Oldest first; only the versions in which it changed.</p>\n{history_html}"
     )
     return page(f"{item_id} {item_name(item)}", body, 1)
 
