@@ -294,3 +294,12 @@ def test_the_readme_counts_the_records_by_status(export):
     for status, label in (("corrected", "corrected"), ("inferred", "inferred"), ("unrecoverable", "unrecoverable")):
         assert f"   - {counts[status]} **{label}**" in README, status
     assert f"   - {counts['kept-as-published']} **kept as published**" in README
+
+
+def test_the_validate_page_counts_the_real_package_s_warnings():
+    result = invoke("validate", "--format", "json", repo=False)
+    warnings = json.loads(result.output)["warnings"]
+    counts = Counter(warning["code"] for warning in warnings)
+    page = (ROOT / "docs" / "validate.md").read_text(encoding="utf-8")
+    assert (f"The real package validates with 0 errors and {len(warnings)} warnings "
+            f"({counts['flagged-unrecoverable']} `flagged-unrecoverable`,") in page
