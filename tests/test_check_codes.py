@@ -6,6 +6,7 @@ Findings are asserted by code, level, file, row and field and by the key facts o
 """
 
 import copy
+import csv
 import json
 
 import pytest
@@ -21,6 +22,17 @@ from validate_helpers import edit_rows, row_of
 LOAD_CODES = {"resource-missing", "integer-not-ascii", "line-endings-crlf"}  # what reading the package finds, not a check
 BASIC, COORDINATED, RECLAIMED, CORRECTIONS = ("data/basic-duties.csv", "data/coordinated-duties.csv",
                                               "data/reclaimed-duties.csv", "data/corrections.csv")
+
+
+def _record_row(item_id, field):
+    """The row (header = 1) of data/corrections.csv holding the one record of that item and field."""
+    with open(ROOT / CORRECTIONS, encoding="utf-8", newline="") as stream:
+        (row,) = [at for at, record in enumerate(csv.DictReader(stream), start=2)
+                  if (record["item_id"], record["field"]) == (item_id, field)]
+    return row
+
+
+EMPTY_NAME_ROW = _record_row("652325100-0108", "name")  # flags 0108's empty name as unrecoverable
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +296,7 @@ def test_when_full_width_is_the_usual_form_the_ascii_one_is_reported(package):
 # --- empty required cells and corrections -----------------------------------------------------------
 
 def test_an_empty_name_needs_an_unrecoverable_record(package):
-    flagged = item(package, "652325100-0108")  # its empty name is flagged unrecoverable (corrections row 54)
+    flagged = item(package, "652325100-0108")  # its empty name is flagged unrecoverable (corrections row EMPTY_NAME_ROW)
     assert flagged["name"] == ""
     bare = item(package, "652325100-0002")
     bare["name"] = ""
@@ -307,10 +319,10 @@ def test_a_fill_an_empty_cell_record_is_still_checked(package):
 
 
 def test_a_record_flagging_an_empty_cell_is_checked_when_the_cell_is_filled(package):
-    """Row 54 flags 0108's name as empty and unrecoverable: a name written there must be reported."""
+    """A record flags 0108's name as empty and unrecoverable: a name written there must be reported."""
     item(package, "652325100-0108")["name"] = "编造的名称"
     found = [f for f in run(checks.check_corrections, package) if f["code"] == "correction-not-applied"]
-    assert where(found) == [("correction-not-applied", "error", CORRECTIONS, 54, "corrected")]
+    assert where(found) == [("correction-not-applied", "error", CORRECTIONS, EMPTY_NAME_ROW, "corrected")]
 
 
 def test_a_fill_an_empty_cell_record_is_checked_through_the_cli(package_copy):
@@ -318,7 +330,7 @@ def test_a_fill_an_empty_cell_record_is_checked_through_the_cli(package_copy):
     exit_code, report = validate_json(package_copy)
     assert exit_code == 1
     assert [(f["file"], f["row"], f["field"]) for f in report["errors"] if f["code"] == "correction-not-applied"] == [
-        (CORRECTIONS, 54, "corrected")]
+        (CORRECTIONS, EMPTY_NAME_ROW, "corrected")]
 
 
 def test_correction_records_pointing_nowhere(package):

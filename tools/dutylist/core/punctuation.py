@@ -6,7 +6,8 @@ validator reports text that breaks it (``half-width-punctuation``): one rule, so
 
 import re
 
-# The marks the extraction turned ASCII: exactly those that NFKC folds to ASCII (，；：（）).
+# The marks restored: of the ASCII marks that NFKC makes of the full-width block (U+FF01-FF5E), those the
+# source shows were printed full-width in Chinese text (README, Punctuation); '"' and '.' are not among them.
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
 # Looking for a mark's context, these are passed over: whitespace, straight quotes and the marks themselves.
 CONTEXT_SKIP = set(FULL_WIDTH) | set(FULL_WIDTH.values()) | {'"'}

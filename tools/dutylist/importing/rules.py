@@ -36,7 +36,7 @@ RULES = (
     Rule(
         "full-width-punctuation",
         "An ASCII , ; : ( ) that stands in Chinese text becomes the full-width mark the PDF printed "
-        "(，；：（）): the extraction folded exactly these marks to ASCII (NFKC), as the space after "
+        "(，；：（）): the extraction folded full-width marks to ASCII (as NFKC does), as the space after "
         "every handover colon of the reclaimed list ('奇台县民政局: ') shows. A mark is in Chinese "
         "text when the nearest character on either side, passing over spaces, straight quotes and "
         "other such marks, is neither ASCII nor absent; a pair "
