@@ -23,7 +23,7 @@ from conftest import ROOT
 # README first, then the pages in an order where each command finds the state it documents: the pages
 # that only read come first, docs/maintain.md (fmt, new-item: they rewrite data/) last.
 DOCUMENTS = ["README.md", "docs/validate.md", "docs/diff.md", "docs/releases.md", "docs/import.md", "docs/site.md",
-             "docs/safety.md", "docs/mutation.md", "docs/release-notes-1.1.1.md", "docs/maintain.md"]
+             "docs/safety.md", "docs/mutation.md", "docs/maintain.md"]
 SKIP = re.compile(r"<!-- docs-test: skip: (.+?) -->\n$")
 EXIT = re.compile(r"#\s*exit (\d+)\s*$")
 # Lines of sh blocks that are not `dutylist` commands, and why this test does not run them.
