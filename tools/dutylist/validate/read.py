@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..core import edition
 from ..core.errors import DutylistError
-from ..core.files import BOM, FileRefused, allow_long_cells
+from ..core.files import BOM, FileRefused, allow_long_cells, cell_too_long
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, INTEGER_FIELDS, LIST_OF_RESOURCE, row_of_cells
 from .findings import finding
@@ -33,6 +33,7 @@ from .tables import TablePass, _foreign_key_fields
 
 REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
 REGISTERS = ("categories", "departments")
+STREAMED = (*LIST_OF_RESOURCE, "corrections")  # read record by record, so with no size limit; every other table is held
 CHUNK = 1 << 20
 
 
@@ -131,7 +132,7 @@ class Package:
         if name not in self.table_passes:
             table_pass = self.table_passes[name] = TablePass(self.schemas.get(name), self._keyed().get(name, set()))
         try:
-            with _text_stream(self.reader, path, name in self.crlf) as lines:
+            with _text_stream(self.reader, path, name in self.crlf, name in STREAMED) as lines:
                 records = csv.reader(lines)
                 header = next(records, None)
                 yield header
@@ -154,6 +155,9 @@ class Package:
                 if table_pass is not None:
                     table_pass.finish()
         except csv.Error as error:
+            too_long = cell_too_long(path, error)
+            if too_long is not None:
+                raise _unreadable(self.root, too_long) from None
             raise PackageUnreadable(f"{self.root / path}: cannot be read as CSV ({error})", file=path) from None
         except UnicodeDecodeError:
             raise PackageUnreadable(f"{self.root / path}: changed while it was read (it is no longer UTF-8); run validate again",
@@ -294,7 +298,7 @@ def _safe_patterns(package, schema_path, schema):
 def _scan_csv(package, reader, name, path):
     """Whether the CSV can be read as text: present, no BOM, not blank, UTF-8 throughout (each problem a finding).
     The file is read once in chunks of a megabyte and not kept; CRLF line endings are noted (and reported)."""
-    stream = _binary(reader, path)
+    stream = _binary(reader, path, streamed=name in STREAMED)
     if stream is None:
         package.load_findings.append(finding("file-missing", file=path, resource=name, name=name))
         return False
@@ -335,10 +339,11 @@ def _scan_csv(package, reader, name, path):
     return True
 
 
-def _binary(reader, path):
+def _binary(reader, path, streamed=True):
+    """The file as a binary stream (None if missing); ``streamed=False`` (a register, held whole) keeps the per-file limit."""
     opener = getattr(reader, "open_binary", None)
     if opener is not None:
-        return opener(path)
+        return opener(path, streamed=streamed)
     data = reader.read(path)
     return None if data is None else io.BytesIO(data)
 
@@ -346,12 +351,12 @@ def _binary(reader, path):
 class _text_stream:
     """The file's lines as text (UTF-8, line endings as written; CRLF read as LF, as read_csv_text reads it)."""
 
-    def __init__(self, reader, path, crlf):
-        self.reader, self.path, self.crlf = reader, path, crlf
+    def __init__(self, reader, path, crlf, streamed):
+        self.reader, self.path, self.crlf, self.streamed = reader, path, crlf, streamed
 
     def __enter__(self):
         allow_long_cells()
-        binary = _binary(self.reader, self.path)
+        binary = _binary(self.reader, self.path, self.streamed)
         if binary is None:
             raise edition.EditionError(self.path, "was removed while it was read; run validate again")
         self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
