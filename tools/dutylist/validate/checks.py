@@ -38,6 +38,9 @@ ANY_PAIRED_MARK = re.compile("[" + "".join(re.escape(mark) for pair in PUNCTUATI
 MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 MAX_KEPT = MAX_PER_CODE_AND_FILE  # places of a mark per file kept by check_punctuation_width: the report shows no more
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
+NEEDED_OF_RECORDS = (("item_id", ""), ("field", ""), ("corrected", ""), ("status", None), ("extracted", None))
+REPORTED_OF_RECORDS = (("item_id", ""), ("field", ""), ("corrected", ""), ("status", None), ("extracted", None),
+                       ("kind", None), ("evidence", None))
 ROW_MASK = (1 << 60) - 1  # an item's place packs its list number above its row number
 
 CHECKS = []  # in the order a row's findings are listed
@@ -419,8 +422,8 @@ def check_corrections(package):
 
     def end():
         path = package.files.get("corrections")
-        for number, (row, record) in enumerate(package.corrections()):
-            item_id, field, corrected = record.get("item_id", ""), record.get("field", ""), record.get("corrected", "")
+        for number, (row, values) in enumerate(package.correction_values(REPORTED_OF_RECORDS)):
+            item_id, field, corrected, status, extracted, kind, evidence = values
             where = {"file": path, "resource": "corrections", "row": row}
             outcome = seen[number] if number < len(seen) else -1  # (a record added since the first reading: no item)
             if outcome < 0:
@@ -433,12 +436,11 @@ def check_corrections(package):
                 continue
             if not applied:
                 yield finding("correction-not-applied", field="corrected", text=corrected, item_id=item_id, item_field=field, **where)
-            status = record.get("status")
             if status in FLAGGING_STATUSES:
                 code = "flagged-unrecoverable" if status == "unrecoverable" else "kept-as-published"
                 yield finding(
                     code, file=item_file, resource=LIST_RESOURCES[list_name], row=item_row, field=field,
-                    text=record.get("extracted") or None, item_id=item_id, kind=record.get("kind"), evidence=record.get("evidence"),
+                    text=extracted or None, item_id=item_id, kind=kind, evidence=evidence,
                 )
 
     return each, end
@@ -516,17 +518,16 @@ def _corrections_index(package):
     whether it flags the field as unrecoverable or kept as published), with no object per record."""
     index = package.corrections_index
     if index is None:
-        index = package.corrections_index = CorrectionIndex(_record_needs(package.corrections()))
+        index = package.corrections_index = CorrectionIndex(_record_needs(package))
     return index
 
 
-def _record_needs(records):
+def _record_needs(package):
     """(item id, field, corrected text, bits) of each correction record, in file order."""
-    for _, record in records:
-        status = record.get("status")
+    for _, (item_id, field, corrected, status, extracted) in package.correction_values(NEEDED_OF_RECORDS):
         bits = ((status == "unrecoverable") * UNRECOVERABLE + (status in FLAGGING_STATUSES) * FLAGGING
-                + bool(record.get("extracted")) * EXTRACTED)
-        yield record.get("item_id") or "", record.get("field") or "", record.get("corrected") or "", bits
+                + bool(extracted) * EXTRACTED)
+        yield item_id or "", field or "", corrected or "", bits
 
 
 def _flag_level(package, item, field, fragment):

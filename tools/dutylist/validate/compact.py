@@ -25,13 +25,17 @@ UNRECOVERABLE, FLAGGING, EXTRACTED = 1, 2, 4  # a record's bits in CorrectionInd
 CHUNK = 4096  # correction records whose corrected texts are joined in one string
 
 
-def id_key(text):
+def id_key(text, _last=[None, None]):  # noqa: B006 (the last answer: each check asks about the same item in turn)
     """The id as a whole number when it has the package's shape (``652325100-0001`` -> 6523251000001), else None."""
+    if text is _last[0]:
+        return _last[1]
+    key = None
     if len(text) == 14 and text[9] == "-" and text.isascii():
         digits = text[:9] + text[10:]
         if digits.isdigit():
-            return int(digits)
-    return None
+            key = int(digits)
+    _last[0], _last[1] = text, key
+    return key
 
 
 def id_text(key):

@@ -72,6 +72,23 @@ class Package:
             return iter(self.rows["corrections"])
         return self._rows("corrections") if "corrections" in self.files else iter(())
 
+    def correction_values(self, columns):
+        """(row number, values) of every correction record, in file order: values[i] is what ``record.get(name,
+        default)`` gives for the i-th (name, default) of columns, picked from the cells without a dict a record."""
+        if "corrections" in self.rows or "corrections" not in self.files:
+            for row, record in self.corrections():
+                yield row, [record.get(name, default) for name, default in columns]
+            return
+        records = self._records("corrections")
+        header = next(records, None)
+        if header is None:
+            return
+        where = {name: at for at, name in enumerate(header)}  # a name used twice: its last column, as in a dict
+        picks = [(where.get(name, -1), default) for name, default in columns]
+        for row_number, cells in records:
+            width = len(cells)
+            yield row_number, [default if at < 0 else cells[at] if at < width else None for at, default in picks]
+
     def stream_items(self):
         """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row)."""
         if self.items is not None:
