@@ -6,13 +6,18 @@ whole) keep the limit, and so does one CSV cell. ``dutylist --max-file-bytes N``
 report of ``diff`` is written in pieces that join to the very text ``json_text`` gives.
 """
 
+import importlib.util
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import ROOT
 from diff_repo import PackageRepo
 from dutylist.cli import cli, render_diff
 from dutylist.core.files import MAX_FILE_BYTES
@@ -73,6 +78,33 @@ def test_a_limit_that_is_not_a_positive_number_is_a_misuse(package_copy):
     for value in ("0", "-5", "lots"):
         result = invoke("--max-file-bytes", value, "validate", package_copy)
         assert result.exit_code == 2 and "--max-file-bytes" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_a_collection_of_many_towns_validates_and_diffs_with_no_setting_raised(tmp_path):
+    pair = tmp_path / "pair"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--items", "40000", "--out", str(pair)],
+                   check=True, capture_output=True)
+    largest = max((pair / "old" / "data").glob("*.csv"), key=lambda path: path.stat().st_size)
+    assert largest.stat().st_size > MAX_FILE_BYTES  # a list over the per-file limit
+    env = {name: value for name, value in os.environ.items() if name != "DUTYLIST_MAX_FILE_BYTES"}
+    validate = subprocess.run([sys.executable, "-m", "dutylist", "validate", str(pair / "old")], capture_output=True,
+                              text=True, env=env)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    diff = subprocess.run([sys.executable, "-m", "dutylist", "diff", str(pair / "old"), str(pair / "new"), "--format", "json"],
+                          capture_output=True, text=True, env=env)
+    assert diff.returncode == 0, diff.stderr
+    assert json.loads(diff.stdout)["summary"]["identical"] is False
+
+
+def test_the_benchmark_runs_every_tool_with_its_default_settings(capsys):
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    assert "DUTYLIST_MAX_FILE_BYTES" not in run.ENV
+    run.print_growth([{"tool": "dutylist validate", "items": 1000, "seconds": 0.5, "peak_mb": 30.0},
+                      {"tool": "dutylist validate", "items": 10000, "seconds": 5.0, "peak_mb": 300.0}])
+    assert capsys.readouterr().err.count("0.500 s 30.00 MB") == 2  # the same per 1,000 items: linear
 
 
 # --- the refusals that remain --------------------------------------------------------------------
