@@ -74,6 +74,13 @@ def test_the_limit_still_bounds_a_register_and_can_be_raised_with_the_option(pac
     assert invoke("validate", package_copy).exit_code == 0
 
 
+def test_the_documented_command_runs_as_printed(package_copy):
+    line = "dutylist --max-file-bytes 20000000 validate"
+    assert f"`{line}`" in (ROOT / "docs" / "safety.md").read_text(encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", *line.split()], cwd=package_copy, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
 def test_a_limit_that_is_not_a_positive_number_is_a_misuse(package_copy):
     for value in ("0", "-5", "lots"):
         result = invoke("--max-file-bytes", value, "validate", package_copy)
