@@ -15,29 +15,16 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import ROOT
 from diff_repo import PackageRepo
-from dutylist.cli import cli, render_diff
+from test_hostile_read import assert_clean_failure as assert_refused, invoke
+from dutylist.cli import render_diff
 from dutylist.core.files import MAX_FILE_BYTES
 from dutylist.core.shown import json_pieces, json_text
 
 LIMIT = 8000  # above the descriptor (4.5 kB), every schema and register (departments: 5.9 kB) and every cell (1.1 kB)
 STREAMED = ("data/basic-duties.csv", "data/coordinated-duties.csv", "data/reclaimed-duties.csv", "data/corrections.csv")
-
-
-def invoke(*args, env=None):
-    return CliRunner().invoke(cli, [str(arg) for arg in args], env=env)
-
-
-def assert_refused(result, *expected):
-    """Exit 2 with a one-line message naming the file and saying what to do; never a traceback."""
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    for text in expected:
-        assert text in result.output, result.output
 
 
 def grow(package, relative, size):
