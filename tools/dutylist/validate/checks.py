@@ -270,8 +270,11 @@ def check_step_numbering(package):
         found = []
         for field in STEP_FIELDS:
             if item.get(field):
+                problems = step_problems(item[field])
+                if not problems:
+                    continue  # most fields: no record needs looking up
                 level = WARNING if index.unrecoverable(item["id"], field) else None
-                for problem in step_problems(item[field]):
+                for problem in problems:
                     found.append(_item_finding("step-numbering", item, field, None, level=level, detail=problem))
         return found
 
