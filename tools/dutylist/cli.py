@@ -173,8 +173,14 @@ def echo_report(report, output_format, render_text):
 
 @click.group(cls=Group)
 @click.version_option(package_name="dutylist")
-def cli():
+@click.option("--max-file-bytes", type=click.IntRange(min=1), metavar="BYTES",
+              help="Limit on a file read whole (descriptor, schema, register) and on one CSV cell "
+                   "[default: 8388608, or DUTYLIST_MAX_FILE_BYTES]; the lists validate and diff stream have no size limit.")
+def cli(max_file_bytes):
     """Validate and diff the editions of the 奇台镇 duty list data package."""
+    from .core.files import set_max_file_bytes
+
+    set_max_file_bytes(max_file_bytes)  # None: the environment's or the default (a test runs many commands in one process)
 
 
 @cli.command("import-source")
@@ -322,6 +328,9 @@ def diff(old, new, repo, output_format, output, by, exit_code, full, summary_onl
         with no_cycle_collection():
             report = compare_sides(repo, old, new, since_release)
         progress.stage("writing the report")
+        if chosen == "json":  # written in pieces: memory grows with the changes, not with the report's text
+            write_json_report(report, output)
+            sys.exit(1 if exit_code and not report["summary"]["identical"] else 0)
         terminal = output is None and sys.stdout.isatty()
         if max_chars is not None:
             from .diff import render_markdown
@@ -384,6 +393,26 @@ def whole_report_command(old, new, by):
     """The command that writes the whole report a --max-chars report was cut from (its sides as given)."""
     sides = " ".join(side for side in (old, new) if side)
     return " ".join(part for part in ("dutylist diff", sides, "--by department" if by else "", "--format html -o report.html") if part)
+
+
+def write_json_report(report, output):
+    """The diff report as JSON (render_diff's text, byte for byte), written to output (atomically) or printed, in pieces."""
+    from .core.shown import json_pieces
+
+    pieces = json_pieces(report, indent=2, allow_nan=False)
+    if output:
+        from .core.package import write_pieces_atomic
+
+        write_pieces_atomic(output, _with_last_line_break(piece.encode("utf-8") for piece in pieces))
+        return
+    for piece in pieces:
+        click.echo(piece, nl=False)
+    click.echo("")
+
+
+def _with_last_line_break(pieces):
+    yield from pieces
+    yield b"\n"
 
 
 def render_diff(report, output_format, by, colour=False, brief=False):

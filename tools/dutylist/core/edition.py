@@ -62,10 +62,11 @@ class FolderReader:
         except FileRefused as refused:
             raise EditionError(refused.file, refused.message, code=refused.code) from None
 
-    def open_binary(self, path):
-        """A buffered binary stream of the file (checked as ``read`` checks it), or None: a large table read without holding it."""
+    def open_binary(self, path, streamed=True):
+        """A buffered binary stream of the file (checked as ``read`` checks it), or None: a large table read without
+        holding it, so with no size limit (core/files.py); ``streamed=False`` for a table that is then held whole."""
         try:
-            return open_package_file(self.root, path)
+            return open_package_file(self.root, path, streamed=streamed)
         except FileRefused as refused:
             raise EditionError(refused.file, refused.message, code=refused.code) from None
 

@@ -10,11 +10,14 @@ path and never its content. A path with a ``.git`` component (in any case) is re
 without a link. In a git revision a symbolic link (mode 120000) or a submodule entry is
 refused, not followed, and so is a path through ``.git``.
 
-Every file is read in full only up to ``max_file_bytes()`` (default 8 MiB, over 100 times
-the largest file of the package; the environment variable ``DUTYLIST_MAX_FILE_BYTES``
-overrides it); at most limit + 1 bytes are ever read. The same bound is the CSV field size
-limit, so a long cell is read rather than refused by the csv module (a cell cannot be longer
-than its file).
+A file read whole (the descriptor, a schema, a register, a changelog file; a list wherever an
+edition is loaded whole) is read only up to ``max_file_bytes()`` (default 8 MiB, over 100 times
+the largest such file of the package; ``dutylist --max-file-bytes N`` or the environment variable
+``DUTYLIST_MAX_FILE_BYTES`` changes it); at most limit + 1 bytes are ever read. A file read as a
+stream (``open_package_file(..., streamed=True)``: the lists and correction records that ``validate``
+and ``diff`` read record by record) has no size limit: its work and memory grow with its bytes, a
+record at a time, and the same bound is the CSV field size limit, so no one cell (what a stream
+holds whole) is longer than the limit.
 """
 
 import csv
@@ -45,8 +48,22 @@ class FileRefused(DutylistError):
         self.message = message
 
 
+_chosen_limit = None  # set by `dutylist --max-file-bytes N` (set_max_file_bytes); wins over the environment
+
+
+def set_max_file_bytes(limit):
+    """Use limit (bytes) as the per-file limit of this process, or, with None, DUTYLIST_MAX_FILE_BYTES or the default."""
+    global _chosen_limit
+    if limit is not None and limit < 1:
+        raise FileRefused("--max-file-bytes", f"{limit} is not a positive whole number of bytes; give, say, {MAX_FILE_BYTES}",
+                          code="bad-limit")
+    _chosen_limit = limit
+
+
 def max_file_bytes():
-    """The size limit per file, from DUTYLIST_MAX_FILE_BYTES or the default."""
+    """The limit on a file read whole and on one CSV cell: from --max-file-bytes, DUTYLIST_MAX_FILE_BYTES or the default."""
+    if _chosen_limit is not None:
+        return _chosen_limit
     value = os.environ.get(MAX_FILE_BYTES_VARIABLE, "").strip()
     if not value:
         return MAX_FILE_BYTES
@@ -57,13 +74,25 @@ def max_file_bytes():
 
 
 def allow_long_cells():
-    """Raise the csv module's field size limit (131,072 characters) to the file size limit."""
+    """Raise the csv module's field size limit (131,072 characters) to the file size limit: a cell longer than it
+    is a csv.Error (``cell_too_long`` says it), so a stream never holds more than the limit in one cell."""
     csv.field_size_limit(max(max_file_bytes(), 131072))
 
 
 def _too_large(file, limit):
-    return FileRefused(file, f"is larger than the limit of {limit} bytes per file; if the file is really meant to be "
-                             f"that large, raise the limit with {MAX_FILE_BYTES_VARIABLE}=<bytes>", code="file-too-large")
+    return FileRefused(file, f"is larger than the limit of {limit} bytes per file read whole; if the file is really meant "
+                             f"to be that large, raise the limit with `dutylist --max-file-bytes <bytes>` (or "
+                             f"{MAX_FILE_BYTES_VARIABLE}=<bytes>)", code="file-too-large")
+
+
+def cell_too_long(file, error):
+    """The FileRefused for a csv.Error that is the field size limit (allow_long_cells), else None."""
+    if "field larger than field limit" not in str(error):
+        return None
+    limit = csv.field_size_limit()  # allow_long_cells: the per-file limit, or the csv module's 131,072 if larger
+    return FileRefused(file, f"holds a cell longer than the limit of {limit} characters (a cell is read whole); if it is really "
+                             f"meant to be that long, raise the limit with `dutylist --max-file-bytes <bytes>` (or "
+                             f"{MAX_FILE_BYTES_VARIABLE}=<bytes>)", code="file-too-large")
 
 
 def kind_of_file(mode):
@@ -87,12 +116,13 @@ def read_package_file(root, relative, limit=None):
         return stream.read()
 
 
-def open_package_file(root, relative, limit=None):
+def open_package_file(root, relative, limit=None, streamed=False):
     """A buffered binary stream of the file at root/relative, or None if there is none; FileRefused if it may
     not be read. Only a regular file whose real path is inside root is opened (never followed out, never a
     device, FIFO or socket), and reading past ``limit`` bytes raises FileRefused: a file that grows while it
-    is read is stopped too."""
-    limit = max_file_bytes() if limit is None else limit
+    is read is stopped too. ``streamed``: the caller reads it record by record and holds none of it whole,
+    so it has no size limit."""
+    limit = None if streamed else max_file_bytes() if limit is None else limit
     root = Path(root)
     target = root / relative
     shown = str(relative)
@@ -132,11 +162,13 @@ def open_package_file(root, relative, limit=None):
         opened = os.fstat(handle)
         if not stat.S_ISREG(opened.st_mode):  # replaced between the check and the open
             raise FileRefused(shown, f"is {kind_of_file(opened.st_mode)}, not a regular file; it is not read")
-        if opened.st_size > limit:
+        if limit is not None and opened.st_size > limit:
             raise _too_large(shown, limit)
     except BaseException:
         os.close(handle)
         raise
+    if limit is None:
+        return io.BufferedReader(io.FileIO(handle, "rb"), buffer_size=1 << 20)
     return io.BufferedReader(_Limited(handle, limit, shown), buffer_size=1 << 20)
 
 

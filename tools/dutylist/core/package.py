@@ -124,7 +124,13 @@ def write_atomic(path, text):
 
 
 def write_bytes_atomic(path, data, mode=None):
-    """Write bytes to path so that a reader sees the old file or the new one, never half of one.
+    """Write bytes to path so that a reader sees the old file or the new one, never half of one (write_pieces_atomic)."""
+    write_pieces_atomic(path, (data,), mode)
+
+
+def write_pieces_atomic(path, pieces, mode=None):
+    """Write the bytes of pieces (an iterable of bytes, written one by one: a large report is never held whole) to
+    path so that a reader sees the old file or the new one, never half of one.
 
     The parent folder must exist (it is never created silently). A new file gets the usual
     permissions (0666 minus the umask), an existing file keeps its mode (``mode`` sets them
@@ -147,7 +153,8 @@ def write_bytes_atomic(path, data, mode=None):
     try:
         os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in pieces:
+                stream.write(piece)
         os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)

@@ -40,7 +40,28 @@ def quoted(value, limit=80):
 
 def json_text(value, **options):
     """json.dumps(value, ensure_ascii=False, **options) with C1 controls, DEL, bidi controls and U+2028/U+2029 as \\uXXXX."""
-    return JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(value, ensure_ascii=False, **options))
+    return JSON_RAW.sub(_json_escape, json.dumps(value, ensure_ascii=False, **options))
+
+
+def json_pieces(value, size=1 << 18, **options):
+    """The text of ``json_text(value, **options)`` in pieces of about ``size`` characters, so that a large report
+    is written without its whole text in memory. With ``indent`` json.dumps itself joins the pieces of the same
+    pure-Python encoder (``iterencode``), and JSON_RAW matches single characters, so the pieces join to exactly
+    json_text's text."""
+    encoder = json.JSONEncoder(ensure_ascii=False, **options)
+    batch, length = [], 0
+    for piece in encoder.iterencode(value):
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield JSON_RAW.sub(_json_escape, "".join(batch))
+            batch, length = [], 0
+    if batch:
+        yield JSON_RAW.sub(_json_escape, "".join(batch))
+
+
+def _json_escape(match):
+    return f"\\u{ord(match.group()):04x}"
 
 
 def json_safe(value):

@@ -57,7 +57,7 @@ from typing import NamedTuple
 from ..core.edition import (
     INTEGER_FIELDS, EditionError, is_whole_number, _required_path, item_from_row, read_text, resource_paths,
 )
-from ..core.files import BOM, allow_long_cells
+from ..core.files import BOM, allow_long_cells, cell_too_long
 from ..core.package import LIST_OF_RESOURCE, LISTS
 from .compare import compare, empty_edition
 from .sides import load, unreadable
@@ -462,6 +462,11 @@ class Table:
                 raise
             except EditionError as error:
                 raise unreadable(self.reader, self.side.role, error) from None
+            except csv.Error as error:  # a cell past the limit (a stream holds a cell whole); else the whole path says it
+                too_long = cell_too_long(self.path, error)
+                if too_long is None:
+                    raise NotWellFormed() from None
+                raise unreadable(self.reader, self.side.role, EditionError(self.path, too_long.message, code=too_long.code)) from None
 
     def _past_header(self, stream):
         allow_long_cells()

@@ -17,6 +17,7 @@ from ..core.descriptions import stale_statements
 from ..core.names import is_edition, is_semantic_version, semantic_version_key
 from ..core.package import DESCRIPTOR, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER, STEP_FIELDS
 from ..core.punctuation import full_width_punctuation
+from .compact import BUCKET_MASK, BUCKETS, EXTRACTED, FLAGGING, UNRECOVERABLE, CorrectionIndex, IdKeys, id_key, id_text
 from .findings import MAX_PER_CODE_AND_FILE, TABLE_FIXES, WARNING, Finding, Omitted, finding
 
 PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset.json"
@@ -38,6 +39,10 @@ ANY_PAIRED_MARK = re.compile("[" + "".join(re.escape(mark) for pair in PUNCTUATI
 MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 MAX_KEPT = MAX_PER_CODE_AND_FILE  # places of a mark per file kept by check_punctuation_width: the report shows no more
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
+NEEDED_OF_RECORDS = (("item_id", ""), ("field", ""), ("corrected", ""), ("status", None), ("extracted", None))
+REPORTED_OF_RECORDS = (("item_id", ""), ("field", ""), ("corrected", ""), ("status", None), ("extracted", None),
+                       ("kind", None), ("evidence", None))
+ROW_MASK = (1 << 60) - 1  # an item's place packs its list number above its row number
 
 CHECKS = []  # in the order a row's findings are listed
 
@@ -214,28 +219,53 @@ def check_seq(package):
 
 @each_item
 def check_id_in_two_lists(package):
-    first = {}  # id -> where its first item is in the arrays below: a number an item, not a tuple
-    lists, seqs, rows, files = array("b"), array("q"), array("q"), {}
+    """An id used in two lists: reported at each item after the first that is in another list than the first.
+
+    Per item only its id's key (compact.IdKeys: exact) and where it is are kept, in arrays, by bucket of the key;
+    the items of one key are found at the end."""
+    ids = IdKeys()
+    keys = [array("q") for _ in range(BUCKETS)]  # per bucket: the key of each item's id
+    places = [array("q") for _ in range(BUCKETS)]  # per bucket: the item's place (list number, and row number)
+    seqs = [array("q") for _ in range(BUCKETS)]  # per bucket: the item's 序号 (-1: none)
+    files = {}
 
     def each(item, units, text):
-        at = first.setdefault(item["id"], len(rows))
+        key = id_key(item["id"])
+        if key is None:
+            key = ids.key(item["id"])
+        bucket = key & BUCKET_MASK
+        keys[bucket].append(key)
         number = LIST_NUMBER[item["list"]]
+        places[bucket].append(number << 60 | item["_row"])
         seq = item.get("seq")
-        if at == len(rows):
-            lists.append(number)
-            seqs.append(seq if isinstance(seq, int) and 0 <= seq < 2 ** 62 else -1)
-            rows.append(item["_row"])
-            files.setdefault(number, item["_file"])
-            return ()
-        if lists[at] == number:
-            return ()
-        return (finding(
-            "id-in-two-lists", file=item["_file"], resource=LIST_RESOURCES[item["list"]], row=item["_row"],
-            field="id", text=item["id"], other_list=LISTS[lists[at]], other_seq=seqs[at] if seqs[at] >= 0 else "(none)",
-            other_file=files[lists[at]], other_row=rows[at],
-        ),)
+        seqs[bucket].append(seq if isinstance(seq, int) and 0 <= seq < 2 ** 62 else -1)
+        files.setdefault(number, item["_file"])
+        return ()
 
-    return each, None
+    def end():
+        found = []
+        texts = {key: text for text, key in ids.others.items()}
+        for bucket_keys, bucket_places, bucket_seqs in zip(keys, places, seqs):
+            if len(set(bucket_keys)) == len(bucket_keys):
+                continue  # no id twice in this bucket: most buckets
+            first = {}
+            for at, key in enumerate(bucket_keys):  # in reading order: lists in order, rows in order
+                at_first = first.setdefault(key, at)
+                if at_first == at:
+                    continue
+                place, other = bucket_places[at], bucket_places[at_first]
+                number, other_number = place >> 60, other >> 60
+                if number == other_number:
+                    continue  # twice in one list: the table check reports it
+                found.append(finding(
+                    "id-in-two-lists", file=files[number], resource=LIST_RESOURCES[LISTS[number]], row=place & ROW_MASK,
+                    field="id", text=texts[key] if key < 0 else id_text(key), other_list=LISTS[other_number],
+                    other_seq=bucket_seqs[at_first] if bucket_seqs[at_first] >= 0 else "(none)",
+                    other_file=files[other_number], other_row=other & ROW_MASK,
+                ))
+        return found
+
+    return each, end
 
 
 @each_item
@@ -253,14 +283,17 @@ def check_departments(package):
 
 @each_item
 def check_step_numbering(package):
-    flagged = _corrections_index(package)["unrecoverable"]
+    index = _corrections_index(package)
 
     def each(item, units, text):
         found = []
         for field in STEP_FIELDS:
             if item.get(field):
-                level = WARNING if (item["id"], field) in flagged else None
-                for problem in step_problems(item[field]):
+                problems = step_problems(item[field])
+                if not problems:
+                    continue  # most fields: no record needs looking up
+                level = WARNING if index.unrecoverable(item["id"], field) else None
+                for problem in problems:
                     found.append(_item_finding("step-numbering", item, field, None, level=level, detail=problem))
         return found
 
@@ -375,11 +408,11 @@ def check_punctuation_width(package):
 
 @each_item
 def check_empty_required_cells(package):
-    flagged = _corrections_index(package)["unrecoverable"]
+    index = _corrections_index(package)
 
     def each(item, units, text):
         return [_item_finding("empty-required-cell", item, field, None) for field in REQUIRED_TEXT_FIELDS
-                if field in item and not item[field] and (item["id"], field) not in flagged]
+                if field in item and not item[field] and not index.unrecoverable(item["id"], field)]
 
     return each, None
 
@@ -390,17 +423,19 @@ def check_corrections(package):
 
     The records are read twice: first for what to look at in each item (its id, field and corrected
     text), then, at the end, to report each one with what its item showed."""
-    wanted = _corrections_index(package)["wanted"]  # item id -> [(record number, field, corrected, extracted or not)]
-    seen, files = {}, {}  # record number -> its item's row, list, and whether it has the field and the corrected text
+    index = _corrections_index(package)
+    # per record number: its item's row, list, and whether it has the field and the corrected text (-1: no item yet)
+    seen, files = array("q", [-1]) * index.count, {}
 
     def each(item, units, text):
-        for number, field, corrected, extracted in wanted.get(item["id"], ()):
-            if number in seen:
+        for number, field, corrected, bits in index.records(item["id"]):
+            if seen[number] >= 0:
                 continue  # an id used twice: the first item is the one (id-in-two-lists and the table check say the rest)
             has_field = field in CORRECTABLE_FIELDS and field in item
             applied = True
             if has_field:
                 value = _field_text(item, field)
+                extracted = bits & EXTRACTED
                 applied = not ((corrected and corrected not in value) or (not corrected and not extracted and value))
             list_number = LIST_NUMBER[item["list"]]
             files.setdefault(list_number, item["_file"])
@@ -409,11 +444,11 @@ def check_corrections(package):
 
     def end():
         path = package.files.get("corrections")
-        for number, (row, record) in enumerate(package.corrections()):
-            item_id, field, corrected = record.get("item_id", ""), record.get("field", ""), record.get("corrected", "")
+        for number, (row, values) in enumerate(package.correction_values(REPORTED_OF_RECORDS)):
+            item_id, field, corrected, status, extracted, kind, evidence = values
             where = {"file": path, "resource": "corrections", "row": row}
-            outcome = seen.get(number)
-            if outcome is None:
+            outcome = seen[number] if number < len(seen) else -1  # (a record added since the first reading: no item)
+            if outcome < 0:
                 yield finding("correction-unknown-item", field="item_id", text=item_id, **where)
                 continue
             item_row, list_number, has_field, applied = outcome >> 4, outcome >> 2 & 3, outcome & 2, outcome & 1
@@ -423,12 +458,11 @@ def check_corrections(package):
                 continue
             if not applied:
                 yield finding("correction-not-applied", field="corrected", text=corrected, item_id=item_id, item_field=field, **where)
-            status = record.get("status")
             if status in FLAGGING_STATUSES:
                 code = "flagged-unrecoverable" if status == "unrecoverable" else "kept-as-published"
                 yield finding(
                     code, file=item_file, resource=LIST_RESOURCES[list_name], row=item_row, field=field,
-                    text=record.get("extracted") or None, item_id=item_id, kind=record.get("kind"), evidence=record.get("evidence"),
+                    text=extracted or None, item_id=item_id, kind=kind, evidence=evidence,
                 )
 
     return each, end
@@ -502,26 +536,25 @@ def _field_text(item, field):
 
 def _corrections_index(package):
     """What the checks need of the correction records, from one reading of them per run of the checks
-    (run.run_checks forgets it): the (item id, field) pairs flagged unrecoverable, the corrected texts of the
-    flagging records per (item id, field), and per item id its records as (number, field, corrected, extracted)."""
+    (run.run_checks forgets it): a ``compact.CorrectionIndex`` (each record's item, field, corrected text and
+    whether it flags the field as unrecoverable or kept as published), with no object per record."""
     index = package.corrections_index
     if index is None:
-        unrecoverable, flagging, wanted = set(), {}, {}
-        for number, (_, record) in enumerate(package.corrections()):
-            status = record.get("status")
-            if status == "unrecoverable":
-                unrecoverable.add((record.get("item_id"), record.get("field")))
-            if status in FLAGGING_STATUSES:
-                flagging.setdefault((record.get("item_id"), record.get("field")), []).append(record.get("corrected") or "")
-            wanted.setdefault(record.get("item_id", ""), []).append(
-                (number, record.get("field", ""), record.get("corrected", ""), bool(record.get("extracted"))))
-        index = package.corrections_index = {"unrecoverable": unrecoverable, "flagging": flagging, "wanted": wanted}
+        index = package.corrections_index = CorrectionIndex(_record_needs(package))
     return index
+
+
+def _record_needs(package):
+    """(item id, field, corrected text, bits) of each correction record, in file order."""
+    for _, (item_id, field, corrected, status, extracted) in package.correction_values(NEEDED_OF_RECORDS):
+        bits = ((status == "unrecoverable") * UNRECOVERABLE + (status in FLAGGING_STATUSES) * FLAGGING
+                + bool(extracted) * EXTRACTED)
+        yield item_id or "", field or "", corrected or "", bits
 
 
 def _flag_level(package, item, field, fragment):
     """Warning when a correction record flags this text (unrecoverable, or kept as published); else the default."""
-    for corrected in _corrections_index(package)["flagging"].get((item["id"], field), ()):
+    for corrected in _corrections_index(package).flagging(item["id"], field):
         if fragment.strip() and fragment.strip() in corrected:
             return WARNING
     return None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..core import edition
 from ..core.errors import DutylistError
-from ..core.files import BOM, FileRefused, allow_long_cells
+from ..core.files import BOM, FileRefused, allow_long_cells, cell_too_long
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, INTEGER_FIELDS, LIST_OF_RESOURCE, row_of_cells
 from .findings import finding
@@ -33,6 +33,7 @@ from .tables import TablePass, _foreign_key_fields
 
 REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "corrections")
 REGISTERS = ("categories", "departments")
+STREAMED = (*LIST_OF_RESOURCE, "corrections")  # read record by record, so with no size limit; every other table is held
 CHUNK = 1 << 20
 
 
@@ -71,6 +72,23 @@ class Package:
         if "corrections" in self.rows:
             return iter(self.rows["corrections"])
         return self._rows("corrections") if "corrections" in self.files else iter(())
+
+    def correction_values(self, columns):
+        """(row number, values) of every correction record, in file order: values[i] is what ``record.get(name,
+        default)`` gives for the i-th (name, default) of columns, picked from the cells without a dict a record."""
+        if "corrections" in self.rows or "corrections" not in self.files:
+            for row, record in self.corrections():
+                yield row, [record.get(name, default) for name, default in columns]
+            return
+        records = self._records("corrections")
+        header = next(records, None)
+        if header is None:
+            return
+        where = {name: at for at, name in enumerate(header)}  # a name used twice: its last column, as in a dict
+        picks = [(where.get(name, -1), default) for name, default in columns]
+        for row_number, cells in records:
+            width = len(cells)
+            yield row_number, [default if at < 0 else cells[at] if at < width else None for at, default in picks]
 
     def stream_items(self):
         """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row)."""
@@ -132,7 +150,7 @@ class Package:
         if name not in self.table_passes:
             table_pass = self.table_passes[name] = TablePass(self.schemas.get(name), self._keyed().get(name, set()))
         try:
-            with _text_stream(self.reader, path, name in self.crlf, name in self.bom) as lines:
+            with _text_stream(self.reader, path, name in self.crlf, name in STREAMED, name in self.bom) as lines:
                 records = csv.reader(lines)
                 header = next(records, None)
                 yield header
@@ -155,6 +173,9 @@ class Package:
                 if table_pass is not None:
                     table_pass.finish()
         except csv.Error as error:
+            too_long = cell_too_long(path, error)
+            if too_long is not None:
+                raise _unreadable(self.root, too_long) from None
             raise PackageUnreadable(f"{self.root / path}: cannot be read as CSV ({error})", file=path) from None
         except UnicodeDecodeError:
             raise PackageUnreadable(f"{self.root / path}: changed while it was read (it is no longer UTF-8); run validate again",
@@ -296,7 +317,7 @@ def _scan_csv(package, reader, name, path):
     """Whether the CSV can be read as text: present, not blank, UTF-8 throughout (each problem a finding).
     The file is read once in chunks of a megabyte and not kept; CRLF line endings and a byte-order mark are noted
     (and reported once each): the file is still read, without the mark, so that every other check still sees it."""
-    stream = _binary(reader, path)
+    stream = _binary(reader, path, streamed=name in STREAMED)
     if stream is None:
         package.load_findings.append(finding("file-missing", file=path, resource=name, name=name))
         return False
@@ -337,10 +358,11 @@ def _scan_csv(package, reader, name, path):
     return True
 
 
-def _binary(reader, path):
+def _binary(reader, path, streamed=True):
+    """The file as a binary stream (None if missing); ``streamed=False`` (a register, held whole) keeps the per-file limit."""
     opener = getattr(reader, "open_binary", None)
     if opener is not None:
-        return opener(path)
+        return opener(path, streamed=streamed)
     data = reader.read(path)
     return None if data is None else io.BytesIO(data)
 
@@ -348,12 +370,12 @@ def _binary(reader, path):
 class _text_stream:
     """The file's lines as text (UTF-8, line endings as written; CRLF read as LF, as read_csv_text reads it)."""
 
-    def __init__(self, reader, path, crlf, bom=False):
-        self.reader, self.path, self.crlf, self.bom = reader, path, crlf, bom
+    def __init__(self, reader, path, crlf, streamed, bom=False):
+        self.reader, self.path, self.crlf, self.streamed, self.bom = reader, path, crlf, streamed, bom
 
     def __enter__(self):
         allow_long_cells()
-        binary = _binary(self.reader, self.path)
+        binary = _binary(self.reader, self.path, self.streamed)
         if binary is None:
             raise edition.EditionError(self.path, "was removed while it was read; run validate again")
         self.text = io.TextIOWrapper(binary, encoding="utf-8-sig" if self.bom else "utf-8", newline="")

@@ -19,6 +19,7 @@ reports on a broken copy is also suspect here.
 import re
 
 from ..core.edition import LONGEST_WHOLE_NUMBER
+from .compact import Repeats, hashes
 
 TYPES = ("string", "integer", "list")
 CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum"}
@@ -113,7 +114,8 @@ class TablePass:
     Records are checked in batches, a column at a time, so that the loops over cells run in C.
     ``ok`` is True when nothing frictionless might report was seen (it stays False once anything was);
     ``values`` holds {field: set of non-null values} for the fields that foreign keys use. Memory: one
-    batch of records, and the values of the unique and key fields, as frictionless itself keeps them.
+    batch of records, the values of the foreign key fields, and 8 bytes a value of the unique and key fields
+    (the number, or the hash of the text: compact.Repeats).
     """
 
     def __init__(self, schema, keyed):
@@ -133,14 +135,14 @@ class TablePass:
         key = [key] if isinstance(key, str) else key
         self.values = {name: set() for name in self.names if name in keyed}
         # only the fields with something to check: a plain string field accepts any cell
-        self.active = [(at, check, self.values.get(name), set() if name in uniques else None)
+        self.active = [(at, check, self.values.get(name), Repeats() if name in uniques else None)
                        for at, (name, check) in enumerate(zip(self.names, checks))
                        if check.active or name in self.values or name in uniques]
         self.check_blank = not any(check.required and self.nulls >= {""} for _, check, _, _ in self.active)
         self.key_at = [self.names.index(name) for name in key]
         self.key_integers = {at for at in self.key_at if checks[at].integer}
         # a one-field key that is also unique: its unique set already holds the key values
-        self.key_seen = None if len(key) == 1 and key[0] in uniques else set()
+        self.key_seen = None if len(key) == 1 and key[0] in uniques else Repeats()
 
     def header(self, cells):
         if self.ok and cells != self.names:
@@ -158,10 +160,13 @@ class TablePass:
                 self._check_batch()
 
     def finish(self):
-        """The end of the table: the last batch is checked."""
+        """The end of the table: the last batch is checked, then the unique and key values for one seen twice."""
         if self.ok and self.batch:
             self._check_batch()
         self.batch = []
+        if self.ok:
+            repeats = [unique for _, _, _, unique in self.active if unique is not None] + [self.key_seen]
+            self.ok = not any(seen.repeated() for seen in repeats if seen is not None)
         self.finished = True
 
     def _check_batch(self):
@@ -184,11 +189,8 @@ class TablePass:
                 return False
             if values is not None:
                 values.update(cells)
-            if unique is not None:
-                before = len(unique)
-                unique.update(map(int, cells) if check.integer else cells)  # as frictionless compares: 01 is 1
-                if len(unique) != before + len(cells):
-                    return False  # a value seen before, in this batch or an earlier one
+            if unique is not None:  # a value seen twice is found at the end (finish); a shared hash only makes it suspect
+                unique.add_all(map(int, cells) if check.integer else hashes(cells))  # as frictionless compares: 01 is 1
         if self.key_at:
             keys = list(zip(*(columns[at] for at in self.key_at)))
             if any(not nulls.isdisjoint(cells) for cells in keys):
@@ -196,10 +198,7 @@ class TablePass:
             if self.key_seen is not None:
                 if self.key_integers:  # compared as numbers, as frictionless does (every such cell passed its check)
                     keys = list(zip(*(map(int, columns[at]) if at in self.key_integers else columns[at] for at in self.key_at)))
-                before = len(self.key_seen)
-                self.key_seen.update(keys)
-                if len(self.key_seen) != before + len(keys):
-                    return False
+                self.key_seen.add_all(hashes(keys))
         return True
 
 
