@@ -20,6 +20,7 @@ from ..core.edition import EditionError, resource_paths
 from ..core.errors import DutylistError
 from ..core.names import is_edition, resource_path_problem
 from ..core.files import FileRefused, json_depth_problem, read_package_file
+from ..core.amendments import AMENDMENT_FIELDS
 from ..core.package import (
     CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, WriteError, csv_text, data_path, id_prefix,
     read_csv_text, write_files_atomic,
@@ -54,6 +55,7 @@ class _Job:
     prefix: str  # the ids' division code
     town: str | None
     corrections: list
+    amendments: list  # the amendment records (none in a package made before amendments)
     categories: set
     links_file: str
     links: dict  # the links file of the edition, as read
@@ -88,10 +90,18 @@ def _reimport(job, write):
               if link.how == "new" and not getattr(job.links.get((link.list, link.seq)), "id", "")]
     report = _report(job, result, previous, minted, previous_names={})
     report["correction_problems"] = [asdict(problem) for problem in result.correction_problems]
-    report["differences"] = [] if write else _differences(job, result.rows)
+    report["amendment_problems"] = [asdict(problem) for problem in result.amendment_problems]
+    differences, report["unrecorded"] = _differences(job, result.rows)
+    # a value of data/ that no record gives is never overwritten: --write refuses, naming each (docs/import.md)
+    report["differences"] = [] if write else differences
+    extra = {difference["id"] for difference in differences if difference["kind"] == "extra"}
+    links = report["links"]  # an item only data/ holds is an edit to record, not an id retired by the source
+    links["retired"] = [item for item in links["retired"] if item["id"] not in extra]
+    links["counts"]["retired"] = len(links["retired"])
     files = [(job.links_file, links_text(result.linking.links)), *_list_files(job, result)]
     files = [(path, text) for path, text in files if _current_text(job.repo, path) != text]
-    return _finish(job, report, files, write, blocked=bool(result.source_problems or result.correction_problems))
+    blocked = bool(result.source_problems or result.correction_problems or result.amendment_problems or report["unrecorded"])
+    return _finish(job, report, files, write, blocked=blocked)
 
 
 def _import_new_edition(job, write):
@@ -104,10 +114,13 @@ def _import_new_edition(job, write):
     report["new_edition"] = True
     dropped = report["corrections"]["dropped"] = [asdict(problem) for problem in result.correction_problems]
     report["new_anomalies"] = _new_anomalies(job, result.anomalies)
+    report["amendments_dropped"] = len(job.amendments)  # a new edition supersedes the amendments of the last
     kept_source = _kept_source(job)
     files = [(kept_source, job.source_bytes.decode("utf-8")), (job.links_file, links_text(result.linking.links))]
     if dropped:
         files.append((job.path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
+    if job.amendments:
+        files.append((job.path("amendments"), csv_text(AMENDMENT_FIELDS, [])))
     files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
@@ -142,11 +155,12 @@ def _open(repo, source, edition):
     except EditionError as error:
         raise ImportInputError(str(error), file=repo / DESCRIPTOR) from None
     corrections = _read_csv(repo, _file_of(paths, "corrections"), CORRECTION_FIELDS)
+    amendments = _read_csv(repo, _file_of(paths, "amendments"), AMENDMENT_FIELDS, missing_ok="amendments" not in paths)
     categories = {row["name"] for row in _read_csv(repo, _file_of(paths, "categories"), ("name",))}
     links_file = links_path(edition)
     links = _read_links(repo, links_file, prefix)
     return _Job(repo, descriptor, package_edition, edition, source, source_bytes, text, prefix, town, corrections,
-                categories, links_file, links, paths)
+                amendments, categories, links_file, links, paths)
 
 
 def _derive(job, previous, new_edition):
@@ -155,6 +169,7 @@ def _derive(job, previous, new_edition):
         return import_source(
             job.text, job.corrections, job.categories, town=job.town, prefix=job.prefix, links=job.links, previous=previous,
             used_ids=lambda: _ids_ever_used(job.repo, job.prefix), new_edition=new_edition, links_file=job.links_file,
+            amendments=() if new_edition else job.amendments,
         )
     except SourceRefused as error:
         raise ImportInputError(f"{job.source}:{error.line}  {error.code}  {error.message}; nothing was written") from None
@@ -169,6 +184,7 @@ def _finish(job, report, files, write, blocked):
         # one change: every file to a temporary sibling, then renamed in order, the descriptor last (core/package.py)
         write_files_atomic({job.repo / path: content for path, content in files})
         report["written"] = report["would_write"]
+    report["refused"] = bool(write and report["unrecorded"])
     report["ok"] = not blocked and not report["differences"]
     return report
 
@@ -189,7 +205,8 @@ def _report(job, result, previous, new_links, previous_names):
     linking = result.linking
     items = {row["id"]: {**row, "list": list_name} for list_name, rows in result.rows.items() for row in rows}
     counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new", "manual")}
-    counts["retired"] = len(linking.retired)
+    retired = [item_id for item_id in linking.retired if item_id not in items]  # an id an amendment adds is not retired
+    counts["retired"] = len(retired)
 
     def named(link):
         return {"id": link.id, "list": link.list, "seq": link.seq, "name": items[link.id]["name"]}
@@ -211,16 +228,20 @@ def _report(job, result, previous, new_links, previous_names):
                        for link in linking.links if link.how == "likely"],
             "new": [named(link) for link in new_links],
             "retired": [{"id": item_id, "list": previous[item_id]["list"], "seq": int(previous[item_id]["seq"]),
-                         "name": previous[item_id]["name"]} for item_id in linking.retired],
+                         "name": previous[item_id]["name"]} for item_id in retired],
         },
         "corrections": {"kept": len(result.corrections_kept), "dropped": []},
         "anomalies": [anomaly.to_dict() for anomaly in result.anomalies],
         "new_anomalies": [],
         "source_problems": [asdict(problem) for problem in result.source_problems],
         "correction_problems": [],
+        "amendment_problems": [],
+        "amendments_dropped": 0,
         "differences": [],
+        "unrecorded": [],
         "would_write": [],
         "written": [],
+        "refused": False,
         "ok": False,
     }
 
@@ -380,9 +401,12 @@ def _parse_csv(text, shown):
         raise ImportInputError(f"{shown}: cannot be read as CSV ({error})", file=shown) from None
 
 
-def _read_csv(repo, relative, required_columns):
+def _read_csv(repo, relative, required_columns, missing_ok=False):
     shown = Path(repo) / relative
-    rows = _parse_csv(_read(repo, relative, "curated data"), shown)
+    text = _read(repo, relative, "curated data", missing_ok=missing_ok)
+    if text is None:
+        return []
+    rows = _parse_csv(text, shown)
     missing = [column for column in required_columns if rows and column not in rows[0]]
     if missing:
         raise ImportInputError(f"{shown}: missing column(s) {', '.join(missing)}", file=shown)
@@ -390,23 +414,44 @@ def _read_csv(repo, relative, required_columns):
 
 
 def _differences(job, rows_by_list):
-    """Cells where data/ differs from what the importer derives."""
-    differences = []
+    """(differences, unrecorded): where data/ differs from what the records give, and what of it a write would lose.
+
+    A difference is a cell (``kind`` "cell"), an item data/ lacks ("missing") or an item only data/ holds ("extra",
+    with its row in data/); a list that cannot be read has every item missing. A write loses a value data/ holds
+    where the records give another, and an item only data/ holds, unless the records give the very same row under
+    another id (a links file that relinks it)."""
+    differences, lost = [], []
+    derived_rows = {_without_id(row) for rows in rows_by_list.values() for row in rows}
     for list_name, derived in rows_by_list.items():
         path, repo = job.path(LIST_RESOURCES[list_name]), job.repo
-        text = _read(repo, path, "data", missing_ok=True)
-        current = [] if text is None else _parse_csv(text, repo / path)
-        current_by_id = {row.get("id"): row for row in current}
-        for row_number, row in enumerate(derived, start=2):
-            held = current_by_id.get(row["id"])
-            if held is None:
-                differences.append({"file": path, "row": row_number, "id": row["id"], "field": None, "derived": None, "held": None})
+        text = _current_text(repo, path)
+        try:
+            current = [] if text is None else _parse_csv(text.removeprefix("\ufeff"), repo / path)
+        except ImportInputError:
+            current = []
+        held_by_id = {row.get("id"): (row_number, row) for row_number, row in enumerate(current, start=2)}
+        derived_ids = {row["id"] for row in derived}
+        for row in derived:
+            place = held_by_id.get(row["id"])
+            if place is None:
+                differences.append(_difference("missing", path, None, row["id"], None, None, None))
                 continue
             for field, value in row.items():
-                if held.get(field) != value:
-                    differences.append(
-                        {"file": path, "row": row_number, "id": row["id"], "field": field, "derived": value, "held": held.get(field)}
-                    )
-        if len(current) != len(derived):
-            differences.append({"file": path, "row": None, "id": None, "field": None, "derived": len(derived), "held": len(current)})
-    return differences
+                if place[1].get(field) != value:
+                    differences.append(_difference("cell", path, place[0], row["id"], field, value, place[1].get(field)))
+                    if place[1].get(field):
+                        lost.append(differences[-1])
+        for row_number, row in enumerate(current, start=2):
+            if row.get("id") not in derived_ids:
+                differences.append(_difference("extra", path, row_number, row.get("id"), None, None, None))
+                if _without_id(row) not in derived_rows:
+                    lost.append(differences[-1])
+    return differences, lost
+
+
+def _difference(kind, path, row, item_id, field, derived, held):
+    return {"kind": kind, "file": path, "row": row, "id": item_id, "field": field, "derived": derived, "held": held}
+
+
+def _without_id(row):
+    return tuple(sorted((key, value) for key, value in row.items() if key != "id" and isinstance(key, str)))
