@@ -550,3 +550,47 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
     say(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
     if not added["history_checked"]:
         say("note: not a git repository, so only the ids in the current files were excluded", err=True)
+
+
+def git_user(repo):
+    """The git user.name of the repository holding repo (its config files only), or ""."""
+    from .core.history import open_repo
+
+    try:
+        found = open_repo(repo, search_parents=True)
+        name = found.get_config_stack().get(("user",), "name") if found is not None else b""
+        return name.decode("utf-8", "replace") if isinstance(name, bytes) else (name or "")
+    except (KeyError, OSError, ValueError, AttributeError):
+        return ""
+
+
+@cli.command("record")
+@repo_option
+@click.option("--reason", required=True, help="Why data/ was edited: a sentence (the notice, the decision).")
+@click.option("--authority", default="", help="The authority: a notice with its number and date, or the maintainers' decision.")
+@click.option("--by", default=None, help="Who records it (default: git's user.name).")
+@click.option("--item", "items", multiple=True, metavar="ID", help="Record only this item's edits (repeatable).")
+@click.option("--all", "include_damage", is_flag=True, help="Record as amendments also the changes that look like extraction damage.")
+@click.option("--dry-run", is_flag=True, help="Show the records; write nothing.")
+@format_option
+def record(repo, reason, authority, by, items, include_damage, dry_run, output_format):
+    """Record the edits made to data/ (with any tool) as amendments: data/amendments.csv, with reason and authority.
+
+    A change that looks like extraction damage is shown with the correction record that would explain it instead,
+    and left unrecorded unless --all. Exit 1 when such a change was left unrecorded.
+
+    Example: dutylist record --reason "county notice 2026-3" --dry-run
+    """
+    from .maintain import record as recording
+
+    json_output(output_format)
+    by = git_user(repo) if by is None else by
+    with ExitStack() as stack:
+        if not dry_run:
+            lock_package(stack, repo, "record")
+        plan = recording.plan_record(repo, reason, authority, by, items, include_damage)
+        if not dry_run:
+            recording.write_plan(plan)
+    echo_report(recording.public(plan), output_format, lambda found: recording.render_text(found, dry_run))
+    sys.exit(1 if plan["suspected_damage"] else 0)
+

@@ -127,6 +127,25 @@ def _import_new_edition(job, write):
     return _finish(job, report, files, write, blocked=bool(result.source_problems))
 
 
+def records_and_data(repo):
+    """(what the records give, what data/ holds): each id -> item with ``_list``, the package's own edition, for
+    ``dutylist record`` and the commands that record their own amendments. Also the job and the importer's result
+    (its anomalies say where the extracted text is damaged). Records that do not apply are an input error."""
+    job = _open(Path(repo), None, None)
+    held = _current_items(job, strict=True, context="an edit is recorded against these items")
+    result = _derive(job, held, new_edition=False)
+    problems = [*(f"{job.source}:{p.line}  {p.code}  {p.message}" for p in result.source_problems),
+                *(f"data/corrections.csv:{p.row}  {p.code}  {p.message}" for p in result.correction_problems),
+                *(f"data/amendments.csv:{p.row}  {p.code}  {p.message}" for p in result.amendment_problems)]
+    if problems:
+        raise ImportInputError(f"{problems[0]}; the records must apply before an edit is recorded: run dutylist import-source"
+                               + (f" ({len(problems)} problems)" if len(problems) > 1 else ""), code="records-do-not-apply")
+    given = {row["id"]: {**row, "_list": list_name} for list_name, rows in result.rows.items() for row in rows}
+    held = {item_id: {**{key: value for key, value in item.items() if key != "list"}, "_list": item["list"]}
+            for item_id, item in held.items()}
+    return given, held, job, result
+
+
 def _open(repo, source, edition):
     """Read what both jobs need, in this order (the first problem is the one reported)."""
     descriptor = _descriptor(repo)
@@ -294,7 +313,7 @@ def _read_links(repo, links_file, prefix):
         raise ImportInputError(f"{error}; nothing was written") from None
 
 
-def _current_items(job, strict=True):
+def _current_items(job, strict=True, context="a new edition is linked to these items"):
     """The items of the package as data/ holds them: the edition a new one is linked to.
 
     Not ``strict`` (a re-import, which may be repairing data/), a list that cannot be read is skipped.
@@ -311,7 +330,7 @@ def _current_items(job, strict=True):
             problem = _item_problem(row, items)
             if problem and strict:
                 raise ImportInputError(f"{job.repo / job.path(LIST_RESOURCES[list_name])}:{row_number}  {problem}; "
-                                       "a new edition is linked to these items: run dutylist validate and fix data/ first")
+                                       f"{context}: run dutylist validate and fix data/ first")
             if not problem:
                 items[row["id"]] = {**row, "list": list_name}
     return items

@@ -1,0 +1,192 @@
+"""``dutylist record``: turn the edits made to data/ by any tool into amendment records, in one step.
+
+What the records give (the source, the rules, the links, the corrections and the amendments already
+recorded: importing/job.py ``records_and_data``) is compared with what data/ holds; each difference
+becomes a record of data/amendments.csv (core/amendments.py ``amendments_between``), stamped with the
+reason, the authority, who and when. A change that looks like extraction damage (the importer flagged
+the text it replaces, or it removes a damage pattern of core/damage.py) is not recorded unless asked
+(``--all``): it is shown with the correction record that would explain it instead.
+
+The same module writes the records the commands that edit data/ themselves make (new-item, move-item,
+renumber): ``stamp`` and ``amendments_file_text``.
+"""
+
+import datetime
+
+from ..core.amendments import AMENDMENT_FIELDS, amendments_between, apply_amendments
+from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK
+from ..core.errors import DutylistError
+from ..core.package import CORRECTION_FIELDS, csv_text
+
+CORRECTION_KINDS_HINT = "wrong-character, line-wrap-space, truncated, garbled, missing or official-oddity"
+
+
+class RecordError(DutylistError):
+    """The edits cannot be recorded (misuse, or a package without an amendments resource)."""
+
+
+def stamp(records, reason, authority="", by="", date=None):
+    """The records with their reason, authority, who and when (today, UTC, unless ``date``)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise RecordError("give the reason for the edit: --reason TEXT (a sentence: the notice, the decision)")
+    date = date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    extra = {"reason": reason, "authority": " ".join((authority or "").split()), "by": " ".join((by or "").split()), "date": date}
+    return [{**record, **extra} for record in records]
+
+
+def amendments_path(job):
+    """The amendments file the descriptor names; a package without the resource cannot record an edit."""
+    path = job.paths.get("amendments")
+    if path is None:
+        raise RecordError("datapackage.json declares no resource 'amendments': add it as the package does "
+                          "(data/amendments.csv, schemas/amendments.json; see docs/maintain.md)")
+    return path
+
+
+def amendments_file_text(job, records):
+    """The amendments file with ``records`` appended (the records already there kept byte for byte)."""
+    from ..importing.job import _current_text
+
+    path = amendments_path(job)
+    text = _current_text(job.repo, path)
+    if not text:
+        return csv_text(AMENDMENT_FIELDS, records)
+    return text + ("" if text.endswith("\n") else "\n") + csv_text(AMENDMENT_FIELDS, records).split("\n", 1)[1]
+
+
+def plan_record(repo, reason, authority="", by="", items=(), include_damage=False):
+    """What ``dutylist record`` records: {"records", "suspected_damage", "file", ...}; the file's new text under "_text"."""
+    from ..importing.job import records_and_data
+
+    given, held, job, result = records_and_data(repo)
+    path = amendments_path(job)
+    wanted = set(items)
+    unknown = sorted(wanted - set(given) - set(held))
+    if unknown:
+        raise RecordError(f"--item {unknown[0]}: no item of data/ or of the records has this id")
+    records = [record for record in amendments_between(given, held) if not wanted or record["item_id"] in wanted]
+    damaged = {(anomaly.item_id, anomaly.field): anomaly for anomaly in result.anomalies}
+    suspects = []
+    if not include_damage:
+        for record in records:
+            why = damage_reason(record, damaged.get((record["item_id"], record["field"])))
+            if why:
+                suspects.append({"record": record, "why": why, "correction": correction_offer(record)})
+        suspect_ids = {id(entry["record"]) for entry in suspects}
+        kept_items = {record["item_id"] for record in records if id(record) in suspect_ids}
+        # an item with a suspected repair is left whole (its other records too), so that what is recorded always applies
+        records = [record for record in records if record["item_id"] not in kept_items]
+    records = stamp(records, reason, authority, by) if records else []
+    left_out = {entry["record"]["item_id"] for entry in suspects} | ((set(held) | set(given)) - wanted if wanted else set())
+    _check_applies(given, held, records, left_out)
+    plan = {"file": path, "reason": records[0]["reason"] if records else reason, "authority": authority, "by": by,
+            "records": records, "suspected_damage": suspects, "written": False}
+    plan["_text"] = amendments_file_text(job, records) if records else None
+    plan["_job"] = job
+    return plan
+
+
+def _check_applies(given, held, records, left_out):
+    """The records take what the records give to data/ (but for the items left out): else a bug, said as one."""
+    items = {item_id: dict(item) for item_id, item in given.items()}
+    problems, _ = apply_amendments(items, records)
+    expected = {item_id: item for item_id, item in held.items() if item_id not in left_out}
+    got = {item_id: item for item_id, item in items.items() if item_id not in left_out}
+    same = problems == [] and set(expected) == set(got) and all(
+        {k: v for k, v in got[i].items() if v} == {k: v for k, v in expected[i].items() if v} for i in expected)
+    if not same:
+        raise RecordError("internal check failed: the records made would not give data/ back; nothing was written; please report it")
+
+
+def damage_reason(record, anomaly):
+    """Why a change looks like a repair of extraction damage, or None: the importer flagged the text it replaces,
+    or it removes a space between Chinese characters or a glued letter or digit (core/damage.py)."""
+    if record["operation"] != "change":
+        return None
+    before, after = record["before"], record["after"]
+    if anomaly is not None and anomaly.text and anomaly.text in before and anomaly.text not in after:
+        return f"the importer flagged {anomaly.text!r} here ({anomaly.code}) and the edit replaces it"
+    if SPACE_BETWEEN_CJK.search(before) and not SPACE_BETWEEN_CJK.search(after):
+        return "it removes a space between Chinese characters (a line-wrap left-over)"
+    for pattern, what in GLUED_PATTERNS:
+        if any(pattern.search(line) for line in before.split("\n")) and not any(pattern.search(line) for line in after.split("\n")):
+            return f"it removes {what}"
+    return None
+
+
+def correction_offer(record):
+    """The correction record (a row of data/corrections.csv) that would explain the change instead: the smallest
+    span of the text that changed, widened until it occurs once; kind and evidence left for the maintainer."""
+    before, after = record["before"], record["after"]
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    while (before[start:len(before) - end] == "" or before.count(before[start:len(before) - end]) != 1) and (start or end):
+        start, end = max(start - 1, 0), max(end - 1, 0)
+    row = {"item_id": record["item_id"], "field": record["field"], "extracted": before[start:len(before) - end],
+           "corrected": after[start:len(after) - end], "kind": "KIND", "status": "corrected", "evidence": "EVIDENCE"}
+    return csv_text(CORRECTION_FIELDS, [row]).split("\n", 1)[1].rstrip("\n")
+
+
+def write_plan(plan):
+    """Write the records the plan holds (atomically; the caller holds the package's lock)."""
+    from ..core.package import write_files_atomic
+
+    if plan["_text"] is not None:
+        write_files_atomic({plan["_job"].repo / plan["file"]: plan["_text"]})
+        plan["written"] = True
+    return plan
+
+
+def public(plan):
+    """The plan as --format json prints it."""
+    return {key: value for key, value in plan.items() if not key.startswith("_")}
+
+
+SHOWN = 30  # records listed on the screen; --format json lists them all
+WIDTH = 24  # characters of a value shown (a Chinese character takes two columns)
+
+
+def render_text(plan, dry_run=False):
+    records, suspects = plan["records"], plan["suspected_damage"]
+    lines = []
+    if not records and not suspects:
+        return "nothing to record: data/ is exactly what the source and the records give"
+    if records:
+        verb = "would record" if dry_run or not plan["written"] else "recorded"
+        lines.append(f"{verb} {len(records)} amendment(s) in {plan['file']}: reason {records[0]['reason']!r}"
+                     + (f", authority {records[0]['authority']!r}" if records[0]["authority"] else "")
+                     + (f", by {records[0]['by']!r}" if records[0]["by"] else ""))
+        lines.extend(f"  {describe(record)}" for record in records[:SHOWN])
+        if len(records) > SHOWN:
+            lines.append(f"  … and {len(records) - SHOWN} more (--format json lists them all)")
+    if suspects:
+        lines.append(f"{len(suspects)} change(s) look like extraction damage, not recorded (their item is left as it is):")
+        for entry in suspects[:SHOWN]:
+            record = entry["record"]
+            lines.append(f"  {describe(record)}\n    {entry['why']}")
+            lines.append(f"    a correction instead: append to data/corrections.csv, with KIND ({CORRECTION_KINDS_HINT}) "
+                         f"and EVIDENCE filled in:\n      {entry['correction']}")
+            lines.append(f"    an editorial change after all: dutylist record --all --item {record['item_id']} --reason TEXT")
+    if records and not dry_run:
+        lines.append("next: dutylist check (what CI checks), then commit data/")
+    elif records:
+        lines.append("nothing written (--dry-run)")
+    return "\n".join(lines)
+
+
+def describe(record):
+    """One record on one line: id, operation, field, before → after (long values cut)."""
+    return (f"{record['item_id']}  {record['operation']:<8} {record['field']}: "
+            f"{_short(record['before'])} → {_short(record['after'])}")
+
+
+def _short(value):
+    value = value.replace("\n", "⏎")
+    if not value:
+        return "∅"
+    return repr(value if len(value) <= WIDTH else value[:WIDTH - 1] + "…")
