@@ -71,6 +71,12 @@ class Package:
             return iter(self.rows["corrections"])
         return self._rows("corrections") if "corrections" in self.files else iter(())
 
+    def amendments(self):
+        """(row number, record dict) of every amendment record, in file order (none when the package has no such resource)."""
+        if "amendments" in self.rows:
+            return iter(self.rows["amendments"])
+        return self._rows("amendments") if "amendments" in self.files else iter(())
+
     def stream_items(self):
         """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row)."""
         if self.items is not None:
