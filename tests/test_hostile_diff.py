@@ -336,7 +336,7 @@ def test_the_pre_commit_entry_resolves_without_an_activated_environment():
     import yaml
 
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    [hook] = [hook for entry in config["repos"] for hook in entry["hooks"] if hook["id"] == "dutylist-validate"]
+    [hook] = [hook for entry in config["repos"] for hook in entry["hooks"] if hook["id"] == "dutylist-check"]
     executable = shlex.split(hook["entry"])[0]
     assert not os.path.isabs(executable) and "/" in executable, "the entry names the repository's venv, not a PATH lookup"
     if not (ROOT / executable).is_file():

@@ -361,7 +361,7 @@ def test_the_pre_commit_hook_runs_validate_and_fails_a_broken_package(package_co
     import yaml
 
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    hook = next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "dutylist-validate")
+    hook = next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "dutylist-check")
     command = shlex.split(hook["entry"])
     # pre-commit runs the entry from the repository's top folder, with the PATH of the shell: no venv activated
     command[0] = str(ROOT / command[0])

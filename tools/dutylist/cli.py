@@ -594,3 +594,23 @@ def record(repo, reason, authority, by, items, include_damage, dry_run, output_f
     echo_report(recording.public(plan), output_format, lambda found: recording.render_text(found, dry_run))
     sys.exit(1 if plan["suspected_damage"] else 0)
 
+
+
+@cli.command("check")
+@repo_option
+@format_option
+def check(repo, output_format):
+    """Run exactly the data checks CI runs (changelog --check, frictionless, import-source, validate, fmt --check).
+
+    Exit 0 when all pass, 1 when one fails. The pre-commit hook runs it, and .ci/run calls it before the tests.
+
+    Example: dutylist check
+    """
+    from .core.progress import Progress
+    from .maintain.check import render_text, run_checks
+
+    json_output(output_format)
+    with Progress("dutylist check") as progress:
+        report = run_checks(repo, progress)
+    echo_report(report, output_format, render_text)
+    sys.exit(0 if report["ok"] else 1)
