@@ -525,8 +525,17 @@ def git_setup(repo):
 @click.option("--county-duty", "county_duties", multiple=True, help="上级部门职责: one numbered step (repeatable, in order).")
 @click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责: one numbered step (repeatable, in order).")
 @click.option("--handling", "handling", multiple=True, help="工作方式: one numbered step (repeatable, in order).")
-def new_item(repo, list_name, category, name, page, departments, county_duties, town_duties, handling):
-    """Add an item with the next free id (never a retired one) and the next 序号; refuse what validate would.
+@click.option("--after", metavar="ID", help="Place the item after this item (the items after it move down one 序号).")
+@click.option("--in-category", is_flag=True, help="Place the item at the end of its category's block (default: the end of the list).")
+@click.option("--reason", default=None, help="Why the item is added, for its amendment records (a notice, a decision).")
+@click.option("--authority", default="", help="The authority for it: a notice with its number and date, or the maintainers' decision.")
+@click.option("--by", default=None, help="Who records it (default: git's user.name).")
+def new_item(repo, list_name, category, name, page, departments, county_duties, town_duties, handling, after, in_category,
+             reason, authority, by):
+    """Add an item with the next free id (never a retired one); refuse what validate would; record the amendment.
+
+    The item goes at the end of the list, after --after ID, or at the end of its category's block (--in-category);
+    the items after it move down one 序号. data/amendments.csv records the item and every 序号 changed.
 
     Example: dutylist new-item --list basic --category 民生服务 --name 开展防范电信网络诈骗宣传 --page 10
     """
@@ -539,7 +548,10 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
         try:
             with ExitStack() as stack:
                 lock_package(stack, repo, "new-item")
-                added = add_item(repo, list_name, values, progress)
+                from .maintain.new_item import DEFAULT_REASON
+
+                record = (reason or DEFAULT_REASON, authority, git_user(repo) if by is None else by)
+                added = add_item(repo, list_name, values, progress, after=after, in_category=in_category, record=record)
         except ItemRefused as refused:
             progress.finish()
             say("refused: dutylist validate would report", err=True)
@@ -548,6 +560,10 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
             say("nothing was written", err=True)
             sys.exit(1)
     say(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
+    if added["amendments"]:
+        pushed = sum(1 for record in added["amendments"] if record["item_id"] != added["id"])
+        say(f"recorded {len(added['amendments'])} amendment(s) in {added['amendments_file']}"
+            + (f" ({pushed} item(s) after it moved down one 序号)" if pushed else ""))
     if not added["history_checked"]:
         say("note: not a git repository, so only the ids in the current files were excluded", err=True)
 

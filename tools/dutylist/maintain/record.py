@@ -48,9 +48,12 @@ def amendments_file_text(job, records):
     """The amendments file with ``records`` appended (the records already there kept byte for byte)."""
     from ..importing.job import _current_text
 
-    path = amendments_path(job)
-    text = _current_text(job.repo, path)
-    if not text:
+    return append_records(_current_text(job.repo, amendments_path(job)), records)
+
+
+def append_records(text, records):
+    """An amendments file's text (None or empty: no file yet) with the records appended, the rest kept byte for byte."""
+    if not text or not text.strip():
         return csv_text(AMENDMENT_FIELDS, records)
     return text + ("" if text.endswith("\n") else "\n") + csv_text(AMENDMENT_FIELDS, records).split("\n", 1)[1]
 
