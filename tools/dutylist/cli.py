@@ -630,3 +630,90 @@ def check(repo, output_format):
         report = run_checks(repo, progress)
     echo_report(report, output_format, render_text)
     sys.exit(0 if report["ok"] else 1)
+
+
+def _show_edit(plan, records, output_format, dry_run, what):
+    """The screen (or JSON) of a list edit: what was done, the notes on the cells, the amendment records."""
+    from .maintain.record import screen_lines
+
+    if output_format == "json":
+        click.echo(json_text({"what": what, "notes": plan["notes"], "records": records or plan["records"],
+                              "files": list(plan["files"]), "written": bool(records)}, indent=2))
+        return
+    if not plan["records"]:
+        say(f"{what}: nothing to change")
+        return
+    say(f"{what}{' (dry run: nothing written)' if dry_run else ''}")
+    for note in plan["notes"]:
+        say(f"  {note}")
+    shown = plan["records"]
+    say(f"{'would record' if dry_run else 'recorded'} {len(shown)} amendment(s):")
+    for line in screen_lines(shown):
+        say(f"  {line}")
+    if not dry_run:
+        say("next: dutylist check (what CI checks), then commit data/")
+
+
+def edit_options(function):
+    for option in reversed([
+        click.option("--reason", required=True, help="Why: a sentence (the notice, the decision), for the amendment records."),
+        click.option("--authority", default="", help="The authority: a notice with its number and date, or the maintainers' decision."),
+        click.option("--by", default=None, help="Who records it (default: git's user.name)."),
+        click.option("--dry-run", is_flag=True, help="Show the edit and its records; write nothing."),
+    ]):
+        function = option(function)
+    return function
+
+
+@cli.command("move-item")
+@click.argument("item_id", metavar="ID")
+@repo_option
+@click.option("--to", "target", type=click.Choice(list(LISTS)), required=True, help="The list to move the item to.")
+@click.option("--after", metavar="ID", help="Place it after this item of the target list (default: at its end).")
+@click.option("--department", "departments", multiple=True, help="对应上级部门 / 承接部门 in the target list (repeatable).")
+@click.option("--county-duty", "county_duties", multiple=True, help="上级部门职责 in the target list: one numbered step (repeatable).")
+@click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责 in the target list: one numbered step (repeatable).")
+@click.option("--handling", "handling", multiple=True, help="工作方式 in the target list: one numbered step (repeatable).")
+@edit_options
+@format_option
+def move_item(item_id, repo, target, after, departments, county_duties, town_duties, handling, reason, authority, by, dry_run,
+              output_format):
+    """Move an item to another list, reshaping its cells for the target's columns; both lists renumbered; recorded.
+
+    Cells the target list has no column for are emptied (the amendment record keeps their text); the county
+    department's duties become the handling (and back); what the item cannot fill is left empty and said so.
+
+    Example: dutylist move-item 652325100-0125 --to reclaimed --reason "county notice 2026-3" --dry-run
+    """
+    from .maintain import edit_lists
+
+    json_output(output_format)
+    given = {"departments": departments, **dict(zip(STEP_FIELDS, (county_duties, town_duties, handling)))}
+    with ExitStack() as stack:
+        if not dry_run:
+            lock_package(stack, repo, "move-item")
+        plan = edit_lists.move_item(repo, item_id, target, after, given)
+        records = [] if dry_run else edit_lists.write(plan, reason, authority, git_user(repo) if by is None else by)
+    _show_edit(plan, records, output_format, dry_run, f"moved {item_id} to the {target} list")
+
+
+@cli.command("renumber")
+@click.argument("list_name", metavar="LIST", type=click.Choice(list(LISTS)))
+@repo_option
+@edit_options
+@format_option
+def renumber(list_name, repo, reason, authority, by, dry_run, output_format):
+    """Number a list's items 1..N in the order of its file (after removing a row or reordering rows); recorded.
+
+    Example: dutylist renumber basic --reason "item 652325100-0085 removed" --dry-run
+    """
+    from .maintain import edit_lists
+
+    json_output(output_format)
+    with ExitStack() as stack:
+        if not dry_run:
+            lock_package(stack, repo, "renumber")
+        plan = edit_lists.renumber(repo, list_name)
+        records = [] if dry_run else edit_lists.write(plan, reason, authority, git_user(repo) if by is None else by)
+    _show_edit(plan, records, output_format, dry_run, f"renumbered the {list_name} list")
+

@@ -164,9 +164,7 @@ def render_text(plan, dry_run=False):
         lines.append(f"{verb} {len(records)} amendment(s) in {plan['file']}: reason {records[0]['reason']!r}"
                      + (f", authority {records[0]['authority']!r}" if records[0]["authority"] else "")
                      + (f", by {records[0]['by']!r}" if records[0]["by"] else ""))
-        lines.extend(f"  {describe(record)}" for record in records[:SHOWN])
-        if len(records) > SHOWN:
-            lines.append(f"  … and {len(records) - SHOWN} more (--format json lists them all)")
+        lines.extend(f"  {line}" for line in screen_lines(records))
     if suspects:
         lines.append(f"{len(suspects)} change(s) look like extraction damage, not recorded (their item is left as it is):")
         for entry in suspects[:SHOWN]:
@@ -180,6 +178,21 @@ def render_text(plan, dry_run=False):
     elif records:
         lines.append("nothing written (--dry-run)")
     return "\n".join(lines)
+
+
+def screen_lines(records, shown=SHOWN):
+    """The records as a screen shows them: each record on a line, but a run of more than a few 序号 changes of items
+    that change nothing else in one line (the items after an item added, removed or moved)."""
+    others = {record["item_id"] for record in records if record["operation"] != "renumber"}
+    shifted = [record for record in records if record["operation"] == "renumber" and record["item_id"] not in others and record["before"]]
+    listed = [record for record in records if record not in shifted] if len(shifted) > 3 else list(records)
+    lines = [describe(record) for record in listed[:shown]]
+    if len(listed) > shown:
+        lines.append(f"… and {len(listed) - shown} more (--format json lists them all)")
+    if len(shifted) > 3:
+        lines.append(f"{len(shifted)} other items renumbered, {shifted[0]['item_id']} … {shifted[-1]['item_id']} "
+                     f"(序号 {shifted[0]['before']}…{shifted[-1]['before']} → {shifted[0]['after']}…{shifted[-1]['after']})")
+    return lines
 
 
 def describe(record):
