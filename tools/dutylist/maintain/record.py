@@ -69,13 +69,20 @@ def plan_record(repo, reason, authority="", by="", items=(), include_damage=Fals
     if unknown:
         raise RecordError(f"--item {unknown[0]}: no item of data/ or of the records has this id")
     records = [record for record in amendments_between(given, held) if not wanted or record["item_id"] in wanted]
-    damaged = {(anomaly.item_id, anomaly.field): anomaly for anomaly in result.anomalies}
+    damaged = {}
+    for anomaly in result.anomalies:
+        damaged.setdefault((anomaly.item_id, anomaly.field), []).append(anomaly)
+    flagged = {}
+    for row, correction in enumerate(job.corrections, start=2):
+        if correction.get("status") == "unrecoverable" and correction.get("corrected"):
+            flagged.setdefault((correction["item_id"], correction["field"]), []).append((row, correction))
     suspects = []
     if not include_damage:
         for record in records:
-            why = damage_reason(record, damaged.get((record["item_id"], record["field"])))
+            key = (record["item_id"], record["field"])
+            why, row = damage_reason(record, damaged.get(key, ()), flagged.get(key, ()))
             if why:
-                suspects.append({"record": record, "why": why, "correction": correction_offer(record)})
+                suspects.append({"record": record, "why": why, "correction": correction_offer(record, row)})
         suspect_ids = {id(entry["record"]) for entry in suspects}
         kept_items = {record["item_id"] for record in records if id(record) in suspect_ids}
         # an item with a suspected repair is left whole (its other records too), so that what is recorded always applies
@@ -102,25 +109,32 @@ def _check_applies(given, held, records, left_out):
         raise RecordError("internal check failed: the records made would not give data/ back; nothing was written; please report it")
 
 
-def damage_reason(record, anomaly):
-    """Why a change looks like a repair of extraction damage, or None: the importer flagged the text it replaces,
-    or it removes a space between Chinese characters or a glued letter or digit (core/damage.py)."""
+def damage_reason(record, anomalies=(), flagged=()):
+    """(why a change looks like a repair of extraction damage, the row of the correction record it concerns), or
+    (None, None): a correction record flags the text it replaces as unrecoverable, the importer flagged that text,
+    or the change removes a space between Chinese characters or a glued letter or digit (core/damage.py)."""
     if record["operation"] != "change":
-        return None
+        return None, None
     before, after = record["before"], record["after"]
-    if anomaly is not None and anomaly.text and anomaly.text in before and anomaly.text not in after:
-        return f"the importer flagged {anomaly.text!r} here ({anomaly.code}) and the edit replaces it"
+    for row, correction in flagged:
+        if correction["corrected"] in before and correction["corrected"] not in after:
+            return (f"data/corrections.csv row {row} flags {correction['corrected']!r} as damage the source does not "
+                    f"resolve ({correction['kind']}, unrecoverable) and the edit replaces it"), row
+    for anomaly in anomalies:
+        if anomaly.text and anomaly.text in before and anomaly.text not in after:
+            return f"the importer flagged {anomaly.text!r} here ({anomaly.code}) and the edit replaces it", None
     if SPACE_BETWEEN_CJK.search(before) and not SPACE_BETWEEN_CJK.search(after):
-        return "it removes a space between Chinese characters (a line-wrap left-over)"
+        return "it removes a space between Chinese characters (a line-wrap left-over)", None
     for pattern, what in GLUED_PATTERNS:
         if any(pattern.search(line) for line in before.split("\n")) and not any(pattern.search(line) for line in after.split("\n")):
-            return f"it removes {what}"
-    return None
+            return f"it removes {what}", None
+    return None, None
 
 
-def correction_offer(record):
+def correction_offer(record, row=None):
     """The correction record (a row of data/corrections.csv) that would explain the change instead: the smallest
-    span of the text that changed, widened until it occurs once; kind and evidence left for the maintainer."""
+    span of the text that changed, widened until it occurs once; kind and evidence left for the maintainer. Where
+    a record flags the text (``row``), that record is the one to change."""
     before, after = record["before"], record["after"]
     start = 0
     while start < min(len(before), len(after)) and before[start] == after[start]:
@@ -130,9 +144,12 @@ def correction_offer(record):
         end += 1
     while (before[start:len(before) - end] == "" or before.count(before[start:len(before) - end]) != 1) and (start or end):
         start, end = max(start - 1, 0), max(end - 1, 0)
-    row = {"item_id": record["item_id"], "field": record["field"], "extracted": before[start:len(before) - end],
+    fields = {"item_id": record["item_id"], "field": record["field"], "extracted": before[start:len(before) - end],
            "corrected": after[start:len(after) - end], "kind": "KIND", "status": "corrected", "evidence": "EVIDENCE"}
-    return csv_text(CORRECTION_FIELDS, [row]).split("\n", 1)[1].rstrip("\n")
+    line = csv_text(CORRECTION_FIELDS, [fields]).split("\n", 1)[1].rstrip("\n")
+    if row is not None:
+        return f"change row {row} of data/corrections.csv: corrected to the text the source evidences, status corrected, and its evidence (or replace it with {line})"
+    return line
 
 
 def write_plan(plan):
@@ -170,8 +187,11 @@ def render_text(plan, dry_run=False):
         for entry in suspects[:SHOWN]:
             record = entry["record"]
             lines.append(f"  {describe(record)}\n    {entry['why']}")
-            lines.append(f"    a correction instead: append to data/corrections.csv, with KIND ({CORRECTION_KINDS_HINT}) "
-                         f"and EVIDENCE filled in:\n      {entry['correction']}")
+            if entry["correction"].startswith("change row"):
+                lines.append(f"    a correction instead: {entry['correction']}")
+            else:
+                lines.append(f"    a correction instead: append to data/corrections.csv, with KIND ({CORRECTION_KINDS_HINT}) "
+                             f"and EVIDENCE filled in:\n      {entry['correction']}")
             lines.append(f"    an editorial change after all: dutylist record --all --item {record['item_id']} --reason TEXT")
     if records and not dry_run:
         lines.append("next: dutylist check (what CI checks), then commit data/")
