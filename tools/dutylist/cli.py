@@ -582,7 +582,7 @@ def git_user(repo):
 
 @cli.command("record")
 @repo_option
-@click.option("--reason", required=True, help="Why data/ was edited: a sentence (the notice, the decision).")
+@click.option("--reason", default="", help="Why data/ was edited: a sentence (the notice, the decision); needed when there is something to record.")
 @click.option("--authority", default="", help="The authority: a notice with its number and date, or the maintainers' decision.")
 @click.option("--by", default=None, help="Who records it (default: git's user.name).")
 @click.option("--item", "items", multiple=True, metavar="ID", help="Record only this item's edits (repeatable).")
@@ -622,24 +622,26 @@ def check(repo, output_format):
 
     Example: dutylist check
     """
+    from .core.edition import EditionError, FolderReader, read_descriptor
     from .core.progress import Progress
     from .maintain.check import render_text, run_checks
 
     json_output(output_format)
+    try:
+        read_descriptor(FolderReader(repo))  # outside a package, or a descriptor that cannot be read: exit 2, said once
+    except EditionError as error:
+        raise UserError(f"{Path(repo) / 'datapackage.json'}: {error.message}; dutylist check runs in a package's folder",
+                        code=error.code, file=error.file) from None
     with Progress("dutylist check") as progress:
         report = run_checks(repo, progress)
     echo_report(report, output_format, render_text)
     sys.exit(0 if report["ok"] else 1)
 
 
-def _show_edit(plan, records, output_format, dry_run, what):
-    """The screen (or JSON) of a list edit: what was done, the notes on the cells, the amendment records."""
+def _show_edit(plan, dry_run, what):
+    """The screen of a list edit: what was done, the notes on the cells, the amendment records."""
     from .maintain.record import screen_lines
 
-    if output_format == "json":
-        click.echo(json_text({"what": what, "notes": plan["notes"], "records": records or plan["records"],
-                              "files": list(plan["files"]), "written": bool(records)}, indent=2))
-        return
     if not plan["records"]:
         say(f"{what}: nothing to change")
         return
@@ -675,9 +677,7 @@ def edit_options(function):
 @click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责 in the target list: one numbered step (repeatable).")
 @click.option("--handling", "handling", multiple=True, help="工作方式 in the target list: one numbered step (repeatable).")
 @edit_options
-@format_option
-def move_item(item_id, repo, target, after, departments, county_duties, town_duties, handling, reason, authority, by, dry_run,
-              output_format):
+def move_item(item_id, repo, target, after, departments, county_duties, town_duties, handling, reason, authority, by, dry_run):
     """Move an item to another list, reshaping its cells for the target's columns; both lists renumbered; recorded.
 
     Cells the target list has no column for are emptied (the amendment record keeps their text); the county
@@ -687,33 +687,30 @@ def move_item(item_id, repo, target, after, departments, county_duties, town_dut
     """
     from .maintain import edit_lists
 
-    json_output(output_format)
     given = {"departments": departments, **dict(zip(STEP_FIELDS, (county_duties, town_duties, handling)))}
     with ExitStack() as stack:
         if not dry_run:
             lock_package(stack, repo, "move-item")
         plan = edit_lists.move_item(repo, item_id, target, after, given)
         records = [] if dry_run else edit_lists.write(plan, reason, authority, git_user(repo) if by is None else by)
-    _show_edit(plan, records, output_format, dry_run, f"moved {item_id} to the {target} list")
+    _show_edit(plan, dry_run, f"moved {item_id} to the {target} list")
 
 
 @cli.command("renumber")
 @click.argument("list_name", metavar="LIST", type=click.Choice(list(LISTS)))
 @repo_option
 @edit_options
-@format_option
-def renumber(list_name, repo, reason, authority, by, dry_run, output_format):
+def renumber(list_name, repo, reason, authority, by, dry_run):
     """Number a list's items 1..N in the order of its file (after removing a row or reordering rows); recorded.
 
     Example: dutylist renumber basic --reason "item 652325100-0085 removed" --dry-run
     """
     from .maintain import edit_lists
 
-    json_output(output_format)
     with ExitStack() as stack:
         if not dry_run:
             lock_package(stack, repo, "renumber")
         plan = edit_lists.renumber(repo, list_name)
         records = [] if dry_run else edit_lists.write(plan, reason, authority, git_user(repo) if by is None else by)
-    _show_edit(plan, records, output_format, dry_run, f"renumbered the {list_name} list")
+    _show_edit(plan, dry_run, f"renumbered the {list_name} list")
 

@@ -201,17 +201,26 @@ def render_text(plan, dry_run=False):
 
 
 def screen_lines(records, shown=SHOWN):
-    """The records as a screen shows them: each record on a line, but a run of more than a few 序号 changes of items
-    that change nothing else in one line (the items after an item added, removed or moved)."""
+    """The records as a screen shows them: each record on a line, but a run of more than three 序号 changes by the
+    same step, of items that change nothing else (the items after an item added, removed or moved), in one line."""
     others = {record["item_id"] for record in records if record["operation"] != "renumber"}
-    shifted = [record for record in records if record["operation"] == "renumber" and record["item_id"] not in others and record["before"]]
-    listed = [record for record in records if record not in shifted] if len(shifted) > 3 else list(records)
+    runs, listed = [], []
+    for record in records:
+        if record["operation"] == "renumber" and record["item_id"] not in others and record["before"]:
+            step = int(record["after"]) - int(record["before"])
+            if runs and runs[-1][0] == step and int(runs[-1][1][-1]["before"]) + 1 == int(record["before"]):
+                runs[-1][1].append(record)
+                continue
+            runs.append((step, [record]))
+    in_runs = {id(record) for _, run in runs if len(run) > 3 for record in run}
+    listed = [record for record in records if id(record) not in in_runs]
     lines = [describe(record) for record in listed[:shown]]
     if len(listed) > shown:
         lines.append(f"… and {len(listed) - shown} more (--format json lists them all)")
-    if len(shifted) > 3:
-        lines.append(f"{len(shifted)} other items renumbered, {shifted[0]['item_id']} … {shifted[-1]['item_id']} "
-                     f"(序号 {shifted[0]['before']}…{shifted[-1]['before']} → {shifted[0]['after']}…{shifted[-1]['after']})")
+    for _, run in runs:
+        if len(run) > 3:
+            lines.append(f"{len(run)} other items renumbered, {run[0]['item_id']} … {run[-1]['item_id']} "
+                         f"(序号 {run[0]['before']}…{run[-1]['before']} → {run[0]['after']}…{run[-1]['after']})")
     return lines
 
 
