@@ -62,9 +62,11 @@ def test_import_source_applies_the_amendments_after_the_corrections_and_says_whi
     write_amendments(package_copy, f"652325100-0003,change,name,{old},组织开展基层理论宣讲宣传活动,reworded,notice 3,me,2026-12-03")
     report = json.loads(run(package_copy, "import-source", "--format", "json").stdout)
     assert report["ok"] is False and [(d["kind"], d["id"], d["field"]) for d in report["differences"]] == [("cell", "652325100-0003", "name")]
-    assert report["unrecorded"] == [{"kind": "cell", "file": BASIC, "row": 4, "id": "652325100-0003", "field": "name",
-                                     "derived": "组织开展基层理论宣讲宣传活动", "held": old}]
-    edit(package_copy, BASIC, old, "组织开展基层理论宣讲宣传活动")
+    assert report["differences"] == [{"kind": "cell", "file": BASIC, "row": 4, "id": "652325100-0003", "field": "name",
+                                      "derived": "组织开展基层理论宣讲宣传活动", "held": old}]
+    assert report["unrecorded"] == []  # the record replaces that very value: --write loses nothing and applies it
+    assert run(package_copy, "import-source", "--write").exit_code == 0
+    assert "652325100-0003,3,党的建设,组织开展基层理论宣讲宣传活动," in (package_copy / BASIC).read_text(encoding="utf-8")
     assert run(package_copy, "import-source").exit_code == 0
 
     write_amendments(package_copy, "652325100-0003,change,name,not what it holds,new,x,,,2026-12-03")
@@ -167,3 +169,17 @@ def test_for_any_edits_and_records_import_source_reproduces_data_and_write_never
                     assert all(json.dumps(row, sort_keys=True) in kept for row in read_csv_text(text.decode())), (steps, name)
             if step == ("record",):
                 assert checked.exit_code == 0 and report["ok"], (steps, report["differences"], report["amendment_problems"])
+
+
+def test_a_new_edition_is_not_written_over_an_edit_no_record_gives(package_copy, tmp_path):
+    from next_edition import next_edition_text
+
+    source = tmp_path / "NEXT.txt"
+    source.write_text(next_edition_text(), encoding="utf-8")
+    edit(package_copy, BASIC, "组织开展基层理论宣讲", "组织开展基层理论宣传")
+    before = {path: path.read_bytes() for path in (package_copy / "data").iterdir()}
+    result = run(package_copy, "import-source", str(source), "--edition", "2026-01", "--write")
+    assert result.exit_code == 1
+    assert "refused, nothing written" in result.output and "data/basic-duties.csv:4:name  unrecorded  652325100-0003" in result.output
+    assert {path: path.read_bytes() for path in (package_copy / "data").iterdir()} == before
+    assert json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))["edition"] == "2025-07"

@@ -63,13 +63,21 @@ def record_problem(record):
     return None
 
 
-def apply_amendments(items, records):
+def apply_amendments(items, records, history=None):
     """Apply the records (rows of amendments.csv, in order) to items keyed by id (dicts with ``_list``), in place.
 
-    Returns a problem for each record that does not apply (never a silent skip). The lists a record touched
-    are ordered by 序号 (``order_touched``)."""
+    Returns (a problem for each record that does not apply, never a silent skip; the lists a record touched,
+    which the caller orders by 序号). ``history`` (a dict), when given, collects each value a record replaced
+    under (item id, field), and a removed item under (item id, None): what the records explain on the way to data/."""
     problems, touched = [], set()
     for row, record in enumerate(records, start=2):
+        item = items.get(record.get("item_id"))
+        if history is not None and item is not None:
+            field = record.get("field")
+            if record.get("operation") == "remove":
+                history.setdefault((record["item_id"], None), set()).add(item["_list"])
+            elif field in item:
+                history.setdefault((record["item_id"], field), set()).add(item[field])
         problem = _apply_one(items, record, row, touched)
         if problem:
             problems.append(problem)

@@ -22,6 +22,7 @@ class ImportResult:
     linking: Linking = None
     corrections_kept: list = field(default_factory=list)  # the records that apply (carry_over)
     amendment_problems: list = field(default_factory=list)  # the amendment records that do not apply
+    replaced: dict = field(default_factory=dict)  # (id, field) -> the values a record replaced; (id, None): removed
     pages: int = 0
 
 
@@ -54,9 +55,9 @@ def import_source(text, corrections, known_categories=(), *, prefix, town=None, 
     if new_edition:
         result.corrections_kept, result.correction_problems = carry_over(items, corrections)
     else:
-        result.correction_problems = apply_corrections(items, corrections)
+        result.correction_problems = apply_corrections(items, corrections, result.replaced)
         result.corrections_kept = list(corrections)
-    result.amendment_problems, touched = apply_amendments(items, amendments)
+    result.amendment_problems, touched = apply_amendments(items, amendments, result.replaced)
     for list_name in LISTS:
         rows = [{name: item.get(name, "") for name in LIST_FIELDS[list_name]} for item in items.values() if item["_list"] == list_name]
         result.rows[list_name] = ordered_by_seq(rows) if list_name in touched else rows

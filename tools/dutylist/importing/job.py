@@ -91,7 +91,7 @@ def _reimport(job, write):
     report = _report(job, result, previous, minted, previous_names={})
     report["correction_problems"] = [asdict(problem) for problem in result.correction_problems]
     report["amendment_problems"] = [asdict(problem) for problem in result.amendment_problems]
-    differences, report["unrecorded"] = _differences(job, result.rows)
+    differences, report["unrecorded"] = _differences(job, result.rows, result.replaced)
     # a value of data/ that no record gives is never overwritten: --write refuses, naming each (docs/import.md)
     report["differences"] = [] if write else differences
     extra = {difference["id"] for difference in differences if difference["kind"] == "extra"}
@@ -113,7 +113,9 @@ def _import_new_edition(job, write):
     report = _report(job, result, previous, [link for link in result.linking.links if link.how == "new"], previous_names=previous)
     report["new_edition"] = True
     dropped = report["corrections"]["dropped"] = [asdict(problem) for problem in result.correction_problems]
-    report["new_anomalies"] = _new_anomalies(job, result.anomalies)
+    report["new_anomalies"], current = _new_anomalies(job, result.anomalies)
+    if current is not None:  # an edit of data/ not recorded yet would be thrown away by the new edition: refused
+        report["unrecorded"] = _differences(job, current.rows, current.replaced)[1]
     report["amendments_dropped"] = len(job.amendments)  # a new edition supersedes the amendments of the last
     kept_source = _kept_source(job)
     files = [(kept_source, job.source_bytes.decode("utf-8")), (job.links_file, links_text(result.linking.links))]
@@ -124,7 +126,7 @@ def _import_new_edition(job, write):
     files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
-    return _finish(job, report, files, write, blocked=bool(result.source_problems))
+    return _finish(job, report, files, write, blocked=bool(result.source_problems or report["unrecorded"]))
 
 
 def records_and_data(repo):
@@ -347,19 +349,20 @@ def _item_problem(row, items):
 
 
 def _new_anomalies(job, anomalies):
-    """The anomalies of a new edition that the package's own edition does not show (same item, field, code and text)."""
+    """The anomalies of a new edition that the package's own edition does not show (same item, field, code and text),
+    and the import of the package's own edition (None when it cannot be made)."""
     repo, package_edition = job.repo, job.package_edition
     try:
         current = import_source(
             _read(repo, _descriptor_source(job.descriptor, package_edition), "source").replace("\r\n", "\n"),
             job.corrections, job.categories, town=job.town,
             prefix=job.prefix, links=_read_links(repo, links_path(package_edition), job.prefix),
-            used_ids=lambda: _ids_ever_used(repo, job.prefix),
+            used_ids=lambda: _ids_ever_used(repo, job.prefix), amendments=job.amendments,
         )
         known = {(a.item_id, a.field, a.code, a.text) for a in current.anomalies}
     except (ImportInputError, SourceRefused, LinksError):
-        known = set()
-    return [anomaly.to_dict() for anomaly in anomalies if (anomaly.item_id, anomaly.field, anomaly.code, anomaly.text) not in known]
+        known, current = set(), None
+    return [anomaly.to_dict() for anomaly in anomalies if (anomaly.item_id, anomaly.field, anomaly.code, anomaly.text) not in known], current
 
 
 def _descriptor(repo):
@@ -432,13 +435,14 @@ def _read_csv(repo, relative, required_columns, missing_ok=False):
     return rows
 
 
-def _differences(job, rows_by_list):
+def _differences(job, rows_by_list, replaced):
     """(differences, unrecorded): where data/ differs from what the records give, and what of it a write would lose.
 
     A difference is a cell (``kind`` "cell"), an item data/ lacks ("missing") or an item only data/ holds ("extra",
     with its row in data/); a list that cannot be read has every item missing. A write loses a value data/ holds
-    where the records give another, and an item only data/ holds, unless the records give the very same row under
-    another id (a links file that relinks it)."""
+    where the records give another, unless a record replaced that very value on the way (``replaced``: a correction
+    or amendment added since data/ was written), and an item only data/ holds, unless a record removes it or the
+    records give the very same row under another id (a links file that relinks it)."""
     differences, lost = [], []
     derived_rows = {_without_id(row) for rows in rows_by_list.values() for row in rows}
     for list_name, derived in rows_by_list.items():
@@ -458,12 +462,12 @@ def _differences(job, rows_by_list):
             for field, value in row.items():
                 if place[1].get(field) != value:
                     differences.append(_difference("cell", path, place[0], row["id"], field, value, place[1].get(field)))
-                    if place[1].get(field):
+                    if place[1].get(field) and place[1].get(field) not in replaced.get((row["id"], field), ()):
                         lost.append(differences[-1])
         for row_number, row in enumerate(current, start=2):
             if row.get("id") not in derived_ids:
                 differences.append(_difference("extra", path, row_number, row.get("id"), None, None, None))
-                if _without_id(row) not in derived_rows:
+                if _without_id(row) not in derived_rows and (row.get("id"), None) not in replaced:
                     lost.append(differences[-1])
     return differences, lost
 

@@ -61,6 +61,9 @@ def _status(report):
                 f"would throw away (listed below): record them with {RECORD_COMMAND}, or undo them with git checkout -- data/")
     if report["source_problems"] or report["correction_problems"] or report["amendment_problems"]:
         return "nothing written: the problems below must be solved first"
+    if report["new_edition"] and report["unrecorded"]:
+        return (f"nothing written (a dry run); --write would refuse: data/ holds {len(report['unrecorded'])} value(s) no record "
+                f"gives (listed below), which the new edition would throw away: record them with {RECORD_COMMAND} first")
     if report["new_edition"]:
         return (f"nothing written (a dry run); --write would write {len(would)} file(s): {', '.join(would)} "
                 f"(edition {report['edition']}; the version stays {report['version']})")
