@@ -26,9 +26,13 @@ GIT_ENV = {
 BASE_VERSION = "1.0.0"  # the version the copied package declares here, whatever the real package is at now
 
 
+BASE_CREATED = "2026-11-29T00:00:00Z"  # and the date it declares (a release of the real package sets its own)
+
+
 def pin_first_version(descriptor):
     """The tests' history starts at 1.0.0: their expectations (bumps, labels, goldens) must not move with each release."""
     descriptor["version"] = BASE_VERSION
+    descriptor["created"] = BASE_CREATED
 
 
 class PackageRepo:

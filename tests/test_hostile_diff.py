@@ -360,7 +360,7 @@ class MemoryReader:
 
 BASE_FILES = {str(path.relative_to(ROOT)): path.read_bytes() for folder in ("data", "schemas") for path in (ROOT / folder).glob("*.*")}
 BASE_FILES["datapackage.json"] = (ROOT / "datapackage.json").read_bytes()
-CSV_FILES = sorted(name for name in BASE_FILES if name.endswith(".csv"))
+CSV_FILES = sorted(name for name in BASE_FILES if name.endswith(".csv") and BASE_FILES[name].count(b"\n") > 1)  # a file with rows
 CELL = st.text(st.sampled_from("组织开展民生服务Ab12１２ ,;\"\x00\u200b\x1f"), min_size=1, max_size=8).map(str.strip).filter(bool)
 COLUMN = st.text(st.sampled_from("abcdefgpn _"), min_size=1, max_size=6)
 

@@ -439,7 +439,7 @@ def _differences(job, rows_by_list, replaced):
     """(differences, unrecorded): where data/ differs from what the records give, and what of it a write would lose.
 
     A difference is a cell (``kind`` "cell"), an item data/ lacks ("missing") or an item only data/ holds ("extra",
-    with its row in data/); a list that cannot be read has every item missing. A write loses a value data/ holds
+    with its row in data/). A write loses a value data/ holds
     where the records give another, unless a record replaced that very value on the way (``replaced``: a correction
     or amendment added since data/ was written), and an item only data/ holds, unless a record removes it or the
     records give the very same row under another id (a links file that relinks it)."""
@@ -447,11 +447,8 @@ def _differences(job, rows_by_list, replaced):
     derived_rows = {_without_id(row) for rows in rows_by_list.values() for row in rows}
     for list_name, derived in rows_by_list.items():
         path, repo = job.path(LIST_RESOURCES[list_name]), job.repo
-        text = _current_text(repo, path)
-        try:
-            current = [] if text is None else _parse_csv(text.removeprefix("\ufeff"), repo / path)
-        except ImportInputError:
-            current = []
+        text = _read(repo, path, "data", missing_ok=True)  # a file refused (a link, a FIFO, too large) stops the job
+        current = [] if text is None else _parse_csv(text.removeprefix("\ufeff"), repo / path)
         held_by_id = {row.get("id"): (row_number, row) for row_number, row in enumerate(current, start=2)}
         derived_ids = {row["id"] for row in derived}
         for row in derived:
