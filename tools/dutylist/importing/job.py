@@ -99,7 +99,7 @@ def _reimport(job, write):
     links["retired"] = [item for item in links["retired"] if item["id"] not in extra]
     links["counts"]["retired"] = len(links["retired"])
     files = [(job.links_file, links_text(result.linking.links)), *_list_files(job, result)]
-    files = [(path, text) for path, text in files if _current_text(job.repo, path) != text]
+    files = [(path, text) for path, text in files if current_text(job.repo, path) != text]
     blocked = bool(result.source_problems or result.correction_problems or result.amendment_problems or report["unrecorded"])
     return _finish(job, report, files, write, blocked=blocked)
 
@@ -299,7 +299,8 @@ def _descriptor_for(descriptor, edition, kept_source, data, pages):
     return {**descriptor, "edition": edition, "sources": [entry, *sources]}
 
 
-def _current_text(repo, relative):
+def current_text(repo, relative):
+    """The text of a file of the package as it stands, or None when it is missing or may not be read."""
     try:
         return _read(repo, relative, "data", missing_ok=True)
     except ImportInputError:

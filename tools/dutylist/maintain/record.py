@@ -46,9 +46,9 @@ def amendments_path(job):
 
 def amendments_file_text(job, records):
     """The amendments file with ``records`` appended (the records already there kept byte for byte)."""
-    from ..importing.job import _current_text
+    from ..importing.job import current_text
 
-    return append_records(_current_text(job.repo, amendments_path(job)), records)
+    return append_records(current_text(job.repo, amendments_path(job)), records)
 
 
 def append_records(text, records):
