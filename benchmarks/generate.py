@@ -77,7 +77,7 @@ class Edition:
         (folder / "data").mkdir(parents=True)
         shutil.copytree(ROOT / "schemas", folder / "schemas")
         shutil.copy2(ROOT / "datapackage.json", folder / "datapackage.json")
-        for register in ("categories", "departments"):
+        for register in ("categories", "departments", "amendments"):  # the amendments: the real package's, none
             shutil.copy2(ROOT / "data" / f"{register}.csv", folder / "data" / f"{register}.csv")
         relax_id_pattern(folder / "schemas")
         self.paths = [folder / "data" / f"{LIST_RESOURCES[name]}.csv" for name in LISTS]

@@ -27,6 +27,9 @@ BASE_VERSION = "1.0.0"  # the version the copied package declares here, whatever
 BASE_CREATED = "2026-11-29T00:00:00Z"  # and its date: `dutylist release` sets the real package's to the day it runs
 
 
+BASE_CREATED = "2026-11-29T00:00:00Z"  # and the date it declares (a release of the real package sets its own)
+
+
 def pin_first_version(descriptor):
     """The tests' history starts at 1.0.0: their expectations (bumps, labels, goldens) must not move with each release."""
     descriptor["version"] = BASE_VERSION

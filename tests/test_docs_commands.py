@@ -47,6 +47,9 @@ NOT_DUTYLIST = {
         "plants the 19 bugs of issue 14 one at a time and runs their tests: made by hand with the mutation runs",
 }
 MAX_SKIPPED_BLOCKS = 3
+# docs/maintain.md edits data/ "with any tool" before `dutylist record`: these lines run too, in order (perl's
+# in-place edit reads the same on Linux and macOS), without a shell
+EDITS = ("perl -pi -e ", "perl -ni -e ")
 # `release` runs after `new-item`, whose example gives it something to release; the others each start from a
 # clean clone (git reset --hard, git clean) so that one example's output never changes another's.
 HELP_ORDER_LAST = ("new-item", "release")
@@ -81,7 +84,7 @@ def documented_commands():
             for line in lines:
                 if reason:
                     skipped.append((document, line, reason))
-                elif line.startswith("dutylist "):
+                elif line.startswith(("dutylist ", *EDITS)):
                     run.append((document, line, expected_exit(line)))
                 else:
                     others.append(line)
@@ -105,6 +108,8 @@ EXAMPLES = help_examples()
 
 def dutylist(line, cwd):
     args = shlex.split(line, comments=True)
+    if line.startswith(EDITS):
+        return subprocess.run(args, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert args[0] == "dutylist", line
     return subprocess.run([sys.executable, "-m", "dutylist", *args[1:]], cwd=cwd, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL)
@@ -165,12 +170,12 @@ def test_every_help_example_runs_as_printed(results, index):
 
 
 def test_every_command_of_the_tool_is_run_from_the_docs_and_from_its_help():
-    documented = {shlex.split(line, comments=True)[1] for _, line, _ in RUN}
+    documented = {shlex.split(line, comments=True)[1] for _, line, _ in RUN if line.startswith("dutylist ")}
     shown_only = {shlex.split(line, comments=True)[1] for _, line, _ in SKIPPED if line.startswith("dutylist ")}
     assert documented | shown_only == set(cli.commands), set(cli.commands) ^ (documented | shown_only)
     # only `release` is shown in a skipped block alone: it needs a change since the newest version;
     # its `Example:` line runs below, after new-item's example made one
-    assert shown_only - documented == {"release"}
+    assert shown_only - documented <= {"release"}  # docs/maintain.md runs it at the end of the everyday edits
     assert {name for name, _ in EXAMPLES} == set(cli.commands)
     assert set(DOCUMENTS) == {"README.md", *(f"docs/{path.name}" for path in (ROOT / "docs").glob("*.md"))}
 

@@ -16,7 +16,7 @@ from dutylist.core.edition import FolderReader, item_from_row, load_edition
 from dutylist.core.package import LIST_FIELDS, read_csv_text
 from dutylist.maintain.canonical_csv import canonical_text
 
-FILES = ["basic-duties", "coordinated-duties", "reclaimed-duties", "categories", "departments", "corrections"]
+FILES = ["basic-duties", "coordinated-duties", "reclaimed-duties", "categories", "departments", "corrections", "amendments"]
 
 
 def run(folder, *args):
@@ -62,7 +62,7 @@ def pad_cells(data):
 def test_the_real_package_is_in_canonical_form():
     result = run(ROOT, "--check")
     assert result.exit_code == 0, result.output
-    assert result.output == "all 6 CSV files are in canonical form\n"
+    assert result.output == "all 7 CSV files are in canonical form\n"
 
 
 @pytest.mark.slow
@@ -84,13 +84,13 @@ def test_fmt_restores_the_canonical_bytes_after_edits_in_other_tools_and_keeps_p
         "data/coordinated-duties.csv: would be reformatted (CR line endings, blank row)",
         "data/reclaimed-duties.csv: would be reformatted (column order)",
         "data/categories.csv: would be reformatted (CR line endings)",
-        "4 of 6 CSV files are not in canonical form; run: dutylist fmt",
+        "4 of 7 CSV files are not in canonical form; run: dutylist fmt",
     ]
     assert {name: (data / f"{name}.csv").read_bytes() for name in FILES} == messed  # --check writes nothing
 
     result = run(package_copy)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "reformatted 4 of 6 CSV files"
+    assert result.output.splitlines()[-1] == "reformatted 4 of 7 CSV files"
     assert {name: (data / f"{name}.csv").read_bytes() for name in FILES} == original
     assert stat.S_IMODE(os.stat(data / "categories.csv").st_mode) == 0o640
     assert sorted(path.name for path in data.iterdir()) == sorted(f"{name}.csv" for name in FILES)  # no temporary files

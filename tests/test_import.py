@@ -69,7 +69,7 @@ def test_importing_the_source_gives_exactly_data():
 def test_import_source_command_confirms_the_invariant():
     result = run(["import-source"], ROOT)
     assert result.exit_code == 0, result.output
-    assert "data/ is exactly the source with the rules and corrections applied" in result.output
+    assert "data/ is exactly the source with the rules, corrections and amendments applied" in result.output
 
 
 @pytest.mark.parametrize("list_name, count", [("basic", 85), ("coordinated", 68), ("reclaimed", 26)])

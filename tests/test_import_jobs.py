@@ -11,7 +11,8 @@ from dutylist.cli import cli
 from next_edition import next_edition_text
 
 KEYS = ["source", "edition", "package_edition", "version", "new_edition", "pages", "rows", "links", "corrections",
-        "anomalies", "new_anomalies", "source_problems", "correction_problems", "differences", "would_write", "written", "ok"]
+        "anomalies", "new_anomalies", "source_problems", "correction_problems", "amendment_problems", "amendments_dropped",
+        "differences", "unrecorded", "would_write", "written", "refused", "ok"]
 LINK_KEYS = ["file", "recorded", "counts", "likely", "new", "retired"]
 
 

@@ -134,7 +134,7 @@ def test_write_brings_the_edition_in_and_diff_reports_exactly_its_changes(repo):
 
     again = dutylist(repo, "import-source")
     assert again.exit_code == 0, again.output
-    assert "data/ is exactly the source with the rules and corrections applied" in again.output
+    assert "data/ is exactly the source with the rules, corrections and amendments applied" in again.output
 
     report = json.loads(dutylist(repo, "diff", "HEAD", "--format", "json").output)
     kinds = {}

@@ -29,7 +29,8 @@ def test_new_item_never_reuses_a_retired_id_or_one_used_on_another_branch(repo):
     result = run(repo, "--list", "reclaimed", "--category", "民生服务", "--name", "由县民政局负责的新事项",
                  "--department", "奇台县民政局", "--handling", "1.受理申请；", "--handling", "2.作出决定。", "--page", "38")
     assert result.exit_code == 0, result.output
-    assert result.output == "added 652325100-0186 to data/reclaimed-duties.csv as 上级部门收回事项清单 第 26 项\n"
+    assert result.output == ("added 652325100-0186 to data/reclaimed-duties.csv as 上级部门收回事项清单 第 26 项\n"
+                             "recorded 7 amendment(s) in data/amendments.csv\n")  # the item, its 序号 and five cells
     _, rows = repo.rows("reclaimed-duties")
     assert rows[-1] == {"id": "652325100-0186", "seq": "26", "category": "民生服务", "name": "由县民政局负责的新事项",
                         "departments": "奇台县民政局", "handling": "1.受理申请；\n2.作出决定。", "page": "38"}

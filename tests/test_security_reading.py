@@ -289,6 +289,9 @@ def add_resources(package, count):
     path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
 
 
+REAL_RESOURCES = len(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"])  # the lists, registers, records
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["validate", "{repo}"], ["validate", "{repo}", "--format", "json"], ["diff", "{root}", "{repo}", "--format", "json"],
@@ -299,14 +302,14 @@ def test_a_descriptor_with_thousands_of_resources_is_refused_at_once(package_cop
     add_resources(package_copy, 60000)
     started = time.monotonic()
     result = invoke(*[part.format(repo=package_copy, root=ROOT) for part in command])
-    assert_refused(result, "datapackage.json", "60006 resources", "at most 16")
+    assert_refused(result, "datapackage.json", f"{60000 + REAL_RESOURCES} resources", "at most 16")
     assert time.monotonic() - started < 20
     if command[-1] == "json" and command[0] != "export":
         assert json.loads(result.stdout)["error"]["code"] == "too-many-resources"
 
 
 def test_a_descriptor_at_the_resource_limit_is_read(package_copy):
-    add_resources(package_copy, 16 - 6)
+    add_resources(package_copy, 16 - REAL_RESOURCES)
     result = invoke("validate", package_copy, "--format", "json")
     assert result.exit_code == 0 and "too-many-resources" not in result.output, result.output
 
@@ -376,7 +379,7 @@ def test_a_bad_history_limit_is_named(checkout, value):
 
 
 def test_one_resource_over_the_limit_is_refused(package_copy):
-    add_resources(package_copy, 17 - 6)
+    add_resources(package_copy, 17 - REAL_RESOURCES)
     assert_refused(invoke("validate", package_copy), "names 17 resources", "at most 16")
 
 

@@ -355,13 +355,16 @@ def test_text_output_of_a_broken_package_matches_the_golden_file(package_copy):
 # --- the pre-commit hook -------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_the_pre_commit_hook_runs_validate_and_fails_a_broken_package(package_copy):
+def test_the_pre_commit_hook_runs_dutylist_check_and_fails_a_broken_package(tmp_path):
     import shlex
 
     import yaml
+    from amend_repo import released_repo
+
+    package_copy = released_repo(tmp_path / "repo").root  # dutylist check reads the history (changelog --check)
 
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    hook = next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "dutylist-validate")
+    hook = next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "dutylist-check")
     command = shlex.split(hook["entry"])
     # pre-commit runs the entry from the repository's top folder, with the PATH of the shell: no venv activated
     command[0] = str(ROOT / command[0])

@@ -598,8 +598,17 @@ def git_setup(repo):
 @click.option("--county-duty", "county_duties", multiple=True, help="上级部门职责: one numbered step (repeatable, in order).")
 @click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责: one numbered step (repeatable, in order).")
 @click.option("--handling", "handling", multiple=True, help="工作方式: one numbered step (repeatable, in order).")
-def new_item(repo, list_name, category, name, page, departments, county_duties, town_duties, handling):
-    """Add an item with the next free id (never a retired one) and the next 序号; refuse what validate would.
+@click.option("--after", metavar="ID", help="Place the item after this item (the items after it move down one 序号).")
+@click.option("--in-category", is_flag=True, help="Place the item at the end of its category's block (default: the end of the list).")
+@click.option("--reason", default=None, help="Why the item is added, for its amendment records (a notice, a decision).")
+@click.option("--authority", default="", help="The authority for it: a notice with its number and date, or the maintainers' decision.")
+@click.option("--by", default=None, help="Who records it (default: git's user.name).")
+def new_item(repo, list_name, category, name, page, departments, county_duties, town_duties, handling, after, in_category,
+             reason, authority, by):
+    """Add an item with the next free id (never a retired one); refuse what validate would; record the amendment.
+
+    The item goes at the end of the list, after --after ID, or at the end of its category's block (--in-category);
+    the items after it move down one 序号. data/amendments.csv records the item and every 序号 changed.
 
     Example: dutylist new-item --list basic --category 民生服务 --name 开展防范电信网络诈骗宣传 --page 10
     """
@@ -612,7 +621,10 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
         try:
             with ExitStack() as stack:
                 lock_package(stack, repo, "new-item")
-                added = add_item(repo, list_name, values, progress)
+                from .maintain.new_item import DEFAULT_REASON
+
+                record = (reason or DEFAULT_REASON, authority, git_user(repo) if by is None else by)
+                added = add_item(repo, list_name, values, progress, after=after, in_category=in_category, record=record)
         except ItemRefused as refused:
             progress.finish()
             say("refused: dutylist validate would report", err=True)
@@ -621,5 +633,157 @@ def new_item(repo, list_name, category, name, page, departments, county_duties, 
             say("nothing was written", err=True)
             sys.exit(1)
     say(f"added {added['id']} to {added['file']} as {added['list_title']} 第 {added['seq']} 项")
+    if added["amendments"]:
+        pushed = sum(1 for record in added["amendments"] if record["item_id"] != added["id"])
+        say(f"recorded {len(added['amendments'])} amendment(s) in {added['amendments_file']}"
+            + (f" ({pushed} item(s) after it moved down one 序号)" if pushed else ""))
     if not added["history_checked"]:
         say("note: not a git repository, so only the ids in the current files were excluded", err=True)
+
+
+def git_user(repo):
+    """The git user.name of the repository holding repo (its config files only), or ""."""
+    from .core.history import open_repo
+
+    try:
+        found = open_repo(repo, search_parents=True)
+        name = found.get_config_stack().get(("user",), "name") if found is not None else b""
+        return name.decode("utf-8", "replace") if isinstance(name, bytes) else (name or "")
+    except (KeyError, OSError, ValueError, AttributeError):
+        return ""
+
+
+@cli.command("record")
+@repo_option
+@click.option("--reason", default="", help="Why data/ was edited: a sentence (the notice, the decision); needed when there is something to record.")
+@click.option("--authority", default="", help="The authority: a notice with its number and date, or the maintainers' decision.")
+@click.option("--by", default=None, help="Who records it (default: git's user.name).")
+@click.option("--item", "items", multiple=True, metavar="ID", help="Record only this item's edits (repeatable).")
+@click.option("--all", "include_damage", is_flag=True, help="Record as amendments also the changes that look like extraction damage.")
+@click.option("--dry-run", is_flag=True, help="Show the records; write nothing.")
+@format_option
+def record(repo, reason, authority, by, items, include_damage, dry_run, output_format):
+    """Record the edits made to data/ (with any tool) as amendments: data/amendments.csv, with reason and authority.
+
+    A change that looks like extraction damage is shown with the correction record that would explain it instead,
+    and left unrecorded unless --all. Exit 1 when such a change was left unrecorded.
+
+    Example: dutylist record --reason "county notice 2026-3" --dry-run
+    """
+    from .maintain import record as recording
+
+    json_output(output_format)
+    by = git_user(repo) if by is None else by
+    with ExitStack() as stack:
+        if not dry_run:
+            lock_package(stack, repo, "record")
+        plan = recording.plan_record(repo, reason, authority, by, items, include_damage)
+        if not dry_run:
+            recording.write_plan(plan)
+    echo_report(recording.public(plan), output_format, lambda found: recording.render_text(found, dry_run))
+    sys.exit(1 if plan["suspected_damage"] else 0)
+
+
+
+@cli.command("check")
+@repo_option
+@format_option
+def check(repo, output_format):
+    """Run exactly the data checks CI runs (changelog --check, frictionless, import-source, validate, fmt --check).
+
+    Exit 0 when all pass, 1 when one fails. The pre-commit hook runs it, and .ci/run calls it before the tests.
+
+    Example: dutylist check
+    """
+    from .core.edition import EditionError, FolderReader, read_descriptor
+    from .core.progress import Progress
+    from .maintain.check import render_text, run_checks
+
+    json_output(output_format)
+    try:
+        read_descriptor(FolderReader(repo))  # outside a package, or a descriptor that cannot be read: exit 2, said once
+    except EditionError as error:
+        raise UserError(f"{Path(repo) / 'datapackage.json'}: {error.message}; dutylist check runs in a package's folder",
+                        code=error.code, file=error.file) from None
+    with Progress("dutylist check") as progress:
+        report = run_checks(repo, progress)
+    echo_report(report, output_format, render_text)
+    sys.exit(0 if report["ok"] else 1)
+
+
+def _show_edit(plan, dry_run, what):
+    """The screen of a list edit: what was done, the notes on the cells, the amendment records."""
+    from .maintain.record import screen_lines
+
+    if not plan["records"]:
+        say(f"{what}: nothing to change")
+        return
+    say(f"{what}{' (dry run: nothing written)' if dry_run else ''}")
+    for note in plan["notes"]:
+        say(f"  {note}")
+    shown = plan["records"]
+    say(f"{'would record' if dry_run else 'recorded'} {len(shown)} amendment(s):")
+    for line in screen_lines(shown):
+        say(f"  {line}")
+    if not dry_run:
+        say("next: dutylist check (what CI checks), then commit data/")
+
+
+def edit_options(function):
+    for option in reversed([
+        click.option("--reason", required=True, help="Why: a sentence (the notice, the decision), for the amendment records."),
+        click.option("--authority", default="", help="The authority: a notice with its number and date, or the maintainers' decision."),
+        click.option("--by", default=None, help="Who records it (default: git's user.name)."),
+        click.option("--dry-run", is_flag=True, help="Show the edit and its records; write nothing."),
+    ]):
+        function = option(function)
+    return function
+
+
+@cli.command("move-item")
+@click.argument("item_id", metavar="ID")
+@repo_option
+@click.option("--to", "target", type=click.Choice(list(LISTS)), required=True, help="The list to move the item to.")
+@click.option("--after", metavar="ID", help="Place it after this item of the target list (default: at its end).")
+@click.option("--department", "departments", multiple=True, help="对应上级部门 / 承接部门 in the target list (repeatable).")
+@click.option("--county-duty", "county_duties", multiple=True, help="上级部门职责 in the target list: one numbered step (repeatable).")
+@click.option("--town-duty", "town_duties", multiple=True, help="乡镇配合职责 in the target list: one numbered step (repeatable).")
+@click.option("--handling", "handling", multiple=True, help="工作方式 in the target list: one numbered step (repeatable).")
+@edit_options
+def move_item(item_id, repo, target, after, departments, county_duties, town_duties, handling, reason, authority, by, dry_run):
+    """Move an item to another list, reshaping its cells for the target's columns; both lists renumbered; recorded.
+
+    Cells the target list has no column for are emptied (the amendment record keeps their text); the county
+    department's duties become the handling (and back); what the item cannot fill is left empty and said so.
+
+    Example: dutylist move-item 652325100-0125 --to reclaimed --reason "county notice 2026-3" --dry-run
+    """
+    from .maintain import edit_lists
+
+    given = {"departments": departments, **dict(zip(STEP_FIELDS, (county_duties, town_duties, handling)))}
+    with ExitStack() as stack:
+        if not dry_run:
+            lock_package(stack, repo, "move-item")
+        plan = edit_lists.move_item(repo, item_id, target, after, given)
+        records = [] if dry_run else edit_lists.write(plan, reason, authority, git_user(repo) if by is None else by)
+    _show_edit(plan, dry_run, f"moved {item_id} to the {target} list")
+
+
+@cli.command("renumber")
+@click.argument("list_name", metavar="LIST", type=click.Choice(list(LISTS)))
+@repo_option
+@edit_options
+def renumber(list_name, repo, reason, authority, by, dry_run):
+    """Number a list's items 1..N in the order of its file (after removing a row or reordering rows); recorded.
+
+    Example: dutylist renumber basic --reason "item 652325100-0085 removed" --dry-run
+    """
+    from .maintain import edit_lists
+
+    with ExitStack() as stack:
+        if not dry_run:
+            lock_package(stack, repo, "renumber")
+        plan = edit_lists.renumber(repo, list_name)
+        records = [] if dry_run else edit_lists.write(plan, reason, authority, git_user(repo) if by is None else by)
+    _show_edit(plan, dry_run, f"renumbered the {list_name} list")
+

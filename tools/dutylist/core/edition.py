@@ -34,7 +34,7 @@ REGISTERS = ("categories", "departments")
 MAX_WARNINGS_PER_CODE_AND_FILE = 50  # as validate lists at most 50 findings of one code in one file
 MAX_DAMAGE_PER_FILE = 10_000  # damaged rows, cells and columns a lenient read takes in one file before it refuses it
 MAX_FIELDS = 100  # per Table Schema; the package's have at most ten
-MAX_RESOURCES = 16  # a package has six; each resource is read in full, so the work of a command grows with their number
+MAX_RESOURCES = 16  # a package has seven; each resource is read in full, so the work of a command grows with their number
 
 
 class EditionError(DutylistError):
@@ -134,8 +134,8 @@ def read_descriptor(reader):
         raise EditionError(DESCRIPTOR, "must hold a JSON object")
     resources = descriptor.get("resources")
     if isinstance(resources, list) and len(resources) > MAX_RESOURCES:
-        raise EditionError(DESCRIPTOR, f"names {len(resources)} resources; a package has six (three lists, two registers, "
-                                       f"the corrections) and at most {MAX_RESOURCES} are read", field="resources",
+        raise EditionError(DESCRIPTOR, f"names {len(resources)} resources; a package has seven (three lists, two registers, "
+                                       f"the corrections and the amendments) and at most {MAX_RESOURCES} are read", field="resources",
                            code="too-many-resources")
     for index, resource in enumerate(resources if isinstance(resources, list) else []):
         if not isinstance(resource, dict) or not isinstance(resource.get("name", ""), str):

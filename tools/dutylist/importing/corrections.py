@@ -29,14 +29,17 @@ class CorrectionProblem:
     message: str
 
 
-def apply_corrections(items, records):
+def apply_corrections(items, records, history=None):
     """Apply records (rows of corrections.csv, in order) to items keyed by id, in place.
 
     Returns the list of records that could not be applied; each is a problem, never
-    a silent skip.
+    a silent skip. ``history`` (a dict), when given, collects each value a record replaced,
+    under (item id, field): a value the records explain on the way to data/.
     """
     problems = []
     for row, record in enumerate(records, start=2):
+        if history is not None and isinstance(items.get(record["item_id"]), dict):
+            history.setdefault((record["item_id"], record["field"]), set()).add(items[record["item_id"]].get(record["field"]))
         problem = _apply_one(items, record, row)
         if problem:
             problems.append(problem)

@@ -1,9 +1,11 @@
-"""Derive the three lists from the extracted source: parse, apply the rules, link ids, then the corrections."""
+"""Derive the three lists from the extracted source: parse, apply the rules, link ids, then the corrections and
+the amendments (core/amendments.py)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .anomalies import find_anomalies
+from ..core.amendments import apply_amendments, ordered_by_seq
 from .corrections import apply_corrections, carry_over
 from ..core.package import LIST_FIELDS, LISTS
 from .link import Linking, link_rows
@@ -19,11 +21,13 @@ class ImportResult:
     correction_problems: list = field(default_factory=list)
     linking: Linking = None
     corrections_kept: list = field(default_factory=list)  # the records that apply (carry_over)
+    amendment_problems: list = field(default_factory=list)  # the amendment records that do not apply
+    replaced: dict = field(default_factory=dict)  # (id, field) -> the values a record replaced; (id, None): removed
     pages: int = 0
 
 
 def import_source(text, corrections, known_categories=(), *, prefix, town=None, links=None,
-                  previous=None, used_ids=(), new_edition=False, links_file="the links file"):
+                  previous=None, used_ids=(), new_edition=False, links_file="the links file", amendments=()):
     """Rows of the three lists derived from the extracted text, the links and the correction records.
 
     ``prefix`` is the package's id prefix (``core.package.id_prefix(descriptor)``); ``town`` its town's
@@ -33,7 +37,8 @@ def import_source(text, corrections, known_categories=(), *, prefix, town=None, 
     ``previous`` (id -> row with ``list``), or get new ids above every id of ``used_ids``. With
     no links and no previous edition, ids are minted in document order (the first edition).
     For a ``new_edition``, correction records that no longer apply are set aside
-    (``correction_problems``) instead of being errors.
+    (``correction_problems``) instead of being errors. ``amendments`` (rows of amendments.csv) apply last, in
+    order; a new edition is given none (it supersedes them).
     """
     parsed = parse_source(text, town)
     result = ImportResult(source_problems=parsed.problems, pages=parsed.pages)
@@ -50,12 +55,10 @@ def import_source(text, corrections, known_categories=(), *, prefix, town=None, 
     if new_edition:
         result.corrections_kept, result.correction_problems = carry_over(items, corrections)
     else:
-        result.correction_problems = apply_corrections(items, corrections)
+        result.correction_problems = apply_corrections(items, corrections, result.replaced)
         result.corrections_kept = list(corrections)
+    result.amendment_problems, touched = apply_amendments(items, amendments, result.replaced)
     for list_name in LISTS:
-        result.rows[list_name] = [
-            {name: item[name] for name in LIST_FIELDS[list_name]}
-            for item in items.values()
-            if item["_list"] == list_name
-        ]
+        rows = [{name: item.get(name, "") for name in LIST_FIELDS[list_name]} for item in items.values() if item["_list"] == list_name]
+        result.rows[list_name] = ordered_by_seq(rows) if list_name in touched else rows
     return result

@@ -21,6 +21,7 @@ from ..core.edition import EditionError, resource_paths
 from ..core.errors import DutylistError
 from ..core.names import is_edition, resource_path_problem
 from ..core.files import FileRefused, json_depth_problem, read_package_file
+from ..core.amendments import AMENDMENT_FIELDS
 from ..core.package import (
     CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, WriteError, csv_text, data_path, id_prefix,
     read_csv_text, write_files_atomic,
@@ -55,6 +56,7 @@ class _Job:
     prefix: str  # the ids' division code
     town: str | None
     corrections: list
+    amendments: list  # the amendment records (none in a package made before amendments)
     categories: set
     links_file: str
     links: dict  # the links file of the edition, as read
@@ -89,10 +91,18 @@ def _reimport(job, write):
               if link.how == "new" and not getattr(job.links.get((link.list, link.seq)), "id", "")]
     report = _report(job, result, previous, minted, previous_names={})
     report["correction_problems"] = [asdict(problem) for problem in result.correction_problems]
-    report["differences"] = [] if write else _differences(job, result.rows)
+    report["amendment_problems"] = [asdict(problem) for problem in result.amendment_problems]
+    differences, report["unrecorded"] = _differences(job, result.rows, result.replaced)
+    # a value of data/ that no record gives is never overwritten: --write refuses, naming each (docs/import.md)
+    report["differences"] = [] if write else differences
+    extra = {difference["id"] for difference in differences if difference["kind"] == "extra"}
+    links = report["links"]  # an item only data/ holds is an edit to record, not an id retired by the source
+    links["retired"] = [item for item in links["retired"] if item["id"] not in extra]
+    links["counts"]["retired"] = len(links["retired"])
     files = [(job.links_file, links_text(result.linking.links)), *_list_files(job, result)]
-    files = [(path, text) for path, text in files if _current_text(job.repo, path) != text]
-    return _finish(job, report, files, write, blocked=bool(result.source_problems or result.correction_problems))
+    files = [(path, text) for path, text in files if current_text(job.repo, path) != text]
+    blocked = bool(result.source_problems or result.correction_problems or result.amendment_problems or report["unrecorded"])
+    return _finish(job, report, files, write, blocked=blocked)
 
 
 def _import_new_edition(job, write):
@@ -104,16 +114,40 @@ def _import_new_edition(job, write):
     report = _report(job, result, previous, [link for link in result.linking.links if link.how == "new"], previous_names=previous)
     report["new_edition"] = True
     dropped = report["corrections"]["dropped"] = [asdict(problem) for problem in result.correction_problems]
-    report["new_anomalies"] = _new_anomalies(job, result.anomalies)
+    report["new_anomalies"], current = _new_anomalies(job, result.anomalies)
+    if current is not None:  # an edit of data/ not recorded yet would be thrown away by the new edition: refused
+        report["unrecorded"] = _differences(job, current.rows, current.replaced)[1]
+    report["amendments_dropped"] = len(job.amendments)  # a new edition supersedes the amendments of the last
     kept_source = _kept_source(job)
     files = [(kept_source, job.source_bytes.decode("utf-8")), (job.links_file, links_text(result.linking.links))]
     if dropped:
         files.append((job.path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
+    if job.amendments:
+        files.append((job.path("amendments"), csv_text(AMENDMENT_FIELDS, [])))
     files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
     updated = refreshed(updated, {LIST_RESOURCES[list_name]: len(rows) for list_name, rows in result.rows.items()})  # "the 85 duties", "edition of July 2025"
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
-    return _finish(job, report, files, write, blocked=bool(result.source_problems))
+    return _finish(job, report, files, write, blocked=bool(result.source_problems or report["unrecorded"]))
+
+
+def records_and_data(repo):
+    """(what the records give, what data/ holds): each id -> item with ``_list``, the package's own edition, for
+    ``dutylist record`` and the commands that record their own amendments. Also the job and the importer's result
+    (its anomalies say where the extracted text is damaged). Records that do not apply are an input error."""
+    job = _open(Path(repo), None, None)
+    held = _current_items(job, strict=True, context="an edit is recorded against these items")
+    result = _derive(job, held, new_edition=False)
+    problems = [*(f"{job.source}:{p.line}  {p.code}  {p.message}" for p in result.source_problems),
+                *(f"data/corrections.csv:{p.row}  {p.code}  {p.message}" for p in result.correction_problems),
+                *(f"data/amendments.csv:{p.row}  {p.code}  {p.message}" for p in result.amendment_problems)]
+    if problems:
+        raise ImportInputError(f"{problems[0]}; the records must apply before an edit is recorded: run dutylist import-source"
+                               + (f" ({len(problems)} problems)" if len(problems) > 1 else ""), code="records-do-not-apply")
+    given = {row["id"]: {**row, "_list": list_name} for list_name, rows in result.rows.items() for row in rows}
+    held = {item_id: {**{key: value for key, value in item.items() if key != "list"}, "_list": item["list"]}
+            for item_id, item in held.items()}
+    return given, held, job, result
 
 
 def _open(repo, source, edition):
@@ -144,11 +178,12 @@ def _open(repo, source, edition):
     except EditionError as error:
         raise ImportInputError(str(error), file=repo / DESCRIPTOR) from None
     corrections = _read_csv(repo, _file_of(paths, "corrections"), CORRECTION_FIELDS)
+    amendments = _read_csv(repo, _file_of(paths, "amendments"), AMENDMENT_FIELDS, missing_ok="amendments" not in paths)
     categories = {row["name"] for row in _read_csv(repo, _file_of(paths, "categories"), ("name",))}
     links_file = links_path(edition)
     links = _read_links(repo, links_file, prefix)
     return _Job(repo, descriptor, package_edition, edition, source, source_bytes, text, prefix, town, corrections,
-                categories, links_file, links, paths)
+                amendments, categories, links_file, links, paths)
 
 
 def _derive(job, previous, new_edition):
@@ -157,6 +192,7 @@ def _derive(job, previous, new_edition):
         return import_source(
             job.text, job.corrections, job.categories, town=job.town, prefix=job.prefix, links=job.links, previous=previous,
             used_ids=lambda: _ids_ever_used(job.repo, job.prefix), new_edition=new_edition, links_file=job.links_file,
+            amendments=() if new_edition else job.amendments,
         )
     except SourceRefused as error:
         raise ImportInputError(f"{job.source}:{error.line}  {error.code}  {error.message}; nothing was written") from None
@@ -171,6 +207,7 @@ def _finish(job, report, files, write, blocked):
         # one change: every file to a temporary sibling, then renamed in order, the descriptor last (core/package.py)
         write_files_atomic({job.repo / path: content for path, content in files})
         report["written"] = report["would_write"]
+    report["refused"] = bool(write and report["unrecorded"])
     report["ok"] = not blocked and not report["differences"]
     return report
 
@@ -192,7 +229,8 @@ def _report(job, result, previous, new_links, previous_names):
     items = {row["id"]: {**row, "list": list_name} for list_name, rows in result.rows.items() for row in rows}
     with_bom = _files_with_bom(job)
     counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new", "manual")}
-    counts["retired"] = len(linking.retired)
+    retired = [item_id for item_id in linking.retired if item_id not in items]  # an id an amendment adds is not retired
+    counts["retired"] = len(retired)
 
     def named(link):
         return {"id": link.id, "list": link.list, "seq": link.seq, "name": items[link.id]["name"]}
@@ -214,16 +252,20 @@ def _report(job, result, previous, new_links, previous_names):
                        for link in linking.links if link.how == "likely"],
             "new": [named(link) for link in new_links],
             "retired": [{"id": item_id, "list": previous[item_id]["list"], "seq": int(previous[item_id]["seq"]),
-                         "name": previous[item_id]["name"]} for item_id in linking.retired],
+                         "name": previous[item_id]["name"]} for item_id in retired],
         },
         "corrections": {"kept": len(result.corrections_kept), "dropped": []},
         "anomalies": [anomaly.to_dict() for anomaly in result.anomalies],
         "new_anomalies": [],
         "source_problems": [asdict(problem) for problem in result.source_problems],
         "correction_problems": [],
+        "amendment_problems": [],
+        "amendments_dropped": 0,
         "differences": [],
+        "unrecorded": [],
         "would_write": [],
         "written": [],
+        "refused": False,
         "ok": False,
         **({"encoding_bom": with_bom} if with_bom else {}),  # read without the mark; `dutylist fmt` removes it
     }
@@ -261,7 +303,8 @@ def _descriptor_for(descriptor, edition, kept_source, data, pages):
     return {**descriptor, "edition": edition, "sources": [entry, *sources]}
 
 
-def _current_text(repo, relative):
+def current_text(repo, relative):
+    """The text of a file of the package as it stands, or None when it is missing or may not be read."""
     try:
         return _read(repo, relative, "data", missing_ok=True)
     except ImportInputError:
@@ -277,7 +320,7 @@ def _read_links(repo, links_file, prefix):
         raise ImportInputError(f"{error}; nothing was written") from None
 
 
-def _current_items(job, strict=True):
+def _current_items(job, strict=True, context="a new edition is linked to these items"):
     """The items of the package as data/ holds them: the edition a new one is linked to.
 
     Not ``strict`` (a re-import, which may be repairing data/), a list that cannot be read is skipped.
@@ -294,7 +337,7 @@ def _current_items(job, strict=True):
             problem = _item_problem(row, items)
             if problem and strict:
                 raise ImportInputError(f"{job.repo / job.path(LIST_RESOURCES[list_name])}:{row_number}  {problem}; "
-                                       "a new edition is linked to these items: run dutylist validate and fix data/ first")
+                                       f"{context}: run dutylist validate and fix data/ first")
             if not problem:
                 items[row["id"]] = {**row, "list": list_name}
     return items
@@ -311,19 +354,20 @@ def _item_problem(row, items):
 
 
 def _new_anomalies(job, anomalies):
-    """The anomalies of a new edition that the package's own edition does not show (same item, field, code and text)."""
+    """The anomalies of a new edition that the package's own edition does not show (same item, field, code and text),
+    and the import of the package's own edition (None when it cannot be made)."""
     repo, package_edition = job.repo, job.package_edition
     try:
         current = import_source(
             _read(repo, _descriptor_source(job.descriptor, package_edition), "source").replace("\r\n", "\n"),
             job.corrections, job.categories, town=job.town,
             prefix=job.prefix, links=_read_links(repo, links_path(package_edition), job.prefix),
-            used_ids=lambda: _ids_ever_used(repo, job.prefix),
+            used_ids=lambda: _ids_ever_used(repo, job.prefix), amendments=job.amendments,
         )
         known = {(a.item_id, a.field, a.code, a.text) for a in current.anomalies}
     except (ImportInputError, SourceRefused, LinksError):
-        known = set()
-    return [anomaly.to_dict() for anomaly in anomalies if (anomaly.item_id, anomaly.field, anomaly.code, anomaly.text) not in known]
+        known, current = set(), None
+    return [anomaly.to_dict() for anomaly in anomalies if (anomaly.item_id, anomaly.field, anomaly.code, anomaly.text) not in known], current
 
 
 def _descriptor(repo):
@@ -393,7 +437,7 @@ def _data_text(repo, relative, what, missing_ok=False):
 
 def _files_with_bom(job):
     """The CSVs of data/ the job reads that start with a byte-order mark."""
-    paths = [job.path(name) for name in ("corrections", "categories", *(LIST_RESOURCES[list_name] for list_name in LISTS))]
+    paths = [job.path(name) for name in ("corrections", "amendments", "categories", *(LIST_RESOURCES[list_name] for list_name in LISTS))]
     found = []
     for path in paths:
         try:
@@ -405,33 +449,55 @@ def _files_with_bom(job):
     return found
 
 
-def _read_csv(repo, relative, required_columns):
+def _read_csv(repo, relative, required_columns, missing_ok=False):
     shown = Path(repo) / relative
-    rows = _parse_csv(_data_text(repo, relative, "curated data"), shown)
+    text = _data_text(repo, relative, "curated data", missing_ok=missing_ok)
+    if text is None:
+        return []
+    rows = _parse_csv(text, shown)
     missing = [column for column in required_columns if rows and column not in rows[0]]
     if missing:
         raise ImportInputError(f"{shown}: missing column(s) {', '.join(missing)}", file=shown)
     return rows
 
 
-def _differences(job, rows_by_list):
-    """Cells where data/ differs from what the importer derives."""
-    differences = []
+def _differences(job, rows_by_list, replaced):
+    """(differences, unrecorded): where data/ differs from what the records give, and what of it a write would lose.
+
+    A difference is a cell (``kind`` "cell"), an item data/ lacks ("missing") or an item only data/ holds ("extra",
+    with its row in data/). A write loses a value data/ holds
+    where the records give another, unless a record replaced that very value on the way (``replaced``: a correction
+    or amendment added since data/ was written), and an item only data/ holds, unless a record removes it or the
+    records give the very same row under another id (a links file that relinks it)."""
+    differences, lost = [], []
+    derived_rows = {_without_id(row) for rows in rows_by_list.values() for row in rows}
     for list_name, derived in rows_by_list.items():
         path, repo = job.path(LIST_RESOURCES[list_name]), job.repo
-        text = _data_text(repo, path, "data", missing_ok=True)
-        current = [] if text is None else _parse_csv(text, repo / path)
-        current_by_id = {row.get("id"): row for row in current}
-        for row_number, row in enumerate(derived, start=2):
-            held = current_by_id.get(row["id"])
-            if held is None:
-                differences.append({"file": path, "row": row_number, "id": row["id"], "field": None, "derived": None, "held": None})
+        text = _read(repo, path, "data", missing_ok=True)  # a file refused (a link, a FIFO, too large) stops the job
+        current = [] if text is None else _parse_csv(text.removeprefix("\ufeff"), repo / path)
+        held_by_id = {row.get("id"): (row_number, row) for row_number, row in enumerate(current, start=2)}
+        derived_ids = {row["id"] for row in derived}
+        for row in derived:
+            place = held_by_id.get(row["id"])
+            if place is None:
+                differences.append(_difference("missing", path, None, row["id"], None, None, None))
                 continue
             for field, value in row.items():
-                if held.get(field) != value:
-                    differences.append(
-                        {"file": path, "row": row_number, "id": row["id"], "field": field, "derived": value, "held": held.get(field)}
-                    )
-        if len(current) != len(derived):
-            differences.append({"file": path, "row": None, "id": None, "field": None, "derived": len(derived), "held": len(current)})
-    return differences
+                if place[1].get(field) != value:
+                    differences.append(_difference("cell", path, place[0], row["id"], field, value, place[1].get(field)))
+                    if place[1].get(field) and place[1].get(field) not in replaced.get((row["id"], field), ()):
+                        lost.append(differences[-1])
+        for row_number, row in enumerate(current, start=2):
+            if row.get("id") not in derived_ids:
+                differences.append(_difference("extra", path, row_number, row.get("id"), None, None, None))
+                if _without_id(row) not in derived_rows and (row.get("id"), None) not in replaced:
+                    lost.append(differences[-1])
+    return differences, lost
+
+
+def _difference(kind, path, row, item_id, field, derived, held):
+    return {"kind": kind, "file": path, "row": row, "id": item_id, "field": field, "derived": derived, "held": held}
+
+
+def _without_id(row):
+    return tuple(sorted((key, value) for key, value in row.items() if key != "id" and isinstance(key, str)))

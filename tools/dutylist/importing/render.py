@@ -45,7 +45,10 @@ def _summary(report):
     for path in report.get("encoding_bom", []):
         lines.append(f"{path}:1  encoding-bom  starts with a byte-order mark (BOM), as a spreadsheet saves it; read without it. "
                      "Run `dutylist fmt` to save it as UTF-8 without BOM")
-    problems = len(report["source_problems"]) + len(report["correction_problems"])
+    if report["new_edition"] and report["amendments_dropped"]:
+        lines.append(f"amendments: {report['amendments_dropped']} recorded against edition {report['package_edition']}; "
+                     "the new edition supersedes them" + (" (cleared with --write)" if not report["written"] else ""))
+    problems = len(report["source_problems"]) + len(report["correction_problems"]) + len(report["amendment_problems"])
     if problems:
         lines.append(f"problems: {problems} (below); nothing can be written until they are solved")
     return lines
@@ -56,17 +59,26 @@ def _status(report):
     if written:
         return f"wrote {len(written)} file(s): {', '.join(written)}" + (
             f"; the version stays {report['version']}: review with git diff and dutylist diff, then commit" if report["new_edition"] else "")
-    if report["source_problems"] or report["correction_problems"]:
+    if report["refused"]:
+        return (f"refused, nothing written: data/ holds {len(report['unrecorded'])} value(s) no record gives, which --write "
+                f"would throw away (listed below): record them with {RECORD_COMMAND}, or undo them with git checkout -- data/")
+    if report["source_problems"] or report["correction_problems"] or report["amendment_problems"]:
         return "nothing written: the problems below must be solved first"
+    if report["new_edition"] and report["unrecorded"]:
+        return (f"nothing written (a dry run); --write would refuse: data/ holds {len(report['unrecorded'])} value(s) no record "
+                f"gives (listed below), which the new edition would throw away: record them with {RECORD_COMMAND} first")
     if report["new_edition"]:
         return (f"nothing written (a dry run); --write would write {len(would)} file(s): {', '.join(would)} "
                 f"(edition {report['edition']}; the version stays {report['version']})")
     if report["differences"]:
-        return (f"data/ differs from the source in {len(report['differences'])} place(s): "
-                "record a correction, or run with --write to rewrite the three lists")
+        unrecorded = len(report["unrecorded"])
+        return (f"data/ differs from the records in {len(report['differences'])} place(s): record an edit with "
+                f"{RECORD_COMMAND} (or damage in data/corrections.csv)" + (
+                    f"; --write would refuse: {unrecorded} value(s) of data/ are in no record" if unrecorded
+                    else ", or run with --write to rewrite the three lists from the records"))
     if would:
         return f"data/ agrees with the source; --write would write {', '.join(would)}"
-    return "data/ is exactly the source with the rules and corrections applied"
+    return "data/ is exactly the source with the rules, corrections and amendments applied"
 
 
 def _details(report):
@@ -77,9 +89,14 @@ def _details(report):
         ("correction records that do not apply", [
             f"data/corrections.csv:{p['row']}:{p['field']}  {p['code']}  {p['item_id']}: {p['message']}"
             for p in report["correction_problems"]]),
-        ("cells where data/ differs from the source", [
-            f"{d['file']}:{d['row']}:{d['field']}  differs-from-source  {d['id']}: data/ holds {d['held']!r}, "
-            f"the source gives {d['derived']!r}" for d in report["differences"]]),
+        ("amendment records that do not apply", [
+            f"data/amendments.csv:{p['row']}:{p['field']}  {p['code']}  {p['item_id']}: {p['message']}"
+            for p in report["amendment_problems"]]),
+        ("values of data/ in no record (--write refuses to throw them away)", [
+            f"{_where(d)}  unrecorded  {d['id']}: {_held(d)}; keep it: dutylist record --item {d['id']} --reason TEXT"
+            for d in report["unrecorded"]]),
+        ("where data/ differs from the source and the records", [
+            f"{_where(d)}  differs-from-source  {d['id']}: {_held(d)}" for d in report["differences"]]),
         (f"likely links, to review in {links['file']} (write another id and 'manual', or clear the id and write 'new')",
          [_likely(link) for link in links["likely"]]),
         ("new ids", [f"{_place(link)} → {link['id']}  {link['name']}" for link in links["new"]]),
@@ -99,6 +116,22 @@ def _details(report):
         if len(entries) > DETAILS_SHOWN:
             lines.append(f"  … and {len(entries) - DETAILS_SHOWN} more (--format json lists them all)")
     return lines
+
+
+RECORD_COMMAND = "dutylist record --reason TEXT [--authority TEXT]"
+
+
+def _where(difference):
+    """file:row:field, each part that the difference has (an item data/ lacks has no row, a whole row no field)."""
+    return ":".join(str(part) for part in (difference["file"], difference["row"], difference["field"]) if part is not None)
+
+
+def _held(difference):
+    if difference["kind"] == "missing":
+        return "data/ lacks this item, which the records give"
+    if difference["kind"] == "extra":
+        return "data/ holds this item (the whole row), which no record gives"
+    return f"data/ holds {difference['held']!r}, the records give {difference['derived']!r}"
 
 
 def _likely(link):

@@ -5,12 +5,15 @@ package has ever used: in the current files and links files and anywhere in thei
 branches), the same search the importer makes, so that a retired id is never given again. The item is refused when ``dutylist validate`` would report a new error
 for it (unknown category or department, empty name, a page out of range, steps not numbered 1, 2,
 …): the package is validated with and without the item, in a temporary copy, and only the errors
-the item brings count. The list's CSV is then rewritten atomically, in canonical form.
+the item brings count. The list's CSV is then rewritten atomically, in canonical form, together with the
+amendment records that say so (data/amendments.csv: the item added, its 序号 and cells, and the 序号 of every
+item it pushes down), so that ``dutylist import-source`` still finds data/ to be what the records give.
+
+The item goes at the end of its list, or after the item ``after``, or at the end of its category's block
+(``in_category``); the items after it move down one 序号 each. Ids never change.
 """
 
-import os
 import shutil
-import stat
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -19,7 +22,7 @@ from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, read_text, resource_paths
 from ..core.history import open_repo
 from ..core.package import (LIST_DELIMITER, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LIST_VALUE_FIELDS, STEP_DELIMITER,
-                            STEP_FIELDS, csv_text, id_prefix, read_csv_text, write_bytes_atomic)
+                            STEP_FIELDS, csv_text, id_prefix, read_csv_text, write_files_atomic)
 
 
 class ItemRefused(DutylistError):
@@ -77,8 +80,47 @@ def build_row(list_name, fieldnames, item_id, seq, values):
     return row
 
 
-def add_item(root, list_name, values, progress=None):
-    """Add the item; returns {"id", "list", "seq", "file", "history_checked"}. Raises ItemRefused or NewItemError."""
+def place(rows, after=None, category=None):
+    """The index at which a new row goes: after the row of id ``after``, after the last row of ``category``, or at the end."""
+    if after:
+        found = [index for index, row in enumerate(rows) if row.get("id") == after]
+        if not found:
+            raise NewItemError(f"--after {after}: no item of this list has that id")
+        return found[0] + 1
+    if category:
+        found = [index for index, row in enumerate(rows) if row.get("category") == category]
+        if found:
+            return found[-1] + 1
+    return len(rows)
+
+
+def renumbered(rows, index, new_row):
+    """The rows with new_row inserted at index and the rows after it moved down one 序号; and the renumber records."""
+    records = []
+    moved = []
+    for row in rows[index:]:
+        if (row.get("seq") or "").isdigit():
+            records.append(_amendment(row["id"], "renumber", "seq", row["seq"], str(int(row["seq"]) + 1)))
+            row = {**row, "seq": str(int(row["seq"]) + 1)}
+        moved.append(row)
+    return rows[:index] + [new_row] + moved, records
+
+
+def added_records(list_name, row):
+    """The amendment records of a new item: added to its list, then its 序号 and each cell it fills."""
+    records = [_amendment(row["id"], "add", "list", "", list_name)]
+    records += [_amendment(row["id"], "renumber" if field == "seq" else "change", field, "", value)
+                for field, value in row.items() if field != "id" and value]
+    return records
+
+
+def _amendment(item_id, operation, field, before, after):
+    return {"item_id": item_id, "operation": operation, "field": field, "before": before, "after": after}
+
+
+def add_item(root, list_name, values, progress=None, after=None, in_category=False, record=None):
+    """Add the item; returns {"id", "list", "seq", "file", "history_checked", "amendments"}. Raises ItemRefused or
+    NewItemError. ``record``: (reason, authority, by) of the amendment records written with it."""
     from ..validate.run import PackageUnreadable, validate_package
 
     root = Path(root)
@@ -110,9 +152,15 @@ def add_item(root, list_name, values, progress=None):
     if number > 9999:
         raise NewItemError(f"every id {prefix}0001…{prefix}9999 has been used; ids are never reused")
     item_id = f"{prefix}{number:04d}"
-    seq = max((int(row["seq"]) for row in rows if row.get("seq", "").isdigit()), default=0) + 1
+    index = place(rows, after, values["category"] if in_category else None)
+    if index == len(rows):
+        seq = max((int(row["seq"]) for row in rows if row.get("seq", "").isdigit()), default=0) + 1
+    else:
+        seq = int(rows[index]["seq"]) if (rows[index].get("seq") or "").isdigit() else index + 1
     row = build_row(list_name, fieldnames, item_id, seq, values)
-    new_text = csv_text(fieldnames, rows + [row])
+    new_rows, pushed = renumbered(rows, index, row)
+    new_text = csv_text(fieldnames, new_rows)
+    amendments = added_records(list_name, {field: row[field] for field in fieldnames}) + pushed
 
     if progress:
         progress.stage("validating the package with the new item")
@@ -133,9 +181,37 @@ def add_item(root, list_name, values, progress=None):
     refused = [f for f in after["errors"] if brought[_key(f)] > 0]
     if refused:
         raise ItemRefused(refused)
-    write_bytes_atomic(target, new_text.encode("utf-8"), mode=stat.S_IMODE(os.stat(target).st_mode))
+    files = {target: new_text}
+    amendments_file = paths.get("amendments")
+    if amendments_file is not None:  # a package made before amendments has nowhere to record them
+        amendments = _stamped(amendments, record)
+        files[root / amendments_file] = _amendments_text(root, amendments_file, amendments)
+    else:
+        amendments = []
+    write_files_atomic(files)
     return {"id": item_id, "list": list_name, "list_title": LIST_LABELS[list_name], "seq": seq, "file": path,
-            "history_checked": history_checked}
+            "history_checked": history_checked, "amendments": amendments, "amendments_file": amendments_file}
+
+
+def _stamped(amendments, record):
+    from .record import stamp
+
+    reason, authority, by = record or (DEFAULT_REASON, "", "")
+    return stamp(amendments, reason, authority, by)
+
+
+def _amendments_text(root, path, records):
+    """The amendments file with the records appended (read through core/files.py)."""
+    from .record import append_records
+
+    try:
+        text = read_text(FolderReader(root), path)
+    except EditionError as error:
+        raise NewItemError(str(error)) from None
+    return append_records(text, records)
+
+
+DEFAULT_REASON = "added with dutylist new-item (no reason given)"
 
 
 def _key(finding):

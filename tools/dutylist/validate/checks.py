@@ -17,6 +17,7 @@ from ..core.descriptions import stale_statements
 from ..core.names import is_edition, is_semantic_version, semantic_version_key
 from ..core.package import DESCRIPTOR, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER, STEP_FIELDS
 from ..core.punctuation import full_width_punctuation
+from ..core.amendments import record_problem
 from .compact import BUCKET_MASK, BUCKETS, EXTRACTED, FLAGGING, UNRECOVERABLE, CorrectionIndex, IdKeys, id_key, id_text
 from .findings import MAX_PER_CODE_AND_FILE, TABLE_FIXES, WARNING, Finding, Omitted, finding
 
@@ -464,6 +465,31 @@ def check_corrections(package):
                     code, file=item_file, resource=LIST_RESOURCES[list_name], row=item_row, field=field,
                     text=extracted or None, item_id=item_id, kind=kind, evidence=evidence,
                 )
+
+    return each, end
+
+
+@each_item
+def check_amendments(package):
+    """Every amendment record is well formed (core/amendments.py says what one is) and points at an item of a list,
+    or at one that a record of the file removes. Whether each applies is import-source's check (it needs the source)."""
+    ids = set()
+
+    def each(item, units, text):
+        ids.add(item["id"])
+        return ()
+
+    def end():
+        path = package.files.get("amendments")
+        records = list(package.amendments())
+        removed = {record.get("item_id") for _, record in records if record.get("operation") == "remove"}
+        for row, record in records:
+            where = {"file": path, "resource": "amendments", "row": row}
+            problem = record_problem(record)
+            if problem:
+                yield finding("amendment-malformed", field="operation", text=record.get("operation"), problem=problem, **where)
+            elif record.get("item_id") not in ids and record.get("item_id") not in removed:
+                yield finding("amendment-unknown-item", field="item_id", text=record.get("item_id"), **where)
 
     return each, end
 

@@ -42,6 +42,8 @@ CODES = {
     "correction-unknown-item": (ERROR, "the correction record points at item {text!r}, which is in no list", "fix item_id, or remove the record"),
     "correction-unknown-field": (ERROR, "the correction record points at field {text!r}, which item {item_id} ({list} list) does not have", "fix field, or remove the record"),
     "correction-not-applied": (ERROR, "the corrected text {text!r} is not what {item_id} {item_field} holds", "apply the correction to the data, or fix the record's corrected text"),
+    "amendment-malformed": (ERROR, "the amendment record is malformed: {problem}", "write it as data/amendments.csv's schema says, or let dutylist record write it (docs/maintain.md)"),
+    "amendment-unknown-item": (ERROR, "the amendment record points at item {text!r}, which is in no list and which no record of the file removes", "fix item_id; if the edit was undone, remove its records (dutylist import-source says what the records give)"),
     "flagged-unrecoverable": (WARNING, "{item_id} {field} is flagged unrecoverable ({kind}): {evidence}", None),
     "kept-as-published": (WARNING, "{item_id} {field} is an oddity of the official text, kept as published: {evidence}", None),
     # against an earlier edition

@@ -90,6 +90,12 @@ class Package:
             width = len(cells)
             yield row_number, [default if at < 0 else cells[at] if at < width else None for at, default in picks]
 
+    def amendments(self):
+        """(row number, record dict) of every amendment record, in file order (none when the package has no such resource)."""
+        if "amendments" in self.rows:
+            return iter(self.rows["amendments"])
+        return self._rows("amendments") if "amendments" in self.files else iter(())
+
     def stream_items(self):
         """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row)."""
         if self.items is not None:
