@@ -143,7 +143,7 @@ def other_object(name, rng, df):
         if best and best[0] <= 1:
             break
     _, start, size = best
-    return name[:start] + rng.choice(OBJECTS) + name[start + size:]
+    return name[start:start + size], rng.choice(OBJECTS)
 
 
 def damage(row, rng, lose_name=False):
@@ -201,7 +201,8 @@ def hard_edition(seed):
     truth_removed = [row["id"] for row in removed]
     new_rows = []
     for row in removed[:3]:  # worded like a removed duty, another duty
-        cells = {**row["cells"], "name": other_object(row["cells"]["name"], rng, df)}
+        old, new = other_object(row["cells"]["name"], rng, df)  # the same words about another object, in every cell
+        cells = {name: clean(text).replace(old, new) for name, text in row["cells"].items()}
         new_rows.append({"list": row["list"], "id": None, "cells": cells, "kind": "new-like-removed", "ok": {None}})
     for _ in range(5):
         name = rng.choice(VERBS) + rng.choice(OBJECTS) + rng.choice(["安全检查", "日常管理", "排查整治", "宣传引导", "统计上报"]) + rng.choice(TAILS)

@@ -91,7 +91,8 @@ def _reimport(job, write):
     report["differences"] = [] if write else _differences(job, result.rows)
     files = [(job.links_file, links_text(result.linking.links)), *_list_files(job, result)]
     files = [(path, text) for path, text in files if _current_text(job.repo, path) != text]
-    return _finish(job, report, files, write, blocked=bool(result.source_problems or result.correction_problems))
+    files, held = _held_for_review(job, result, files)
+    return _finish(job, report, files, write, blocked=bool(result.source_problems or result.correction_problems), held=held)
 
 
 def _import_new_edition(job, write):
@@ -111,7 +112,8 @@ def _import_new_edition(job, write):
     files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
-    return _finish(job, report, files, write, blocked=bool(result.source_problems))
+    files, held = _held_for_review(job, result, files)
+    return _finish(job, report, files, write, blocked=bool(result.source_problems), held=held)
 
 
 def _open(repo, source, edition):
@@ -162,14 +164,22 @@ def _derive(job, previous, new_edition):
         raise ImportInputError(f"{error}; nothing was written") from None
 
 
-def _finish(job, report, files, write, blocked):
-    """The files the job would write into the report, and written when asked and nothing blocks them."""
+def _held_for_review(job, result, files):
+    """While a row of the links file is put to review, only the links file is written (it is answered there)."""
+    if not any(link.how == "review" for link in result.linking.links):
+        return files, False
+    return [(path, text) for path, text in files if path == job.links_file], True
+
+
+def _finish(job, report, files, write, blocked, held=False):
+    """The files the job would write into the report, and written when asked and nothing blocks them;
+    ``held``: rows wait for review (the links file alone is written, and the job is not done)."""
     report["would_write"] = [path for path, _ in files]
     if write and not blocked:
         # one change: every file to a temporary sibling, then renamed in order, the descriptor last (core/package.py)
         write_files_atomic({job.repo / path: content for path, content in files})
         report["written"] = report["would_write"]
-    report["ok"] = not blocked and not report["differences"]
+    report["ok"] = not blocked and not held and not report["differences"]
     return report
 
 
@@ -188,7 +198,7 @@ def _report(job, result, previous, new_links, previous_names):
     previous name (none on a re-import)."""
     linking = result.linking
     items = {row["id"]: {**row, "list": list_name} for list_name, rows in result.rows.items() for row in rows}
-    counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new", "manual")}
+    counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "review", "new", "manual")}
     counts["retired"] = len(linking.retired)
 
     def named(link):

@@ -1,0 +1,189 @@
+"""How much a row of a new edition looks like an item of the previous one, from the whole row.
+
+The evidence, each from 0 to 1, and the confidence made of it (``Resemblance``):
+
+- **name**: the best of the character-level similarity (``core/similarity.py``, as ``dutylist diff``
+  finds likely renames), the rare terms the two names share (character pairs weighted by their
+  rarity in both editions, so that 工作, 负责 and 管理 weigh little and 自建房 much), and the part
+  of the shorter name found in the longer (a name cut to part of itself when moved);
+- **content**: the duties and handling (county_duties, town_duties, handling), by rare terms;
+- **departments**: the departments in common, once the register renames an edition shows are
+  applied (``department_renames``);
+- **neighbours**: the rows around it in the new edition linked to the items around it in the old;
+- the same category and the same list add a little; a different category or list takes nothing
+  away (a category change alone never vetoes a link).
+
+An item without a name is compared by its content alone. ``object_changed`` says a name changed
+what the duty is about (a rare run of characters replaced by another, 自建房 → 燃气使用): no
+other cell can tell whether it is the same duty: such a link is asked, never decided.
+"""
+
+import difflib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..core.package import LIST_DELIMITER, STEP_FIELDS
+from ..core.similarity import similarity
+
+TERM = re.compile(r"[^\u3400-\u9fff0-9A-Za-z]+")  # what separates terms: punctuation, spaces, quotes
+RARE = 0.55  # a character pair is rare when its weight (idf over log(N)) is at least this
+NEIGHBOURHOOD = 2  # rows on each side whose links are compared
+
+
+def terms(text):
+    """The character pairs of a text, punctuation and spaces left out."""
+    pieces = [piece for piece in TERM.split(text or "") if piece]
+    grams = set()
+    for piece in pieces:
+        grams.update(piece[index:index + 2] for index in range(max(len(piece) - 1, 1)))
+    return grams
+
+
+def content_text(item):
+    return "\n".join(item.get(name) or "" for name in STEP_FIELDS)
+
+
+@dataclass
+class Weights:
+    """Each character pair's weight: log(N / documents holding it), over the names or contents of both editions."""
+    documents: int = 1
+    frequency: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, texts):
+        weights = cls(documents=max(len(texts), 2))
+        for text in texts:
+            weights.frequency.update(terms(text))
+        return weights
+
+    def weight(self, gram):
+        return math.log((self.documents + 1) / (self.frequency.get(gram, 0) + 1)) / math.log(self.documents + 1)
+
+
+def shared_rare(a, b, weights):
+    """Weighted Dice of the two texts' character pairs: 1.0 for the same terms, rare terms counting most."""
+    first, second = terms(a), terms(b)
+    total = sum(weights.weight(g) for g in first) + sum(weights.weight(g) for g in second)
+    return 2 * sum(weights.weight(g) for g in first & second) / total if total else 0.0
+
+
+def covered(a, b, weights):
+    """How much of the shorter text's rare terms the longer holds (a name cut to part of itself: near 1)."""
+    short, long = sorted((terms(a), terms(b)), key=len)
+    total = sum(weights.weight(g) for g in short)
+    return sum(weights.weight(g) for g in short & long) / total if total else 0.0
+
+
+def department_renames(pairs):
+    """Old department -> new, from items linked for certain: a department that no new row names any more,
+    standing where one that no old row named now stands (a bureau merged or renamed)."""
+    old_names, new_names = set(), set()
+    together = Counter()
+    for old, new in pairs:
+        before, after = _departments(old), _departments(new)
+        old_names |= before
+        new_names |= after
+        for gone in before - after:
+            for came in after - before:
+                together[(gone, came)] += 1
+    renames = {}
+    for (gone, came), count in together.most_common():
+        if gone not in new_names and came not in old_names and gone not in renames:
+            renames[gone] = came
+    return renames
+
+
+def _departments(item, renames=None):
+    names = set(filter(None, (item.get("departments") or "").split(LIST_DELIMITER)))
+    return {(renames or {}).get(name, name) for name in names}
+
+
+@dataclass
+class Resemblance:
+    confidence: float
+    name: float = 0.0
+    content: float = None  # None: one side has no content
+    departments: float = None
+    neighbours: float = 0.0
+    object_changed: bool = False
+
+
+class Resembler:
+    """Scores rows of the new edition against items of the previous one (``resemble``)."""
+
+    def __init__(self, rows, previous, renames, linked):
+        """``linked``: row index -> old id of the rows already linked for certain (their neighbours count)."""
+        self.rows, self.previous, self.renames = rows, previous, renames
+        self.names = Weights.of([row.get("name") or "" for row in rows] + [item.get("name") or "" for item in previous.values()])
+        self.contents = Weights.of([content_text(row) for row in rows] + [content_text(item) for item in previous.values()])
+        self.around_row = self._around_rows(linked)
+        self.around_item = self._around_items()
+
+    def _around_rows(self, linked):
+        by_list = defaultdict(list)
+        for index, row in enumerate(self.rows):
+            by_list[row["list"]].append(index)
+        around = {}
+        for indexes in by_list.values():
+            for position, index in enumerate(indexes):
+                near = indexes[max(position - NEIGHBOURHOOD, 0):position] + indexes[position + 1:position + 1 + NEIGHBOURHOOD]
+                around[index] = {linked[other] for other in near if other in linked}
+        return around
+
+    def _around_items(self):
+        by_list = defaultdict(list)
+        for item_id, item in self.previous.items():
+            by_list[item["list"]].append((int(item["seq"]), item_id))
+        around = {}
+        for entries in by_list.values():
+            ids = [item_id for _, item_id in sorted(entries)]
+            for position, item_id in enumerate(ids):
+                around[item_id] = set(ids[max(position - NEIGHBOURHOOD, 0):position] + ids[position + 1:position + 1 + NEIGHBOURHOOD])
+        return around
+
+    def resemble(self, index, item_id):
+        row, item = self.rows[index], self.previous[item_id]
+        result = Resemblance(0.0)
+        mine, theirs = content_text(row), content_text(item)
+        if mine.strip() and theirs.strip():
+            result.content = max(shared_rare(mine, theirs, self.contents), similarity(mine, theirs))
+        before, after = _departments(item, self.renames), _departments(row)
+        if before and after:
+            result.departments = len(before & after) / len(before | after)
+        near = self.around_item.get(item_id, set())
+        result.neighbours = min(len(self.around_row.get(index, set()) & near) / 2, 1.0)
+        name, old_name = row.get("name") or "", item.get("name") or ""
+        if name and old_name:
+            result.name = max(similarity(name, old_name), shared_rare(name, old_name, self.names),
+                              0.92 * covered(name, old_name, self.names) if min(len(name), len(old_name)) >= 4 else 0.0)
+            result.object_changed = self._object_changed(old_name, name)
+            evidence = result.name if result.content is None else 0.55 * result.name + 0.45 * result.content
+        elif result.content is not None:  # a name lost or absent: the content alone
+            evidence = 0.9 * result.content
+        else:
+            return result
+        if result.departments is not None:
+            evidence += 0.06 * (result.departments - 0.5)
+        evidence += 0.08 * result.neighbours
+        evidence += 0.03 * (bool(row.get("category")) and row.get("category") == item.get("category"))
+        evidence += 0.02 * (row["list"] == item["list"])
+        result.confidence = round(max(0.0, min(evidence, 1.0)), 3)
+        return result
+
+    def _object_changed(self, old, new):
+        """A rare run of the old name replaced by a rare run of another text (what the duty is about changed)."""
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, start, end, new_start, new_end in matcher.get_opcodes():
+            if tag != "replace":
+                continue
+            removed, added = old[start:end], new[new_start:new_end]
+            if min(len(removed), len(added)) < 2:
+                continue
+            if self._rare(removed) and self._rare(added):
+                return True
+        return False
+
+    def _rare(self, text):
+        return any(self.names.weight(gram) >= RARE for gram in terms(text))
