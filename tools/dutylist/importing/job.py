@@ -28,6 +28,7 @@ from .derive import import_source
 from .links import LinksError, links_path, links_text, read_links
 from .parse import SourceRefused
 from .render import render_text  # noqa: F401  (the CLI prints job.render_text(report))
+from .review import review_report
 from .used_ids import ids_ever_used
 
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # a Data Package name: safe inside a file name
@@ -204,6 +205,8 @@ def _report(job, result, previous, new_links, previous_names):
     def named(link):
         return {"id": link.id, "list": link.list, "seq": link.seq, "name": items[link.id]["name"]}
 
+    review, resembles = review_report(linking.links, items, previous, linking.retired)
+
     return {
         "source": str(job.source),
         "edition": job.edition,
@@ -219,7 +222,8 @@ def _report(job, result, previous, new_links, previous_names):
             "likely": [{**named(link), "score": link.score, "previous_list": link.previous_list or None,
                         "previous_seq": link.previous_seq, "previous_name": previous_names.get(link.id, {}).get("name")}
                        for link in linking.links if link.how == "likely"],
-            "new": [named(link) for link in new_links],
+            "review": review,
+            "new": [{**named(link), "resembles": resembles.get(link.id, [])} for link in new_links],
             "retired": [{"id": item_id, "list": previous[item_id]["list"], "seq": int(previous[item_id]["seq"]),
                          "name": previous[item_id]["name"]} for item_id in linking.retired],
         },

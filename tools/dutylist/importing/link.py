@@ -198,8 +198,9 @@ def _link_scored(rows, open_rows, previous, taken, chosen):
             continue
         others = [other for other, score in sorted(by_row[index].items(), key=lambda entry: -entry[1])
                   if other != item_id and other not in taken and score >= confidence - 2 * MARGIN][:2]
+        reason = "object" if resemblance.object_changed else "low" if confidence < DECIDED else "rival"
         chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), "", "review", confidence,
-                                            proposed=(item_id, *others)), previous, item_id)
+                                            proposed=(item_id, *others), reason=reason), previous, item_id)
 
 
 def _candidates(rows, open_rows, previous, remaining, resembler):

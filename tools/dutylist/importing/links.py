@@ -36,6 +36,7 @@ class Link:
     previous_list: str = ""
     previous_seq: int = None
     proposed: tuple = ()  # a review row's proposed ids, the likeliest first
+    reason: str = ""  # why a row is put to review (importing/review.py WHY); not written
 
     def to_dict(self):
         return {"list": self.list, "seq": self.seq, "id": self.id, "how": self.how, "score": self.score,

@@ -169,7 +169,7 @@ class Resembler:
         evidence += 0.08 * result.neighbours
         evidence += 0.03 * (bool(row.get("category")) and row.get("category") == item.get("category"))
         evidence += 0.02 * (row["list"] == item["list"])
-        result.confidence = round(max(0.0, min(evidence, 1.0)), 3)
+        result.confidence = round(max(0.0, min(evidence, 0.99)), 3)  # only an exact link is certain
         return result
 
     def _object_changed(self, old, new):
