@@ -306,8 +306,11 @@ def _truth(rows, removed):
                      for row in rows], "removed": removed}
 
 
+DUTYLIST = [str(Path(sys.executable).parent / "dutylist")]
+
+
 def dutylist(*args, cwd):
-    return subprocess.run([str(Path(sys.executable).parent / "dutylist"), *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([*DUTYLIST, *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.org",
                                "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.org"})
 
@@ -401,7 +404,11 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--keep", type=Path, help="keep each seed's edition, truth and repository in this folder")
     parser.add_argument("--details", action="store_true", help="list the wrong and lost links")
+    parser.add_argument("--dutylist", help="the command to score (default: the dutylist beside this Python), "
+                        "e.g. another checkout's: 'env PYTHONPATH=../main/tools python3 -m dutylist'")
     arguments = parser.parse_args()
+    if arguments.dutylist:
+        DUTYLIST[:] = arguments.dutylist.split()
     totals = {}
     for seed in arguments.seeds:
         text, truth = hard_edition(seed)

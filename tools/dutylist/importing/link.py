@@ -183,11 +183,17 @@ def _link_scored(rows, open_rows, previous, taken, chosen):
     by_row, by_item = defaultdict(dict), defaultdict(dict)
     for (index, item_id), resemblance in scored.items():
         by_row[index][item_id] = by_item[item_id][index] = resemblance.confidence
+    asked = set()  # items proposed to a row put to review: not decided, so a row that resembles one is asked too
     for (index, item_id), resemblance in sorted(scored.items(), key=lambda entry: (-entry[1].confidence, entry[0])):
         confidence = resemblance.confidence
         if confidence < RESEMBLES:
             break
-        if index in chosen or item_id in taken:
+        if index in chosen or (item_id in taken and item_id not in asked):
+            continue
+        if item_id in asked:
+            row = rows[index]
+            chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), "", "review", confidence,
+                                                proposed=(item_id,), reason="rival"), previous, item_id)
             continue
         taken.add(item_id)
         rival = max([score for other, score in by_row[index].items() if other != item_id]
@@ -198,6 +204,7 @@ def _link_scored(rows, open_rows, previous, taken, chosen):
             continue
         others = [other for other, score in sorted(by_row[index].items(), key=lambda entry: -entry[1])
                   if other != item_id and other not in taken and score >= confidence - 2 * MARGIN][:2]
+        asked.add(item_id)
         reason = "object" if resemblance.object_changed else "low" if confidence < DECIDED else "rival"
         chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), "", "review", confidence,
                                             proposed=(item_id, *others), reason=reason), previous, item_id)
