@@ -173,7 +173,7 @@ def _link_scored(rows, open_rows, previous, taken, chosen):
         return
     certain = [(previous[link.id], rows[index]) for index, link in chosen.items() if link.how == "exact" and link.id in previous]
     resembler = Resembler(rows, previous, department_renames(certain),
-                          {index: link.id for index, link in chosen.items() if link.how == "exact"})
+                          {index: link.id for index, link in chosen.items() if link.how == "exact"}, open_rows, remaining)
     scored = {}
     for index, item_ids in _candidates(rows, open_rows, previous, remaining, resembler).items():
         for item_id in item_ids:

@@ -22,6 +22,7 @@ import difflib
 import math
 import re
 from collections import Counter, defaultdict
+from itertools import chain, islice
 from dataclasses import dataclass, field
 
 from ..core.package import LIST_DELIMITER, STEP_FIELDS
@@ -30,6 +31,7 @@ from ..core.similarity import similarity
 TERM = re.compile(r"[^\u3400-\u9fff0-9A-Za-z]+")  # what separates terms: punctuation, spaces, quotes
 RARE = 0.55  # a character pair is rare when its weight (idf over log(N)) is at least this
 NEIGHBOURHOOD = 2  # rows on each side whose links are compared
+SAMPLE = 5000  # rarity is counted over every open row and item and at most this many others of each edition
 
 
 def terms(text):
@@ -54,8 +56,7 @@ class Weights:
     @classmethod
     def of(cls, texts):
         weights = cls(documents=max(len(texts), 2))
-        for text in texts:
-            weights.frequency.update(terms(text))
+        weights.frequency.update(chain.from_iterable(map(terms, texts)))
         return weights
 
     def weight(self, gram):
@@ -79,15 +80,22 @@ def covered(a, b, weights):
 def department_renames(pairs):
     """Old department -> new, from items linked for certain: a department that no new row names any more,
     standing where one that no old row named now stands (a bureau merged or renamed)."""
-    old_names, new_names = set(), set()
+    old_names, new_names, standing = set(), set(), set()
     together = Counter()
     for old, new in pairs:
+        if (old.get("departments") or "") == (new.get("departments") or ""):
+            standing.add(old.get("departments") or "")  # nothing renamed here; its names stand in both editions
+            continue
         before, after = _departments(old), _departments(new)
         old_names |= before
         new_names |= after
         for gone in before - after:
             for came in after - before:
                 together[(gone, came)] += 1
+    for text in standing:
+        names = _departments({"departments": text})
+        old_names |= names
+        new_names |= names
     renames = {}
     for (gone, came), count in together.most_common():
         if gone not in new_names and came not in old_names and gone not in renames:
@@ -110,38 +118,48 @@ class Resemblance:
     object_changed: bool = False
 
 
+def _sample(entries, size):
+    """At most ``size`` entries, evenly spaced."""
+    step = max(len(entries) // size, 1)
+    return list(islice(entries, 0, None, step))[:size]
+
+
 class Resembler:
     """Scores rows of the new edition against items of the previous one (``resemble``)."""
 
-    def __init__(self, rows, previous, renames, linked):
-        """``linked``: row index -> old id of the rows already linked for certain (their neighbours count)."""
-        self.rows, self.previous, self.renames = rows, previous, renames
-        self.names = Weights.of([row.get("name") or "" for row in rows] + [item.get("name") or "" for item in previous.values()])
-        self.contents = Weights.of([content_text(row) for row in rows] + [content_text(item) for item in previous.values()])
-        self.around_row = self._around_rows(linked)
-        self.around_item = self._around_items()
+    def __init__(self, rows, previous, renames, linked, open_rows=None, remaining=None):
+        """``linked``: row index -> old id of the rows already linked for certain (their neighbours count);
+        ``open_rows`` and ``remaining`` (default: all): the rows and items that will be compared."""
+        self.rows, self.previous, self.renames, self.linked = rows, previous, renames, linked
+        mine = [rows[index] for index in (range(len(rows)) if open_rows is None else open_rows)]
+        theirs = [previous[item_id] for item_id in (previous if remaining is None else remaining)]
+        texts = [*rows, *previous.values()]
+        if len(texts) > 2 * SAMPLE:  # a large edition: the rows and items compared, and a sample of the others
+            texts = [*mine, *theirs, *_sample(rows, SAMPLE), *_sample(list(previous.values()), SAMPLE)]
+        self.names = Weights.of([text.get("name") or "" for text in texts])
+        self.contents = Weights.of([content_text(text) for text in texts])
+        self.row_order = defaultdict(list)  # list -> row indexes in document order
+        for index, row in enumerate(rows):
+            self.row_order[row["list"]].append(index)
+        self.row_position = {index: position for indexes in self.row_order.values() for position, index in enumerate(indexes)}
+        self.item_order = None  # list -> old ids in 序号 order, built when first needed
 
-    def _around_rows(self, linked):
-        by_list = defaultdict(list)
-        for index, row in enumerate(self.rows):
-            by_list[row["list"]].append(index)
-        around = {}
-        for indexes in by_list.values():
-            for position, index in enumerate(indexes):
-                near = indexes[max(position - NEIGHBOURHOOD, 0):position] + indexes[position + 1:position + 1 + NEIGHBOURHOOD]
-                around[index] = {linked[other] for other in near if other in linked}
-        return around
+    def around_row(self, index):
+        """The old ids linked for certain to the rows near this one in its list."""
+        indexes, position = self.row_order[self.rows[index]["list"]], self.row_position[index]
+        near = indexes[max(position - NEIGHBOURHOOD, 0):position] + indexes[position + 1:position + 1 + NEIGHBOURHOOD]
+        return {self.linked[other] for other in near if other in self.linked}
 
-    def _around_items(self):
-        by_list = defaultdict(list)
-        for item_id, item in self.previous.items():
-            by_list[item["list"]].append((int(item["seq"]), item_id))
-        around = {}
-        for entries in by_list.values():
-            ids = [item_id for _, item_id in sorted(entries)]
-            for position, item_id in enumerate(ids):
-                around[item_id] = set(ids[max(position - NEIGHBOURHOOD, 0):position] + ids[position + 1:position + 1 + NEIGHBOURHOOD])
-        return around
+    def around_item(self, item_id):
+        """The old ids near this item in its list of the previous edition."""
+        if self.item_order is None:
+            by_list = defaultdict(list)
+            for other, item in self.previous.items():
+                by_list[item["list"]].append((int(item["seq"]), other))
+            self.item_order = {name: [other for _, other in sorted(entries)] for name, entries in by_list.items()}
+            self.item_position = {other: position for ids in self.item_order.values() for position, other in enumerate(ids)}
+        ids, position = self.item_order[self.previous[item_id]["list"]], self.item_position[item_id]
+        return set(ids[max(position - NEIGHBOURHOOD, 0):position] + ids[position + 1:position + 1 + NEIGHBOURHOOD])
 
     def resemble(self, index, item_id):
         row, item = self.rows[index], self.previous[item_id]
@@ -152,8 +170,7 @@ class Resembler:
         before, after = _departments(item, self.renames), _departments(row)
         if before and after:
             result.departments = len(before & after) / len(before | after)
-        near = self.around_item.get(item_id, set())
-        result.neighbours = min(len(self.around_row.get(index, set()) & near) / 2, 1.0)
+        result.neighbours = min(len(self.around_row(index) & self.around_item(item_id)) / 2, 1.0)
         name, old_name = row.get("name") or "", item.get("name") or ""
         if name and old_name:
             result.name = max(similarity(name, old_name), shared_rare(name, old_name, self.names),
