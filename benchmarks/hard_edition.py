@@ -65,10 +65,13 @@ TAILS = ["，定期上报工作情况", "，建立工作台账", "，做好宣�
 LOOKALIKE = {"加": "D", "工": "T", "土": "±", "口": "O", "日": "E", "人": "A", "十": "+", "一": "1", "二": "2", "力": "h"}
 
 
-def read_rows():
-    """The package's own edition as rows: list, id, raw cells (as extracted), in document order."""
-    text = SOURCE.read_text(encoding="utf-8")
-    ids = {(row["list"], int(row["seq"])): row["id"] for row in read_csv_text(LINKS.read_text(encoding="utf-8"))}
+def read_rows(text=None, links=None):
+    """An edition (default: the package's own) as rows: list, id, raw cells (as extracted), in document order.
+
+    ``text``: its extracted text; ``links``: the text of its links file."""
+    text = text if text is not None else SOURCE.read_text(encoding="utf-8")
+    links = links if links is not None else LINKS.read_text(encoding="utf-8")
+    ids = {(row["list"], int(row["seq"])): row["id"] for row in read_csv_text(links)}
     parsed = parse_source(text)
     rows = []
     for raw in parsed.rows:
@@ -178,10 +181,11 @@ def move(row, target, rng):
     row["list"], row["cells"] = target, new
 
 
-def hard_edition(seed):
-    """(text, truth) of a reform year's next edition, made from the package's own edition with ``seed``."""
+def hard_edition(seed, text=None, links=None):
+    """(text, truth) of a reform year's next edition, made with ``seed`` from the package's own edition (or from
+    the edition of ``text`` whose links file is ``links``)."""
     rng = random.Random(seed)
-    text, rows = read_rows()
+    text, rows = read_rows(text, links)
     df = {}
     for row in rows:
         name = clean(row["cells"]["name"])
@@ -204,8 +208,12 @@ def hard_edition(seed):
         old, new = other_object(row["cells"]["name"], rng, df)  # the same words about another object, in every cell
         cells = {name: clean(text).replace(old, new) for name, text in row["cells"].items()}
         new_rows.append({"list": row["list"], "id": None, "cells": cells, "kind": "new-like-removed", "ok": {None}})
-    for _ in range(5):
+    names = {clean(row["cells"]["name"]) for row in rows} | {clean(row["cells"]["name"]) for row in new_rows}
+    while len(new_rows) < 8:  # new duties, none named as a duty of the edition
         name = rng.choice(VERBS) + rng.choice(OBJECTS) + rng.choice(["安全检查", "日常管理", "排查整治", "宣传引导", "统计上报"]) + rng.choice(TAILS)
+        if name in names:
+            continue
+        names.add(name)
         new_rows.append({"list": "basic", "id": None, "cells": {"category": rng.choice(["平安法治", "民生服务", "城乡建设"]), "name": name},
                          "kind": "new", "ok": {None}})
     levels = ["light"] * 10 + ["medium"] * 8 + ["heavy"] * 6
@@ -302,8 +310,14 @@ def _render(text, rows, rng):
 
 
 def _truth(rows, removed):
-    return {"rows": [{"list": row["list"], "seq": row["seq"], "ids": sorted(i or "" for i in row["ok"]), "kind": row["kind"]}
-                     for row in rows], "removed": removed}
+    """Each row's right ids; rows that read alike in every cell (the same name and content, or none) are
+    told apart by nothing but their order, so each may hold any of their ids."""
+    alike = {}
+    for row in rows:
+        alike.setdefault((row["list"], *(clean(row["cells"].get(name, "")) for name in COLUMNS[row["list"]][1:])), set()).update(row["ok"])
+    return {"rows": [{"list": row["list"], "seq": row["seq"], "kind": row["kind"], "ids": sorted(
+        i or "" for i in (alike[(row["list"], *(clean(row["cells"].get(name, "")) for name in COLUMNS[row["list"]][1:]))]
+                          if len(row["ok"]) == 1 and None not in row["ok"] else row["ok"]))} for row in rows], "removed": removed}
 
 
 DUTYLIST = [str(Path(sys.executable).parent / "dutylist")]
@@ -331,22 +345,27 @@ def package_repo(folder):
     return folder
 
 
-def read_links(repo):
-    return read_csv_text((repo / "sources" / f"{EDITION}.links.csv").read_text(encoding="utf-8"))
+def read_links(repo, edition=EDITION):
+    return read_csv_text((repo / "sources" / f"{edition}.links.csv").read_text(encoding="utf-8"))
 
 
 def score(text, truth, folder):
     """Import the edition into a copy of the package, answer its review from the truth, and count."""
-    repo = package_repo(folder / "repo")
-    source = folder / "NEXT.txt"
+    return import_and_answer(package_repo(folder / "repo"), text, truth, folder / "NEXT.txt")
+
+
+def import_and_answer(repo, text, truth, source, edition=EDITION):
+    """Import the edition into the package of ``repo`` with --write, answer its review from the truth, --write
+    again, and count (the first import's links, then the links once answered)."""
     source.write_text(text, encoding="utf-8")
     started = time.perf_counter()
-    first = dutylist("import-source", str(source), "--edition", EDITION, "--write", "--format", "json", cwd=repo)
+    first = dutylist("import-source", str(source), "--edition", edition, "--write", "--format", "json", cwd=repo)
     elapsed = time.perf_counter() - started
-    if first.returncode not in (0, 1) or not (repo / "sources" / f"{EDITION}.links.csv").exists():
+    if first.returncode not in (0, 1) or not (repo / "sources" / f"{edition}.links.csv").exists():
         raise SystemExit(f"import failed ({first.returncode}): {first.stdout[-2000:]} {first.stderr[-2000:]}")
     right = {(row["list"], int(row["seq"])): row for row in truth["rows"]}
-    links = read_links(repo)
+    links = read_links(repo, edition)
+    first_links = links
     wrong, review = [], []
     for link in links:
         expected = right[(link["list"], int(link["seq"]))]
@@ -356,11 +375,11 @@ def score(text, truth, folder):
             wrong.append((link, expected))
     answered = _answer(links, right)
     if review:
-        (repo / "sources" / f"{EDITION}.links.csv").write_text(answered, encoding="utf-8")
-        again = dutylist("import-source", str(source), "--edition", EDITION, "--write", "--format", "json", cwd=repo)
+        (repo / "sources" / f"{edition}.links.csv").write_text(answered, encoding="utf-8")
+        again = dutylist("import-source", str(source), "--edition", edition, "--write", "--format", "json", cwd=repo)
         if again.returncode != 0:
             raise SystemExit(f"the answered import failed ({again.returncode}): {again.stdout[-3000:]}")
-        links = read_links(repo)
+        links = read_links(repo, edition)
     final = {(link["list"], int(link["seq"])): link["id"] for link in links}
     continuing = [row for row in truth["rows"] if any(row["ids"])]
     kept = [row for row in continuing if final[(row["list"], row["seq"])] in row["ids"]
@@ -371,6 +390,7 @@ def score(text, truth, folder):
     return {"rows": len(truth["rows"]), "continuing": len(continuing), "wrong_without_review": len(wrong),
             "review": len(review), "kept": len(kept) - len(missing_split), "seconds": round(elapsed, 2),
             "wrong": [(w["list"], w["seq"], w["id"], w["how"], w["score"], e["kind"]) for w, e in wrong],
+            "first_links": first_links, "links": links,
             "lost": [(row["list"], row["seq"], row["kind"], final[(row["list"], row["seq"])]) for row in continuing if row not in kept]}
 
 

@@ -7,7 +7,8 @@ In this order, each id going to one row at most:
    recorded ``review`` row stays to be answered, its proposed ids held for it;
 2. **exact**: the same name as an item of the previous edition, in any list, once that item's
    correction records that apply are applied to the row (an item without a name: the same
-   list and the same other text);
+   list and the same other text); a row that several items read as goes to the one whose
+   neighbours are linked to the row's neighbours, or, when they do not tell, to review;
 3. **likely** or **review**: the rows left are scored against the items left from the whole row
    (``resemble.py``: name, rare shared terms, containment, duties and handling, departments after
    the renames the edition shows, neighbours; category and list only add). A link is decided
@@ -28,7 +29,7 @@ from ..core.package import LIST_VALUE_FIELDS, STEP_FIELDS
 from ..core.similarity import CANDIDATES_PER_ITEM, COMMON_BIGRAM
 from .corrections import apply_corrections
 from .links import Link, LinksError
-from .resemble import Resembler, content_text, department_renames, terms
+from .resemble import Neighbourhood, Resembler, content_text, department_renames, terms
 
 CONTENT_FIELDS = (*LIST_VALUE_FIELDS, *STEP_FIELDS)
 MAX_NUMBER = 9999  # ids have four digits
@@ -117,16 +118,45 @@ def _link_exact(rows, open_rows, previous, corrections_by_id, taken, chosen):
             keys.add(identity(undone) if undone else None)
         for key in keys - {None}:
             by_identity[key].append(item_id)
+    found = {}
     for index in open_rows:
         row = rows[index]
-        found = set(by_identity.get(identity(row), ())) if identity(row) is not None else set()
-        candidates = {item_id for item_id in found | set(irreversible) if _same_item(row, item_id, previous, corrections_by_id)}
-        candidates -= taken
+        matching = set(by_identity.get(identity(row), ())) if identity(row) is not None else set()
+        candidates = {item_id for item_id in matching | set(irreversible) if _same_item(row, item_id, previous, corrections_by_id)}
         if candidates:
-            best = min(candidates, key=lambda item_id: (previous[item_id]["list"] != row["list"],
-                                                        abs(int(previous[item_id]["seq"]) - int(row["seq"])), item_id))
-            taken.add(best)
-            chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), best, "exact"), previous)
+            found[index] = candidates
+    # a row only one item reads as first; then rows several items read as (the same name, or the same
+    # content without one), told apart by their neighbours, or else put to review
+    near = None
+    for index in sorted(found, key=lambda index: len(found[index]) > 1):
+        candidates = found[index] - taken
+        if len(candidates) > 1:
+            near = near or Neighbourhood(rows, previous, {other: link.id for other, link in chosen.items() if link.how == "exact"})
+            _link_one_of(rows, index, candidates, previous, chosen, taken, near)
+        elif candidates:
+            taken.update(candidates)
+            chosen[index] = _with_previous(Link(rows[index]["list"], int(rows[index]["seq"]), candidates.pop(), "exact"), previous)
+    taken.update(item_id for link in chosen.values() if link.how == "review" for item_id in link.proposed)
+
+
+def _link_one_of(rows, index, candidates, previous, chosen, taken, near):
+    """A row that several items read as: the item whose neighbours (``near``) are linked to the row's, else a review."""
+    row = rows[index]
+    agreement = {item_id: len(near.around_row(index) & near.around_item(item_id)) for item_id in candidates}
+    ranked = sorted(candidates, key=lambda item_id: (-agreement[item_id], previous[item_id]["list"] != row["list"],
+                                                      abs(int(previous[item_id]["seq"]) - int(row["seq"])), item_id))
+    if agreement[ranked[0]] > agreement[ranked[1]] or _same_text(previous[ranked[0]], previous[ranked[1]]):
+        # the neighbours tell; or the items read alike in every cell, and keep their order (nothing would tell them apart)
+        taken.add(ranked[0])
+        chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), ranked[0], "exact"), previous)
+    else:
+        chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), "", "review", proposed=tuple(ranked[:3]),
+                                            reason="same"), previous, ranked[0])
+
+
+def _same_text(first, second):
+    """Two items (or rows) that read alike in every cell but their place: no evidence can tell them apart."""
+    return all((first.get(name) or "") == (second.get(name) or "") for name in ("name", "departments", *STEP_FIELDS))
 
 
 def _same_item(row, item_id, previous, corrections_by_id):
@@ -196,8 +226,11 @@ def _link_scored(rows, open_rows, previous, taken, chosen):
                                                 proposed=(item_id,), reason="rival"), previous, item_id)
             continue
         taken.add(item_id)
-        rival = max([score for other, score in by_row[index].items() if other != item_id]
-                    + [score for other, score in by_item[item_id].items() if other != index and other not in chosen], default=0.0)
+        # a rival is another item (or row) that could be meant, not one that reads alike in every cell (its order decides)
+        rival = max([score for other, score in by_row[index].items()
+                     if other != item_id and not _same_text(previous[other], previous[item_id])]
+                    + [score for other, score in by_item[item_id].items()
+                       if other != index and other not in chosen and not _same_text(rows[other], rows[index])], default=0.0)
         row = rows[index]
         if confidence >= DECIDED and confidence - rival >= MARGIN and not resemblance.object_changed:
             chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), item_id, "likely", confidence), previous)

@@ -138,6 +138,59 @@ class Resembler:
             texts = [*mine, *theirs, *_sample(rows, SAMPLE), *_sample(list(previous.values()), SAMPLE)]
         self.names = Weights.of([text.get("name") or "" for text in texts])
         self.contents = Weights.of([content_text(text) for text in texts])
+        self.near = Neighbourhood(rows, previous, linked)
+
+    def resemble(self, index, item_id):
+        row, item = self.rows[index], self.previous[item_id]
+        result = Resemblance(0.0)
+        mine, theirs = content_text(row), content_text(item)
+        if mine.strip() and theirs.strip():
+            result.content = max(shared_rare(mine, theirs, self.contents), similarity(mine, theirs))
+        before, after = _departments(item, self.renames), _departments(row)
+        if before and after:
+            result.departments = len(before & after) / len(before | after)
+        result.neighbours = len(self.near.around_row(index) & self.near.around_item(item_id)) / (2 * NEIGHBOURHOOD)
+        name, old_name = row.get("name") or "", item.get("name") or ""
+        if name and old_name:
+            result.name = max(similarity(name, old_name), shared_rare(name, old_name, self.names),
+                              0.92 * covered(name, old_name, self.names) if min(len(name), len(old_name)) >= 4 else 0.0)
+            result.object_changed = self._object_changed(old_name, name)
+            evidence = result.name if result.content is None else 0.55 * result.name + 0.45 * result.content
+        elif result.content is not None:  # a name lost or absent: the content alone
+            evidence = 0.9 * result.content
+        else:
+            return result
+        if result.departments is not None:
+            evidence += 0.06 * (result.departments - 0.5)
+        evidence += 0.2 * result.neighbours
+        evidence += 0.03 * (bool(row.get("category")) and row.get("category") == item.get("category"))
+        evidence += 0.02 * (row["list"] == item["list"])
+        result.confidence = round(max(0.0, min(evidence, 0.99)), 3)  # only an exact link is certain
+        return result
+
+    def _object_changed(self, old, new):
+        """A rare run of the old name replaced by a rare run of another text (what the duty is about changed)."""
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, start, end, new_start, new_end in matcher.get_opcodes():
+            if tag != "replace":
+                continue
+            removed, added = old[start:end], new[new_start:new_end]
+            if min(len(removed), len(added)) < 2:
+                continue
+            if self._rare(removed) and self._rare(added):
+                return True
+        return False
+
+    def _rare(self, text):
+        return any(self.names.weight(gram) >= RARE for gram in terms(text))
+
+
+class Neighbourhood:
+    """The rows around a row of the new edition, and the items around an item of the previous one."""
+
+    def __init__(self, rows, previous, linked):
+        """``linked``: row index -> old id of the rows already linked for certain."""
+        self.rows, self.previous, self.linked = rows, previous, linked
         self.row_order = defaultdict(list)  # list -> row indexes in document order
         for index, row in enumerate(rows):
             self.row_order[row["list"]].append(index)
@@ -160,47 +213,3 @@ class Resembler:
             self.item_position = {other: position for ids in self.item_order.values() for position, other in enumerate(ids)}
         ids, position = self.item_order[self.previous[item_id]["list"]], self.item_position[item_id]
         return set(ids[max(position - NEIGHBOURHOOD, 0):position] + ids[position + 1:position + 1 + NEIGHBOURHOOD])
-
-    def resemble(self, index, item_id):
-        row, item = self.rows[index], self.previous[item_id]
-        result = Resemblance(0.0)
-        mine, theirs = content_text(row), content_text(item)
-        if mine.strip() and theirs.strip():
-            result.content = max(shared_rare(mine, theirs, self.contents), similarity(mine, theirs))
-        before, after = _departments(item, self.renames), _departments(row)
-        if before and after:
-            result.departments = len(before & after) / len(before | after)
-        result.neighbours = min(len(self.around_row(index) & self.around_item(item_id)) / 2, 1.0)
-        name, old_name = row.get("name") or "", item.get("name") or ""
-        if name and old_name:
-            result.name = max(similarity(name, old_name), shared_rare(name, old_name, self.names),
-                              0.92 * covered(name, old_name, self.names) if min(len(name), len(old_name)) >= 4 else 0.0)
-            result.object_changed = self._object_changed(old_name, name)
-            evidence = result.name if result.content is None else 0.55 * result.name + 0.45 * result.content
-        elif result.content is not None:  # a name lost or absent: the content alone
-            evidence = 0.9 * result.content
-        else:
-            return result
-        if result.departments is not None:
-            evidence += 0.06 * (result.departments - 0.5)
-        evidence += 0.08 * result.neighbours
-        evidence += 0.03 * (bool(row.get("category")) and row.get("category") == item.get("category"))
-        evidence += 0.02 * (row["list"] == item["list"])
-        result.confidence = round(max(0.0, min(evidence, 0.99)), 3)  # only an exact link is certain
-        return result
-
-    def _object_changed(self, old, new):
-        """A rare run of the old name replaced by a rare run of another text (what the duty is about changed)."""
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        for tag, start, end, new_start, new_end in matcher.get_opcodes():
-            if tag != "replace":
-                continue
-            removed, added = old[start:end], new[new_start:new_end]
-            if min(len(removed), len(added)) < 2:
-                continue
-            if self._rare(removed) and self._rare(added):
-                return True
-        return False
-
-    def _rare(self, text):
-        return any(self.names.weight(gram) >= RARE for gram in terms(text))

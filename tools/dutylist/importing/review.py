@@ -18,6 +18,7 @@ WHY = {
     "rival": "another item (or row) is nearly as close",
     "object": "the name changes what the duty is about",
     "recorded": "recorded for review in the links file, not answered yet",
+    "same": "several items of the previous edition read as this row, and its neighbours do not tell which",
 }
 
 
