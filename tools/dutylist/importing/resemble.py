@@ -31,7 +31,7 @@ from ..core.similarity import similarity
 TERM = re.compile(r"[^\u3400-\u9fff0-9A-Za-z]+")  # what separates terms: punctuation, spaces, quotes
 RARE = 0.55  # a character pair is rare when its weight (idf over log(N)) is at least this
 NEIGHBOURHOOD = 2  # rows on each side whose links are compared
-SAMPLE = 5000  # rarity is counted over every open row and item and at most this many others of each edition
+SAMPLE = 2000  # rarity is counted over every open row and item and at most this many others of each edition
 
 
 def terms(text):
