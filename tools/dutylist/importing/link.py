@@ -69,7 +69,7 @@ def link_rows(rows, previous, corrections_by_id, recorded, used_ids, prefix, lin
     _link_exact(rows, open_rows, previous, corrections_by_id, taken, chosen)
     open_rows = [index for index in open_rows if index not in chosen]
     _link_scored(rows, open_rows, previous, taken, chosen)
-    if any(index not in chosen for index in range(len(rows))) and callable(used_ids):
+    if any(index not in chosen or not chosen[index].id for index in range(len(rows))) and callable(used_ids):
         used_ids = used_ids()  # searched only when an id must be minted: it reads the git history
     numbers = [_number(item_id, prefix) for item_id in {*(() if callable(used_ids) else used_ids), *taken, *previous}]
     next_number = max([number for number in numbers if number is not None], default=0) + 1
