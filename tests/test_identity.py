@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dutylist.cli import cli
@@ -177,6 +177,7 @@ def _check(result, earlier_ids, previous_ids):
 @pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seeds=st.lists(st.integers(min_value=0, max_value=10_000), min_size=2, max_size=2))
+@example(seeds=[247, 241])  # a new duty's object replaced around a character left in place (车安 → 共享单车): once decided
 def test_no_sequence_of_editions_gives_one_id_to_two_rows_or_reuses_a_retired_id_without_review(tmp_path_factory, seeds):
     folder = tmp_path_factory.mktemp("editions")
     repo = package_repo(folder / "repo")

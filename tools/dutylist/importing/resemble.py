@@ -169,20 +169,35 @@ class Resembler:
         return result
 
     def _object_changed(self, old, new):
-        """A rare run of the old name replaced by a rare run of another text (what the duty is about changed)."""
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        for tag, start, end, new_start, new_end in matcher.get_opcodes():
-            if tag != "replace":
-                continue
-            removed, added = old[start:end], new[new_start:new_end]
-            if min(len(removed), len(added)) < 2:
-                continue
-            if self._rare(removed) and self._rare(added):
+        """A rare run of the old name replaced by a rare run of another text (what the duty is about changed).
+
+        The runs are the edits between them, a single character left in place inside a replacement
+        counted as replaced (电动自行车安全 → 电动自行共享单车全: 车安 → 共享单车)."""
+        for removed, added in _replacements(old, new):
+            if min(len(removed), len(added)) >= 2 and self._rare(removed) and self._rare(added):
                 return True
         return False
 
     def _rare(self, text):
         return any(self.names.weight(gram) >= RARE for gram in terms(text))
+
+
+def _replacements(old, new):
+    """(removed, added) of each run of edits from old to new, equal runs of one character inside it absorbed."""
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    runs, current = [], None
+    for position, (tag, start, end, new_start, new_end) in enumerate(opcodes):
+        inner = 0 < position < len(opcodes) - 1
+        if tag != "equal" or (inner and end - start == 1 and current is not None):
+            if current is None:
+                current = [start, end, new_start, new_end]
+            current[1], current[3] = end, new_end
+        elif current is not None:
+            runs.append(current)
+            current = None
+    if current is not None:
+        runs.append(current)
+    return [(old[start:end], new[new_start:new_end]) for start, end, new_start, new_end in runs]
 
 
 class Neighbourhood:
