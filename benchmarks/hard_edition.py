@@ -59,7 +59,10 @@ SYNONYMS = [("做好", "抓好"), ("负责", "承担"), ("加强", "强化"), ("
             ("工作", "事务"), ("管理", "管控"), ("组织", "统筹"), ("推进", "推动"), ("建设", "构建"), ("监督", "监管"),
             ("宣传", "宣讲"), ("协助", "配合"), ("指导", "督导"), ("完善", "健全"), ("服务", "保障")]
 OBJECTS = ["燃气使用", "电动自行车", "校外培训", "农村饮水", "防汛物资", "流动人口", "餐饮油烟", "养犬登记",
-           "古树名木", "地下管网", "户外广告", "二次供水", "冬季供暖", "快递网点", "共享单车", "粮食收储"]
+           "古树名木", "地下管网", "户外广告", "二次供水", "冬季供暖", "快递网点", "共享单车", "粮食收储",
+           "农机作业", "林草防火", "野生动物", "畜禽屠宰", "渣土运输", "噪声扰民", "光伏电站", "充电桩",
+           "无人机", "网约车", "直播带货", "预付卡", "电梯运行", "游泳场所", "高空抛物", "外卖配送",
+           "冷链食品", "农药包装", "秸秆焚烧", "地质灾害", "尾矿库", "加油站点", "民宿经营", "旅游包车"]
 VERBS = ["做好", "负责", "组织开展", "协助做好", "加强", "落实"]
 TAILS = ["，定期上报工作情况", "，建立工作台账", "，做好宣传引导", "，及时处置发现的问题", "工作"]
 LOOKALIKE = {"加": "D", "工": "T", "土": "±", "口": "O", "日": "E", "人": "A", "十": "+", "一": "1", "二": "2", "力": "h"}
@@ -131,7 +134,7 @@ def shorten(name):
     return part[2:] if len(part) > 8 else part
 
 
-def other_object(name, rng, df):
+def other_object(name, rng, df, objects):
     """The name of another duty worded like this one: its rarest run of characters replaced by another object."""
     name = clean(name)
     best = None
@@ -146,7 +149,7 @@ def other_object(name, rng, df):
         if best and best[0] <= 1:
             break
     _, start, size = best
-    return name[start:start + size], rng.choice(OBJECTS)
+    return name[start:start + size], rng.choice(objects)
 
 
 def damage(row, rng, lose_name=False):
@@ -199,18 +202,20 @@ def hard_edition(seed, text=None, links=None):
     take = lambda n, where=None: [pool.pop(next(i for i, r in enumerate(pool) if where is None or where(r))) for _ in range(n)]  # noqa: E731
 
     merge_bureaus(rows)
+    everything = "\n".join(clean(row["cells"]["name"]) for row in rows)
+    objects = [word for word in OBJECTS if word not in everything]  # a new duty is about something no duty is about
     removed = take(3, lambda r: len(clean(r["cells"]["name"])) <= 16) + take(2)  # the first three have a look-alike
     for row in removed:
         rows.remove(row)
     truth_removed = [row["id"] for row in removed]
     new_rows = []
     for row in removed[:3]:  # worded like a removed duty, another duty
-        old, new = other_object(row["cells"]["name"], rng, df)  # the same words about another object, in every cell
+        old, new = other_object(row["cells"]["name"], rng, df, objects)  # the same words about another object, in every cell
         cells = {name: clean(text).replace(old, new) for name, text in row["cells"].items()}
         new_rows.append({"list": row["list"], "id": None, "cells": cells, "kind": "new-like-removed", "ok": {None}})
     names = {clean(row["cells"]["name"]) for row in rows} | {clean(row["cells"]["name"]) for row in new_rows}
     while len(new_rows) < 8:  # new duties, none named as a duty of the edition
-        name = rng.choice(VERBS) + rng.choice(OBJECTS) + rng.choice(["安全检查", "日常管理", "排查整治", "宣传引导", "统计上报"]) + rng.choice(TAILS)
+        name = rng.choice(VERBS) + rng.choice(objects) + rng.choice(["安全检查", "日常管理", "排查整治", "宣传引导", "统计上报"]) + rng.choice(TAILS)
         if name in names:
             continue
         names.add(name)
@@ -237,7 +242,9 @@ def hard_edition(seed, text=None, links=None):
     first["cells"]["name"] = clauses(clean(first["cells"]["name"]))[0] + "，" + clauses(clean(second["cells"]["name"]))[0]
     first["ok"], first["kind"] = {first["id"], second["id"]}, "merged"
     rows.remove(second)
-    [split] = take(1, lambda r: r["list"] == "basic" and len(clauses(clean(r["cells"]["name"]))) >= 2)
+    names = {clean(row["cells"]["name"]) for row in rows}
+    [split] = take(1, lambda r: r["list"] == "basic" and len(clauses(clean(r["cells"]["name"]))) >= 2
+                   and not {"，".join(clauses(clean(r["cells"]["name"]))[:1]), clauses(clean(r["cells"]["name"]))[-1]} & names)
     parts = clauses(clean(split["cells"]["name"]))
     half = max(1, len(parts) // 2)
     other = {"list": "basic", "id": None, "cells": {**split["cells"], "name": "，".join(parts[half:])}, "kind": "split", "ok": {split["id"], None}}

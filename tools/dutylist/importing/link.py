@@ -13,7 +13,8 @@ In this order, each id going to one row at most:
    (``resemble.py``: name, rare shared terms, containment, duties and handling, departments after
    the renames the edition shows, neighbours; category and list only add). A link is decided
    (``likely``) only when its confidence is at least ``DECIDED``, no other item or row comes within
-   ``MARGIN`` of it, and the name does not change what the duty is about; otherwise a row that
+   ``MARGIN`` of it, the name does not change what the duty is about and does not resemble only as a
+   part of the other; otherwise a row that
    resembles an item (confidence at least ``RESEMBLES``) is put to **review**: the links file gets
    the row with ``how`` = ``review`` and the proposed id(s), and nothing is written to data/ until
    the maintainer answers it (``manual`` with an id, or ``new``);
@@ -232,13 +233,14 @@ def _link_scored(rows, open_rows, previous, taken, chosen):
                     + [score for other, score in by_item[item_id].items()
                        if other != index and other not in chosen and not _same_text(rows[other], rows[index])], default=0.0)
         row = rows[index]
-        if confidence >= DECIDED and confidence - rival >= MARGIN and not resemblance.object_changed:
+        if confidence >= DECIDED and confidence - rival >= MARGIN and not resemblance.object_changed and not resemblance.contained_only:
             chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), item_id, "likely", confidence), previous)
             continue
         others = [other for other, score in sorted(by_row[index].items(), key=lambda entry: -entry[1])
                   if other != item_id and other not in taken and score >= confidence - 2 * MARGIN][:2]
         asked.add(item_id)
-        reason = "object" if resemblance.object_changed else "low" if confidence < DECIDED else "rival"
+        reason = ("object" if resemblance.object_changed else "contained" if resemblance.contained_only
+                  else "low" if confidence < DECIDED else "rival")
         chosen[index] = _with_previous(Link(row["list"], int(row["seq"]), "", "review", confidence,
                                             proposed=(item_id, *others), reason=reason), previous, item_id)
 

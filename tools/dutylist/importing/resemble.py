@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from ..core.package import LIST_DELIMITER, STEP_FIELDS
 from ..core.similarity import similarity
 
+CLAUSE = re.compile(r"[,，;；。]")  # what separates the clauses of a name
+CLAUSE_LENGTH = 6  # a clause this long can carry a duty's subject
 TERM = re.compile(r"[^\u3400-\u9fff0-9A-Za-z]+")  # what separates terms: punctuation, spaces, quotes
 RARE = 0.55  # a character pair is rare when its weight (idf over log(N)) is at least this
 NEIGHBOURHOOD = 2  # rows on each side whose links are compared
@@ -71,10 +73,18 @@ def shared_rare(a, b, weights):
 
 
 def covered(a, b, weights):
-    """How much of the shorter text's rare terms the longer holds (a name cut to part of itself: near 1)."""
-    short, long = sorted((terms(a), terms(b)), key=len)
-    total = sum(weights.weight(g) for g in short)
-    return sum(weights.weight(g) for g in short & long) / total if total else 0.0
+    """How much of the shorter text's rare terms the longer holds (a name cut to part of itself: near 1), or of a
+    clause of either name (its subject kept, the rest rewritten), whichever is more."""
+    first, second = terms(a), terms(b)
+    short, long = sorted((first, second), key=len)
+    parts = [(short, long)] + [(terms(clause), second) for clause in CLAUSE.split(a) if len(clause) >= CLAUSE_LENGTH] \
+        + [(terms(clause), first) for clause in CLAUSE.split(b) if len(clause) >= CLAUSE_LENGTH]
+    best = 0.0
+    for part, other in parts:
+        total = sum(weights.weight(g) for g in part)
+        if total:
+            best = max(best, sum(weights.weight(g) for g in part & other) / total)
+    return best
 
 
 def department_renames(pairs):
@@ -116,6 +126,7 @@ class Resemblance:
     departments: float = None
     neighbours: float = 0.0
     object_changed: bool = False
+    contained_only: bool = False  # the name resembles only as part of the other: never decided on that alone
 
 
 def _sample(entries, size):
@@ -152,8 +163,10 @@ class Resembler:
         result.neighbours = len(self.near.around_row(index) & self.near.around_item(item_id)) / (2 * NEIGHBOURHOOD)
         name, old_name = row.get("name") or "", item.get("name") or ""
         if name and old_name:
-            result.name = max(similarity(name, old_name), shared_rare(name, old_name, self.names),
-                              0.92 * covered(name, old_name, self.names) if min(len(name), len(old_name)) >= 4 else 0.0)
+            alike = max(similarity(name, old_name), shared_rare(name, old_name, self.names))
+            contained = 0.92 * covered(name, old_name, self.names) if min(len(name), len(old_name)) >= 4 else 0.0
+            result.name = max(alike, contained)
+            result.contained_only = contained > alike and alike < 0.6 and not (result.content or 0) >= 0.8
             result.object_changed = self._object_changed(old_name, name)
             evidence = result.name if result.content is None else 0.55 * result.name + 0.45 * result.content
         elif result.content is not None:  # a name lost or absent: the content alone
@@ -172,9 +185,11 @@ class Resembler:
         """A rare run of the old name replaced by a rare run of another text (what the duty is about changed).
 
         The runs are the edits between them, a single character left in place inside a replacement
-        counted as replaced (电动自行车安全 → 电动自行共享单车全: 车安 → 共享单车)."""
-        for removed, added in _replacements(old, new):
-            if min(len(removed), len(added)) >= 2 and self._rare(removed) and self._rare(added):
+        counted as replaced (电动自行车安全 → 电动自行共享单车全: 车安 → 共享单车); a run of one character is
+        judged with the characters beside it (本镇网络 → 本地下管网络: 镇 with 镇网)."""
+        for (start, end), (new_start, new_end) in _replacements(old, new):
+            if end - start and new_end - new_start and max(end - start, new_end - new_start) >= 2 \
+                    and self._rare(_run(old, start, end)) and self._rare(_run(new, new_start, new_end)):
                 return True
         return False
 
@@ -183,7 +198,7 @@ class Resembler:
 
 
 def _replacements(old, new):
-    """(removed, added) of each run of edits from old to new, equal runs of one character inside it absorbed."""
+    """((start, end) in old, (start, end) in new) of each run of edits, equal runs of one character inside it absorbed."""
     opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     runs, current = [], None
     for position, (tag, start, end, new_start, new_end) in enumerate(opcodes):
@@ -197,7 +212,12 @@ def _replacements(old, new):
             current = None
     if current is not None:
         runs.append(current)
-    return [(old[start:end], new[new_start:new_end]) for start, end, new_start, new_end in runs]
+    return [((start, end), (new_start, new_end)) for start, end, new_start, new_end in runs]
+
+
+def _run(text, start, end):
+    """A run of edits as judged: itself, or a single character with the characters beside it."""
+    return text[start:end] if end - start > 1 else text[max(start - 1, 0):end + 1]
 
 
 class Neighbourhood:

@@ -17,6 +17,7 @@ WHY = {
     "low": "the confidence is below the one from which a link is decided",
     "rival": "another item (or row) is nearly as close",
     "object": "the name changes what the duty is about",
+    "contained": "one name resembles the other only as a part of it",
     "recorded": "recorded for review in the links file, not answered yet",
     "same": "several items of the previous edition read as this row, and its neighbours do not tell which",
 }
