@@ -4,7 +4,7 @@
 
 Each size: a previous edition of N items with random Chinese names in the three lists, some with a
 correction record; the next edition renumbers everything, rewords 1 % of the names slightly, drops
-0.5 % and adds 0.5 %. Prints the time of ``link_rows`` (exact, likely and new links) and the counts.
+0.5 % and adds 0.5 %. Prints the time of ``link_rows`` (exact, likely, review and new links) and the counts.
 """
 
 import argparse
@@ -59,7 +59,7 @@ def main():
         started = time.perf_counter()
         linking = link_rows(rows, previous, corrections, {}, set(previous), PREFIX)
         elapsed = time.perf_counter() - started
-        counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new")}
+        counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "review", "new")}
         print(f"{size:>8} items  {elapsed:6.2f} s  {counts}  retired {len(linking.retired)}")
 
 

@@ -75,7 +75,7 @@ def test_a_dry_run_links_every_row_reports_what_would_happen_and_writes_nothing(
     assert snapshot(repo.root) == before
     assert report["written"] == []
     assert report["rows"] == {"basic": 86, "coordinated": 67, "reclaimed": 26}
-    assert report["links"]["counts"] == {"exact": 177, "likely": 1, "new": 1, "manual": 0, "retired": 1}
+    assert report["links"]["counts"] == {"exact": 177, "likely": 1, "review": 0, "new": 1, "manual": 0, "retired": 1}
     [likely] = report["links"]["likely"]
     assert (likely["id"], likely["list"], likely["seq"], likely["previous_list"], likely["previous_seq"]) == (
         "652325100-0013", "basic", 13, "basic", 13)
@@ -83,7 +83,7 @@ def test_a_dry_run_links_every_row_reports_what_would_happen_and_writes_nothing(
     assert likely["previous_name"] == names["652325100-0013"] and "构建工作" in likely["previous_name"]
     assert likely["name"] == names["652325100-0013"].replace("构建工作", "建设工作")
     assert 0.9 < likely["score"] < 1
-    assert report["links"]["new"] == [{"id": "652325100-0180", "list": "basic", "seq": 86, "name": ADDED_NAME}]
+    assert report["links"]["new"] == [{"id": "652325100-0180", "list": "basic", "seq": 86, "name": ADDED_NAME, "resembles": []}]
     assert report["links"]["retired"] == [{"id": "652325100-0022", "list": "basic", "seq": 22, "name": names["652325100-0022"]}]
     dropped = {(problem["item_id"], problem["code"]) for problem in report["corrections"]["dropped"]}
     assert dropped == {("652325100-0012", "correction-text-not-found"), ("652325100-0022", "correction-item-retired")}
@@ -246,7 +246,7 @@ def test_a_new_edition_needs_its_text(package_copy):
 
 @pytest.mark.parametrize("old, new, message", [
     ("basic,2,652325100-0002,new", "basic,2,652325100-0001,new", "3:id  652325100-0001 is already the id of basic 1"),
-    ("basic,2,652325100-0002,new", "basic,2,652325100-0002,guessed", "3:how  'guessed' is not one of exact, likely, new, manual"),
+    ("basic,2,652325100-0002,new", "basic,2,652325100-0002,guessed", "3:how  'guessed' is not one of exact, likely, review, new, manual"),
     ("basic,2,652325100-0002,new", "basic,2,,manual", "3:id  no id: write one (how: manual)"),
     ("basic,2,652325100-0002,new", "basic,2,652325100-02,manual", "3:id  '652325100-02' is not an id of this package"),
     ("basic,2,652325100-0002,new,", "basic,2,652325100-0002,likely,1.5", "3:score  '1.5' is not a similarity from 0 to 1"),

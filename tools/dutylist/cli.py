@@ -188,7 +188,8 @@ def cli(max_file_bytes):
 @repo_option
 @click.option("--edition", metavar="YYYY-MM", help="The edition PATH holds (default: the package's edition).")
 @click.option("--source", type=click.Path(dir_okay=False, path_type=Path), help="Same as PATH.")
-@click.option("--write", is_flag=True, help="Write what the report says (data/, links, source, descriptor); never the version.")
+@click.option("--write", is_flag=True, help="Write what the report says (data/, links, source, descriptor); never the version. "
+              "While a link waits for review, the links file alone.")
 @format_option
 def import_source(path, repo, edition, source, write, output_format):
     """Import an edition's extracted text, each row linked to its id; without PATH, check data/ against the source.

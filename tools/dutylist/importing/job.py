@@ -30,6 +30,7 @@ from .derive import import_source
 from .links import LinksError, links_path, links_text, read_links
 from .parse import SourceRefused
 from .render import render_text  # noqa: F401  (the CLI prints job.render_text(report))
+from .review import review_report
 from .used_ids import ids_ever_used
 
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # a Data Package name: safe inside a file name
@@ -101,8 +102,9 @@ def _reimport(job, write):
     links["counts"]["retired"] = len(links["retired"])
     files = [(job.links_file, links_text(result.linking.links)), *_list_files(job, result)]
     files = [(path, text) for path, text in files if current_text(job.repo, path) != text]
+    files, held = _held_for_review(job, result, files)
     blocked = bool(result.source_problems or result.correction_problems or result.amendment_problems or report["unrecorded"])
-    return _finish(job, report, files, write, blocked=blocked)
+    return _finish(job, report, files, write, blocked=blocked, held=held)
 
 
 def _import_new_edition(job, write):
@@ -128,7 +130,8 @@ def _import_new_edition(job, write):
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
     updated = refreshed(updated, {LIST_RESOURCES[list_name]: len(rows) for list_name, rows in result.rows.items()})  # "the 85 duties", "edition of July 2025"
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
-    return _finish(job, report, files, write, blocked=bool(result.source_problems or report["unrecorded"]))
+    files, held = _held_for_review(job, result, files)
+    return _finish(job, report, files, write, blocked=bool(result.source_problems or report["unrecorded"]), held=held)
 
 
 def records_and_data(repo):
@@ -200,15 +203,23 @@ def _derive(job, previous, new_edition):
         raise ImportInputError(f"{error}; nothing was written") from None
 
 
-def _finish(job, report, files, write, blocked):
-    """The files the job would write into the report, and written when asked and nothing blocks them."""
+def _held_for_review(job, result, files):
+    """While a row of the links file is put to review, only the links file is written (it is answered there)."""
+    if not any(link.how == "review" for link in result.linking.links):
+        return files, False
+    return [(path, text) for path, text in files if path == job.links_file], True
+
+
+def _finish(job, report, files, write, blocked, held=False):
+    """The files the job would write into the report, and written when asked and nothing blocks them;
+    ``held``: rows wait for review (the links file alone is written, and the job is not done)."""
     report["would_write"] = [path for path, _ in files]
     if write and not blocked:
         # one change: every file to a temporary sibling, then renamed in order, the descriptor last (core/package.py)
         write_files_atomic({job.repo / path: content for path, content in files})
         report["written"] = report["would_write"]
     report["refused"] = bool(write and report["unrecorded"])
-    report["ok"] = not blocked and not report["differences"]
+    report["ok"] = not blocked and not held and not report["differences"]
     return report
 
 
@@ -228,12 +239,14 @@ def _report(job, result, previous, new_links, previous_names):
     linking = result.linking
     items = {row["id"]: {**row, "list": list_name} for list_name, rows in result.rows.items() for row in rows}
     with_bom = _files_with_bom(job)
-    counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "new", "manual")}
+    counts = {how: sum(1 for link in linking.links if link.how == how) for how in ("exact", "likely", "review", "new", "manual")}
     retired = [item_id for item_id in linking.retired if item_id not in items]  # an id an amendment adds is not retired
     counts["retired"] = len(retired)
 
     def named(link):
         return {"id": link.id, "list": link.list, "seq": link.seq, "name": items[link.id]["name"]}
+
+    review, resembles = review_report(linking.links, items, previous, linking.retired)
 
     return {
         "source": str(job.source),
@@ -250,7 +263,8 @@ def _report(job, result, previous, new_links, previous_names):
             "likely": [{**named(link), "score": link.score, "previous_list": link.previous_list or None,
                         "previous_seq": link.previous_seq, "previous_name": previous_names.get(link.id, {}).get("name")}
                        for link in linking.links if link.how == "likely"],
-            "new": [named(link) for link in new_links],
+            "review": review,
+            "new": [{**named(link), "resembles": resembles.get(link.id, [])} for link in new_links],
             "retired": [{"id": item_id, "list": previous[item_id]["list"], "seq": int(previous[item_id]["seq"]),
                          "name": previous[item_id]["name"]} for item_id in retired],
         },

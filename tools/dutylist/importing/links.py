@@ -3,11 +3,14 @@
 One row per row of the source: ``list`` and ``seq`` (序号) name the row; ``id`` is the item's id;
 ``how`` says how the link was made: ``exact`` (the same name, or for an item without a name the
 same content, in the previous edition), ``likely`` (a similar name, same category or departments:
-review it), ``new`` (a new id) or ``manual`` (set by a maintainer); ``score`` is the similarity of a
-likely link; ``previous_list`` and ``previous_seq`` say where the item stood in the previous edition.
+decided from the whole row), ``review`` (doubtful: the id cell holds the proposed id(s), separated by
+spaces, and nothing is written to data/ until the row is answered), ``new`` (a new id) or ``manual``
+(set by a maintainer); ``score`` is the confidence of a likely or review link; ``previous_list`` and
+``previous_seq`` say where the (first proposed) item stood in the previous edition.
 
-A maintainer edits the file to override a link: write another id and ``manual``, or clear the id
-and write ``new`` to have the next unused id minted. The importer honours every row as written.
+A maintainer edits the file to answer a review row or override a link: write the id and ``manual``,
+or clear the id and write ``new`` to have the next unused id minted. The importer honours every row
+as written.
 """
 
 import csv
@@ -19,7 +22,8 @@ from ..core.package import LISTS, csv_text, read_csv_text
 from ..core.shown import quoted
 
 LINK_FIELDS = ("list", "seq", "id", "how", "score", "previous_list", "previous_seq")
-HOWS = ("exact", "likely", "new", "manual")
+HOWS = ("exact", "likely", "review", "new", "manual")
+ANSWER = "answer it: write the right id and 'manual', or clear the id and write 'new'"
 
 
 @dataclass
@@ -31,13 +35,16 @@ class Link:
     score: float = None
     previous_list: str = ""
     previous_seq: int = None
+    proposed: tuple = ()  # a review row's proposed ids, the likeliest first
+    reason: str = ""  # why a row is put to review (importing/review.py WHY); not written
 
     def to_dict(self):
         return {"list": self.list, "seq": self.seq, "id": self.id, "how": self.how, "score": self.score,
                 "previous_list": self.previous_list or None, "previous_seq": self.previous_seq}
 
     def to_row(self):
-        return {"list": self.list, "seq": str(self.seq), "id": self.id, "how": self.how,
+        written = " ".join(self.proposed) if self.how == "review" else self.id  # a review row's own id is never written
+        return {"list": self.list, "seq": str(self.seq), "id": written, "how": self.how,
                 "score": "" if self.score is None else f"{self.score:.3f}",
                 "previous_list": self.previous_list or "",
                 "previous_seq": "" if self.previous_seq is None else str(self.previous_seq)}
@@ -83,7 +90,14 @@ def read_links(text, path, prefix):
             fail("seq", f"{values['list']} {seq} is linked twice")
         if values["how"] not in HOWS:
             fail("how", f"{quoted(values['how'])} is not one of {', '.join(HOWS)}")
-        if not values["id"] and values["how"] != "new":
+        proposed = ()
+        if values["how"] == "review":
+            proposed = tuple(values["id"].split())
+            if not proposed or len(proposed) > 3 or not all(id_pattern.match(item_id) for item_id in proposed):
+                fail("id", f"{quoted(values['id'])} is not the proposed id(s) of a review row ({prefix}NNNN, "
+                     f"separated by spaces); {ANSWER}")
+            values["id"] = ""
+        elif not values["id"] and values["how"] != "new":
             fail("id", "no id: write one (how: manual), or write how 'new' to have the next unused id minted")
         if values["id"] and not id_pattern.match(values["id"]):
             fail("id", f"{quoted(values['id'])} is not an id of this package ({prefix}NNNN)")
@@ -103,7 +117,7 @@ def read_links(text, path, prefix):
             owners[values["id"]] = f"{values['list']} {seq}"
         links[(values["list"], seq)] = Link(
             values["list"], seq, values["id"], values["how"], score, values["previous_list"],
-            _whole(values["previous_seq"], lambda message: fail("previous_seq", message)),
+            _whole(values["previous_seq"], lambda message: fail("previous_seq", message)), proposed,
         )
     return links
 

@@ -4,7 +4,7 @@ The JSON report is the job's return value itself; this only renders it. Each lis
 cut at ``DETAILS_SHOWN`` entries with "and N more" (the JSON lists them all).
 """
 
-from ..core.package import LIST_LABELS
+from ..core.package import FIELD_TITLES, LIST_LABELS
 
 DETAILS_SHOWN = 50
 
@@ -30,8 +30,13 @@ def _summary(report):
     lines.append(_status(report))
     lines.append("rows: " + ", ".join(f"{name} {count}" for name, count in rows.items())
                  + f" ({sum(rows.values())} on {report['pages']} pages)")
-    lines.append(f"links: {counts['exact']} exact, {counts['likely']} likely, {counts['new']} new, {counts['manual']} manual; "
+    lines.append(f"links: {counts['exact']} exact, {counts['likely']} likely, "
+                 + (f"{counts['review']} to review, " if counts.get("review") else "")
+                 + f"{counts['new']} new, {counts['manual']} manual; "
                  f"{counts['retired']} retired" + (f"  (review the likely links in {links['file']})" if counts["likely"] else ""))
+    if counts.get("review"):
+        lines.append(f"review: {counts['review']} row(s) of {links['file']} are doubtful (below); nothing is written to data/ until "
+                     "each is answered: edit its row to the right id and 'manual', or clear the id and write 'new', then --write again")
     if report["new_edition"]:
         corrections = report["corrections"]
         lines.append(f"corrections: {corrections['kept']} carry over, {len(corrections['dropped'])} no longer apply"
@@ -56,6 +61,9 @@ def _summary(report):
 
 def _status(report):
     written, would = report["written"], report["would_write"]
+    if report["links"]["counts"].get("review") and not (report["source_problems"] or report["correction_problems"]):
+        return (f"wrote {', '.join(written)} only: " if written else "nothing written: ") + \
+            f"{report['links']['counts']['review']} row(s) to review before data/ can be written"
     if written:
         return f"wrote {len(written)} file(s): {', '.join(written)}" + (
             f"; the version stays {report['version']}: review with git diff and dutylist diff, then commit" if report["new_edition"] else "")
@@ -97,9 +105,11 @@ def _details(report):
             for d in report["unrecorded"]]),
         ("where data/ differs from the source and the records", [
             f"{_where(d)}  differs-from-source  {d['id']}: {_held(d)}" for d in report["differences"]]),
+        (f"rows to review in {links['file']} (answer each: the right id and 'manual', or clear the id and write 'new')",
+         [_review(number, entry, len(links.get("review", []))) for number, entry in enumerate(links.get("review", []), start=1)]),
         (f"likely links, to review in {links['file']} (write another id and 'manual', or clear the id and write 'new')",
          [_likely(link) for link in links["likely"]]),
-        ("new ids", [f"{_place(link)} → {link['id']}  {link['name']}" for link in links["new"]]),
+        ("new ids", [_new(link) for link in links["new"]]),
         ("retired ids (no row links to them)", [f"{item['id']}  was {_place(item)}  {item['name']}" for item in links["retired"]]),
         ("correction records that no longer apply", [
             f"data/corrections.csv:{p['row']}:{p['field']}  {p['item_id']}: {p['message']}" for p in report["corrections"]["dropped"]]),
@@ -140,6 +150,35 @@ def _likely(link):
         was.append(link["previous_name"])
     return (f"{_place(link)} → {link['id']}  score {link['score']}\n      now: {link['name']}"
             + (f"\n      was: {'  '.join(was)}" if was else ""))
+
+
+def _review(number, entry, total):
+    """One review row: the new row and each proposed item, cell by cell, the differences inline, what else changed."""
+    lines = [f"[{number}/{total}] {_place(entry)} (page {entry['page']})  confidence {entry['score']}: {entry['why']}"]
+    for candidate in entry["candidates"]:
+        changed = ", ".join(f"{name} {change['old'] or '—'} → {change['new'] or '—'}" for name, change in candidate["changed"].items())
+        lines.append(f"    proposed {candidate['id']} (was {_place(candidate)}), confidence {candidate['confidence']}"
+                     + (f"; changed: {changed}" if changed else "; list, category and departments unchanged"))
+    for name, value in entry["cells"].items():
+        if not value and not any(candidate["cells"][name] for candidate in entry["candidates"]):
+            continue
+        lines.append(f"    {FIELD_TITLES.get(name, name)}  now: {_one_line(value) or '(empty)'}")
+        for candidate in entry["candidates"]:
+            if name in candidate["differences"]:
+                lines.append(f"      {candidate['id'][-4:]}  was: {_one_line(candidate['cells'][name]) or '(empty)'}")
+                lines.append(f"      {candidate['id'][-4:]} diff: {_one_line(candidate['differences'][name])}")
+            else:
+                lines.append(f"      {candidate['id'][-4:]}  the same")
+    return "\n".join(lines)
+
+
+def _new(link):
+    resembles = "; ".join(f"{item['id']} (was {_place(item)}, {item['confidence']}) {item['name']}" for item in link.get("resembles", []))
+    return f"{_place(link)} → {link['id']}  {link['name']}" + (f"\n      resembles retired {resembles}" if resembles else "")
+
+
+def _one_line(text):
+    return text.replace("\n", " ⏎ ")
 
 
 def _place(item):
