@@ -143,7 +143,7 @@ def test_a_failed_check_is_reported_at_the_top_and_fails_the_job(clone, tmp_path
     result = run_script(repo, tmp_path / "out", "main", PR_REPORT_OUTPUT=str(tmp_path / "body.md"))
     assert result.returncode == 1, result.stderr + result.stdout
     body = (tmp_path / "body.md").read_text(encoding="utf-8")
-    assert "failed ✗**" in body and "- ✗ data/ derived from the source: `dutylist import-source`" in body
+    assert "failed ✗**" in body and "- ✗ import-source: `dutylist import-source`" in body
     assert "一个没有来源的名称" in body  # the report is posted all the same
     assert "exit 1" in (tmp_path / "out" / "checks.txt").read_text(encoding="utf-8")
 

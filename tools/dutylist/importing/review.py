@@ -59,6 +59,7 @@ def candidate(row, item_id, item, resembler, index):
 def review_report(links, items, previous, retired):
     """(review entries, resemblances of the new ids): ``links`` the edition's, ``items`` id -> derived row with list,
     ``previous`` id -> item of the previous edition, ``retired`` the ids no row links to."""
+    links = [link for link in links if link.id in items]  # an item an amendment removed is not in the edition's rows
     rows = [items[link.id] for link in links]
     if not any(link.how == "review" for link in links) and not (retired and any(link.how == "new" for link in links)):
         return [], {}

@@ -167,6 +167,26 @@ def format_descriptions(root, counts, write):
     return FileResult(DESCRIPTOR, True, [f"{field} said {stated!r}, the data gives {derived!r}" for field, stated, derived in stale])
 
 
+def descriptor_for_lists(root, list_texts):
+    """(path, text) of datapackage.json with the descriptions that state the data restated from the lists' item
+    counts after an edit, or None when they already agree. ``list_texts``: {path relative to root: the list's new
+    CSV text}; the other lists are read as they are. Used by the commands that add or move items, so that "the 85
+    duties" never goes stale (docs/validate.md: Descriptions that state the data)."""
+    reader = FolderReader(root)
+    descriptor = read_descriptor(reader)
+    paths = resource_paths(descriptor)
+    counts = {}
+    for name in LIST_OF_RESOURCE:
+        path = paths.get(name)
+        if path is None:
+            continue
+        text = {str(key): value for key, value in list_texts.items()}.get(path)
+        counts[name] = len(read_csv_text(reader.read(path).decode("utf-8-sig") if text is None else text))
+    if not stale_statements(descriptor, counts):
+        return None
+    return root / DESCRIPTOR, json.dumps(refreshed(descriptor, counts), ensure_ascii=False, indent=2) + "\n"
+
+
 def render_text(results, write):
     descriptions = [result for result in results if result.path == DESCRIPTOR]
     results = [result for result in results if result.path != DESCRIPTOR]

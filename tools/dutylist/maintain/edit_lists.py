@@ -13,6 +13,7 @@ receiving department's handling, and back), from the options given, or left empt
 from ..core.amendments import amendments_between
 from ..core.errors import DutylistError
 from ..core.package import LIST_DELIMITER, LIST_FIELDS, LIST_RESOURCES, LIST_VALUE_FIELDS, LISTS, STEP_DELIMITER, STEP_FIELDS, csv_text
+from .canonical_csv import descriptor_for_lists
 from .new_item import one_line
 from .record import amendments_file_text, amendments_path, stamp
 
@@ -126,5 +127,8 @@ def write(plan, reason, authority="", by=""):
     records = stamp(plan["records"], reason, authority, by)
     files = {job.repo / path: text for path, text in plan["files"].items()}
     files[job.repo / amendments_path(job)] = amendments_file_text(job, records)
+    descriptor = descriptor_for_lists(job.repo, plan["files"])  # the counts a move changes, restated
+    if descriptor is not None:
+        files[descriptor[0]] = descriptor[1]
     write_files_atomic(files)
     return records

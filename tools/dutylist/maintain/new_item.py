@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core.errors import DutylistError
 from ..core.edition import EditionError, FolderReader, load_edition, read_descriptor, read_text, resource_paths
 from ..core.history import open_repo
+from .canonical_csv import descriptor_for_lists
 from ..core.package import (LIST_DELIMITER, LIST_FIELDS, LIST_LABELS, LIST_RESOURCES, LIST_VALUE_FIELDS, STEP_DELIMITER,
                             STEP_FIELDS, csv_text, id_prefix, read_csv_text, write_files_atomic)
 
@@ -188,6 +189,9 @@ def add_item(root, list_name, values, progress=None, after=None, in_category=Fal
         files[root / amendments_file] = _amendments_text(root, amendments_file, amendments)
     else:
         amendments = []
+    descriptor = descriptor_for_lists(root, {path: new_text})  # "the 85 duties" becomes "the 86 duties"
+    if descriptor is not None:
+        files[descriptor[0]] = descriptor[1]
     write_files_atomic(files)
     return {"id": item_id, "list": list_name, "list_title": LIST_LABELS[list_name], "seq": seq, "file": path,
             "history_checked": history_checked, "amendments": amendments, "amendments_file": amendments_file}
