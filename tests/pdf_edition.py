@@ -171,6 +171,16 @@ def render(lists, out, town="奇台县奇台镇", edition_label="2026年1月", p
     return total
 
 
+def lists_of_text(text):
+    """{list name: [cells of each row]} of a source text in the extracted layout, its cells as extracted."""
+    from dutylist.importing.parse import parse_source
+
+    lists = {list_name: [] for list_name in LABELS}
+    for row in parse_source(text).rows:
+        lists[row.list].append([str(row.seq), *row.cells.values()])
+    return lists
+
+
 def render_repo(repo, out, **options):
     """Render the data/ of ``repo`` to ``out``; the number of table pages."""
     return render(read_lists(repo), out, **options)

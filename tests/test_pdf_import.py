@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from dutylist.cli import cli
+from dutylist.importing.pdf.ocr import available as ocr_missing
 
 from conftest import ROOT
 from diff_repo import PackageRepo
@@ -123,3 +124,50 @@ def test_an_encrypted_pdf_is_refused(repo, tmp_path):
     render({name: rows[:1] for name, rows in read_lists(ROOT).items()}, pdf, encrypt="secret")
     result = dutylist(repo, "import-source", pdf, "--edition", EDITION)
     assert result.exit_code == 2 and "is encrypted" in result.output
+
+
+@pytest.mark.slow  # renders and reads 30 pages twice
+def test_the_rendered_edition_of_the_docs_is_the_package_as_it_stands(tmp_path):
+    fresh = tmp_path / "fresh.pdf"
+    render_repo(ROOT, fresh)
+    texts = [CliRunner().invoke(cli, ["extract", str(pdf)]) for pdf in (ROOT / "tests" / "fixtures" / "rendered-edition.pdf", fresh)]
+    assert all(result.exit_code == 0 for result in texts)
+    assert texts[0].output == texts[1].output, "data/ changed: render it again with python tests/pdf_edition.py tests/fixtures/rendered-edition.pdf"
+
+
+def scan(pdf, out, dpi=200):
+    """``pdf`` rasterised at ``dpi`` and turned by half a degree, as an image-only PDF (no text layer)."""
+    import pypdfium2
+    from PIL import Image
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    images = [page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L").rotate(0.5, resample=Image.BICUBIC,
+                                                                                        fillcolor=255)
+              for page in document]
+    document.close()
+    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return out
+
+
+def test_a_scanned_pdf_without_tesseract_is_refused_saying_what_to_install(repo, tmp_path, monkeypatch):
+    pdf = tmp_path / "edition.pdf"
+    render({name: rows[:1] for name, rows in read_lists(ROOT).items()}, pdf)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    result = dutylist(repo, "import-source", scan(pdf, tmp_path / "scan.pdf", dpi=50), "--edition", EDITION)
+    assert result.exit_code == 2
+    assert "a scanned PDF (no text layer) needs OCR, and tesseract is not installed" in result.output
+    assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in result.output
+
+
+@pytest.mark.slow  # OCR of five pages
+@pytest.mark.skipif(bool(ocr_missing()), reason=f"OCR: {ocr_missing()}; .ci/run installs it")
+def test_a_scanned_pdf_is_read_by_ocr_and_imported(repo, tmp_path):
+    pdf = tmp_path / "edition.pdf"
+    lists = {name: rows[:2] for name, rows in read_lists(ROOT).items()}
+    render(lists, pdf)
+    result = dutylist(repo, "import-source", scan(pdf, tmp_path / "scan.pdf"), "--edition", EDITION, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["rows"] == {"basic": 2, "coordinated": 2, "reclaimed": 2}
+    assert report["links"]["counts"]["exact"] + report["links"]["counts"]["likely"] == 6  # names read well enough to link
+    assert report["would_write"][:2] == [KEPT_PDF, KEPT_TEXT]

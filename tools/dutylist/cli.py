@@ -214,7 +214,7 @@ def extract(pdf, output):
 
     import-source reads a PDF itself; this command shows the text it reads.
 
-    Example: dutylist extract ../qitai-2026-01.pdf -o ../qitai-2026-01.txt
+    Example: dutylist extract tests/fixtures/rendered-edition.pdf -o ../rendered-edition.txt
     """
     from .core.files import FileRefused, read_package_file
     from .core.package import write_atomic

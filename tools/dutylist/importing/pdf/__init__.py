@@ -1,9 +1,9 @@
 """The edition's published PDF to the source text the importer reads (``dutylist extract``, ``import-source X.pdf``).
 
-``text_layer`` reads a PDF with a text layer (pdfplumber); ``layout`` turns the tables it finds into the package's
+``text_layer`` reads a PDF with a text layer (pdfplumber), ``ocr`` a scanned one (Tesseract); ``layout`` turns the tables it finds into the package's
 extracted layout. A PDF is refused (``PdfRefused``, exit 2) when it is not a PDF, is encrypted or broken, has more
-pages than the limit (``DUTYLIST_MAX_PDF_PAGES``, default 300: the published edition has 42), has no text layer, or
-is not a duty list; the message names the page where there is one.
+pages than the limit (``DUTYLIST_MAX_PDF_PAGES``, default 300: the published edition has 42), is scanned where
+Tesseract is missing, or is not a duty list; the message names the page where there is one.
 """
 
 import os
@@ -32,8 +32,9 @@ def max_pages(file):
     return int(value)
 
 
-def extract_text(data, file):
-    """The source text of the PDF ``data`` (bytes); ``file`` names it in messages. Raises ``PdfRefused``."""
+def extract_text(data, file, ocr=True):
+    """The source text of the PDF ``data`` (bytes); ``file`` names it in messages. A PDF without a text layer is
+    read by OCR (``ocr``), unless ``ocr`` is false. Raises ``PdfRefused``."""
     if not is_pdf(data):
         raise PdfRefused(file, "not a PDF (no %PDF- header); give the edition's PDF or its extracted text",
                          code="pdf-not-a-pdf")
@@ -59,8 +60,12 @@ def extract_text(data, file):
         raise PdfRefused(file, f"cannot be read as a PDF ({reason}); it is broken: download it again",
                          code="pdf-unreadable") from None
     if not any(page.tables or any(line.strip() for line in page.text_lines) for page in pages):
-        raise PdfRefused(file, f"none of its {len(pages)} pages has a text layer: a scanned PDF",
-                         code="pdf-no-text-layer")
+        if not ocr:
+            raise PdfRefused(file, f"none of its {len(pages)} pages has a text layer: a scanned PDF",
+                             code="pdf-no-text-layer")
+        from . import ocr as scanned
+
+        pages = scanned.read_pages(data, file, check_pages)
     return source_text(file, pages)
 
 

@@ -50,6 +50,7 @@ class PageTables:
     lines_above: list = field(default_factory=list)
     tables: list = field(default_factory=list)
     text_lines: list = field(default_factory=list)  # the page's text lines, for a page without a table
+    counted: bool = False  # the 序号 are counted, not read: OCR misreads lone digits (a 3 as 9), the grid gives the rows
 
 
 def join_lines(lines):
@@ -82,12 +83,21 @@ def source_text(file, pages):
         state.output.append("")
         heading_written = False
         for table in page.tables:
-            heading_written = state.table(page.number, table, heading_written)
+            heading_written = state.table(page.number, table, heading_written, page.counted)
     if state.list_name is None:
         raise PdfRefused(file, f"no table headed {HEADING_FIRST_CELL} under a list title "
                          f"({', '.join(LIST_LABELS.values())}) on any of its {len(pages)} pages: "
                          "this is not the PDF of a duty list", code="pdf-not-a-duty-list")
     return "\n".join(state.output).strip("\n") + "\n"
+
+
+def _is_heading(first, index):
+    """Whether a row whose first cell reads ``first`` is a heading row: 序号, or, as a table's first row, a cell
+    that has one of its characters and no digit (OCR may misread the other)."""
+    if first == HEADING_FIRST_CELL:
+        return True
+    return index == 0 and 0 < len(first) <= 3 and not any(char.isdigit() for char in first) and (
+        "序" in first or "号" in first)
 
 
 class _State:
@@ -99,6 +109,7 @@ class _State:
         self.output = []
         self.last_row = None  # the cells (lists of lines) of the row written last, while it may continue
         self.last_index = None  # its line in output
+        self.last_seq = 0  # its 序号
 
     def untabled_page(self, page):
         """A page without a table (the cover, the contents): its lines, but none that parse would read as a list
@@ -119,16 +130,16 @@ class _State:
 
     def start_list(self, list_name, title):
         self.list_name = list_name
-        self.last_row = None
+        self.last_row, self.last_seq = None, 0
         self.output += ["", title]
 
-    def table(self, page_number, rows, heading_written):
+    def table(self, page_number, rows, heading_written, counted=False):
         """Write one table's rows; True once this page's heading line is written."""
         columns = None
-        for row in rows:
+        for index, row in enumerate(rows):
             cells = [cell or [] for cell in row]
             first = cell_text(cells[0]).replace(" ", "") if cells else ""
-            if first == HEADING_FIRST_CELL:
+            if _is_heading(first, index):
                 columns = self.check_columns(page_number, cells)
                 if not heading_written:
                     self.output.append("\t".join(cell_text(cell) for cell in cells))
@@ -146,6 +157,9 @@ class _State:
                 heading_written = True
             if columns is None:  # no heading row on this page: the first row's columns are checked
                 columns = self.check_columns(page_number, cells)
+            if counted and first:  # a row the grid shows, numbered after the last
+                first = str(self.last_seq + 1)
+                cells[0] = [first]
             self.row(page_number, cells, first)
         return heading_written
 
@@ -170,6 +184,7 @@ class _State:
             return
         if not seq.isdigit():
             raise PdfRefused(self.file, f"序号 {seq[:20]!r} is not a whole number", code="pdf-bad-seq", page=page_number)
+        self.last_seq = int(seq)
         self.last_row = [list(cell) for cell in cells]
         self.output.append("\t".join(cell_text(cell) for cell in self.last_row))
         self.last_index = len(self.output) - 1
