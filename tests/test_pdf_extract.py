@@ -152,7 +152,7 @@ def test_a_pdf_of_more_pages_than_the_limit_is_refused_at_once(tmp_path):
     assert "500 pages, more than the limit of 300" in result.output and "DUTYLIST_MAX_PDF_PAGES" in result.output
 
 
-def test_a_500_page_pdf_within_a_raised_limit_is_read_and_refused_for_what_it_holds(tmp_path, monkeypatch):
+def test_a_500_page_scan_within_a_raised_page_limit_is_refused_before_any_ocr(tmp_path, monkeypatch):
     stream = io.BytesIO()
     document = canvas.Canvas(stream)
     for _ in range(500):
@@ -162,4 +162,5 @@ def test_a_500_page_pdf_within_a_raised_limit_is_read_and_refused_for_what_it_ho
     path.write_bytes(stream.getvalue())
     monkeypatch.setenv("DUTYLIST_MAX_PDF_PAGES", "600")
     result = extract(path)
-    assert result.exit_code == 2 and "none of its 500 pages has a text layer" in result.output
+    assert result.exit_code == 2
+    assert "500 pages without a text layer, more than the 100 that OCR reads" in result.output

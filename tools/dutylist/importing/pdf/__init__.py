@@ -3,7 +3,8 @@
 ``text_layer`` reads a PDF with a text layer (pdfplumber), ``ocr`` a scanned one (Tesseract); ``layout`` turns the tables it finds into the package's
 extracted layout. A PDF is refused (``PdfRefused``, exit 2) when it is not a PDF, is encrypted or broken, has more
 pages than the limit (``DUTYLIST_MAX_PDF_PAGES``, default 300: the published edition has 42), is scanned where
-Tesseract is missing, or is not a duty list; the message names the page where there is one.
+Tesseract is missing or has more pages than OCR reads (``DUTYLIST_MAX_OCR_PAGES``, default 100), or is not a duty
+list; the message names the page where there is one.
 """
 
 import os

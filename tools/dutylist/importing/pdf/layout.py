@@ -79,7 +79,7 @@ def source_text(file, pages):
         if not page.tables:
             state.untabled_page(page)
             continue
-        state.lines_above(page, page.lines_above)
+        state.lines_above(page.lines_above, read_by_ocr=page.counted)
         state.output.append("")
         heading_written = False
         for table in page.tables:
@@ -89,6 +89,16 @@ def source_text(file, pages):
                          f"({', '.join(LIST_LABELS.values())}) on any of its {len(pages)} pages: "
                          "this is not the PDF of a duty list", code="pdf-not-a-duty-list")
     return "\n".join(state.output).strip("\n") + "\n"
+
+
+def _ocr_title(text):
+    """An OCR-read line whose end is one list title with a character or two misread, ending in that title (the rest as
+    read: parse still checks the town); else the line as read."""
+    for label in LIST_LABELS.values():
+        end = text[-len(label):]
+        if len(end) == len(label) and sum(a == b for a, b in zip(end, label)) >= len(label) - 2 and end.endswith("清单"[-1]):
+            return text[:-len(label)] + label
+    return text
 
 
 def _is_heading(first, index):
@@ -122,9 +132,10 @@ class _State:
                 self.output.append(line)
         self.output.append("")
 
-    def lines_above(self, page, lines):
+    def lines_above(self, lines, read_by_ocr=False):
         for line in lines:
             text = unicodedata.normalize("NFKC", line).strip()
+            text = _ocr_title(text) if read_by_ocr and not title_list(text) else text
             if title_list(text):
                 self.start_list(title_list(text), text)
 

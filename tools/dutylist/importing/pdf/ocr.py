@@ -2,7 +2,7 @@
 
 Tesseract with its simplified-Chinese model (Debian: ``tesseract-ocr tesseract-ocr-chi-sim``) reads the text; it
 is run as a program (``tesseract``), never from the repository, with a time limit per call. Each page is rendered
-with pypdfium2 (installed with pdfplumber) at ``DPI``, straightened (the angle, within ±2°, whose rows of pixels
+with pypdfium2 (installed with pdfplumber) at ``DPI``, cleared of specks (a 3×3 median), straightened (the angle, within ±2°, whose rows of pixels
 are the most uneven: ruled lines and text lines lie along them), and its ruling lines are found as runs of dark
 pixels longer than any character (``RUN`` pixels). The lines are erased, each column of the table is read by
 Tesseract as one block, and each word goes to the cell whose row band holds its middle. A row whose 序号 cell holds
@@ -16,11 +16,14 @@ import io
 import os
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from .layout import PageTables, PdfRefused
 
 DPI = 300
+MAX_OCR_PAGES = 100
+MAX_OCR_PAGES_VARIABLE = "DUTYLIST_MAX_OCR_PAGES"
 RUN = 60  # pixels at 300 dpi (5 mm): longer than a character, shorter than any ruled line
 DARK = 128
 LANGUAGE = "chi_sim"
@@ -40,26 +43,54 @@ def available():
 
 
 def read_pages(data, file, limits, dpi=DPI):
-    """One ``PageTables`` per page of the scanned PDF ``data``; ``limits`` checks the page count first."""
+    """One ``PageTables`` per page of the scanned PDF ``data``; ``limits`` checks the page count first. Pages are
+    rendered one at a time by each of two workers, so memory holds two page images, not the document's."""
     import pypdfium2
 
-    missing = available()
-    if missing:
-        raise PdfRefused(file, f"a scanned PDF (no text layer) needs OCR, and {missing}", code="pdf-needs-ocr")
     document = pypdfium2.PdfDocument(data)
     try:
-        limits(len(document))
-        images = [document[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-                  for index in range(len(document))]
+        count = len(document)
+        limits(count)
+        ocr_limit = max_ocr_pages(file)
+        if count > ocr_limit:
+            raise PdfRefused(file, f"{count} pages without a text layer, more than the {ocr_limit} that OCR reads (about "
+                             f"15 s a page; the published edition has 42); if it really is the edition, raise the limit "
+                             f"with {MAX_OCR_PAGES_VARIABLE}=<pages>", code="pdf-too-many-pages")
+        missing = available()
+        if missing:
+            raise PdfRefused(file, f"a scanned PDF (no text layer) needs OCR, and {missing}", code="pdf-needs-ocr")
+        lock = threading.Lock()  # pdfium is not thread-safe: one page is rendered at a time
+
+        def read(number):
+            with lock:
+                image = document[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            return _page(file, number, image, dpi)
+
+        pool = ThreadPoolExecutor(max_workers=2)
+        try:
+            return list(pool.map(read, range(1, count + 1)))
+        finally:  # a refusal, Ctrl-C or SIGTERM stops the pages not yet begun
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         document.close()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda numbered: _page(file, *numbered, dpi), enumerate(images, start=1)))
+
+
+def max_ocr_pages(file):
+    """The OCR page limit, from DUTYLIST_MAX_OCR_PAGES or the default."""
+    value = os.environ.get(MAX_OCR_PAGES_VARIABLE, "").strip()
+    if not value:
+        return MAX_OCR_PAGES
+    if not value.isdigit() or int(value) < 1:
+        raise PdfRefused(MAX_OCR_PAGES_VARIABLE, f"{value!r} is not a positive whole number of pages; unset it or give, "
+                         f"say, {MAX_OCR_PAGES}", code="bad-limit")
+    return int(value)
 
 
 def _page(file, number, image, dpi):
     """The table of one page image (its rows, each cell a list of lines) and the lines above it."""
-    image = straighten(image)
+    from PIL import ImageFilter
+
+    image = straighten(image.filter(ImageFilter.MedianFilter(3)))  # specks of a scan removed, strokes kept
     run = max(8, RUN * dpi // 300)
     rows, columns = ruling_lines(image, run)
     if len(rows) < 2 or len(columns) < 2:
