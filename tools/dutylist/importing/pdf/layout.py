@@ -152,8 +152,8 @@ class _State:
             first = cell_text(cells[0]).replace(" ", "") if cells else ""
             if _is_heading(first, index):
                 columns = self.check_columns(page_number, cells)
-                if not heading_written:
-                    self.output.append("\t".join(cell_text(cell) for cell in cells))
+                if not heading_written:  # 序号 as parse knows it (OCR may read 序 alone), the other headings as printed
+                    self.output.append("\t".join((HEADING_FIRST_CELL, *(cell_text(cell) for cell in cells[1:]))))
                     heading_written = True
                 continue
             joined = cell_text([cell_text(cell) for cell in cells])

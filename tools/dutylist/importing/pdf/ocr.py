@@ -104,7 +104,9 @@ def _page(file, number, image, dpi):
         _into_rows(ocr_words(file, strip, number), rows, [row[column] for row in table])
     left, right = columns[0] + 4, columns[1] - 4
     for index, row in enumerate(table):
-        if not row[0] and any(row[1:]):  # a 序号 the column's reading missed (a lone 1), or a continued row: read it alone
+        if index == 0 and any("序" in line or "号" in line for line in row[0]):  # the heading row keeps its 序号
+            continue
+        if any(row):  # a 序号, or a speck the column's reading took for text, or a continued row: the cell read alone
             cell = clean.crop((left, rows[index] + 4, right, min(rows[index + 1] - 4, rows[index] + dpi * 2 // 5)))
             row[0] = _seq(file, cell, number)
     return PageTables(number, lines_above=above, tables=[table], counted=True)
@@ -113,6 +115,8 @@ def _page(file, number, image, dpi):
 def _seq(file, cell, page):
     """The 序号 in a cell: the first reading that is a whole number, as one line (digits only, then the Chinese model),
     as a block of digits, as one character; else nothing (the row continues the one above)."""
+    if sum(cell.histogram()[:DARK]) < cell.width * cell.height // 200:  # no ink: Tesseract would read a speck
+        return []
     for psm, digits in ((7, True), (7, False), (6, True), (10, False)):
         text = "".join(ocr_lines(file, cell, page, psm=psm, digits=digits)).replace(" ", "")
         if text.isdigit():
