@@ -18,6 +18,7 @@ from dutylist.core.package import csv_text, read_csv_text
 from conftest import ROOT
 from diff_repo import PackageRepo
 from next_edition import ADDED_NAME, SOURCE, next_edition_text
+from pdf_edition import lists_of_text, render
 
 GOLDEN = ROOT / "tests" / "golden" / "import"
 UPDATE_GOLDEN = os.environ.get("DUTYLIST_UPDATE_GOLDEN") == "1"
@@ -289,7 +290,7 @@ def test_the_readme_steps_for_a_new_edition_run_as_printed(repo, monkeypatch):
 
     from diff_repo import GIT_ENV
 
-    (repo.root.parent / "qitai-2026-01.txt").write_text(next_edition_text(), encoding="utf-8")
+    render(lists_of_text(next_edition_text()), repo.root.parent / "qitai-2026-01.pdf")  # the edition as published
     monkeypatch.chdir(repo.root)
     steps = readme_steps()
     assert [step.split()[:2] for step in steps] == [

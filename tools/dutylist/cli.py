@@ -192,7 +192,8 @@ def cli(max_file_bytes):
               "While a link waits for review, the links file alone.")
 @format_option
 def import_source(path, repo, edition, source, write, output_format):
-    """Import an edition's extracted text, each row linked to its id; without PATH, check data/ against the source.
+    """Import an edition's published PDF (or its extracted text), each row linked to its id; without PATH, check
+    data/ against the source.
 
     Example: dutylist import-source sources/qitai-town-duty-list-2025-07.extracted.txt --edition 2025-07
     """
@@ -209,6 +210,35 @@ def import_source(path, repo, edition, source, write, output_format):
         raise UserError(f"{error}; nothing was changed", code="cannot-write", json=output_format == "json") from None
     echo_report(report, output_format, job.render_text)
     sys.exit(0 if report["ok"] else 1)
+
+
+@cli.command("extract")
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the text to this file (default: the standard output).")
+def extract(pdf, output):
+    """Extract the text of an edition's published PDF in the layout import-source reads.
+
+    import-source reads a PDF itself; this command shows the text it reads.
+
+    Example: dutylist extract tests/fixtures/rendered-edition.pdf -o ../rendered-edition.txt
+    """
+    from .core.files import FileRefused, read_package_file
+    from .core.package import write_atomic
+    from .importing.pdf import extract_text
+
+    try:
+        data = read_package_file(pdf.parent, pdf.name)  # a regular file, never a FIFO or a link leading away
+    except FileRefused as error:
+        raise UserError(f"{pdf}: {error.message}", code=error.code, file=pdf) from None
+    if data is None:
+        raise UserError(f"{pdf}: no such file (the edition's PDF)", file=pdf)
+    text = extract_text(data, pdf)
+    if output:
+        write_atomic(output, text)
+        say(f"wrote {output}: {text.count(chr(10))} lines extracted from {pdf}")
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command("data-dictionary")

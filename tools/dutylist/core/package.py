@@ -180,7 +180,7 @@ def refuse_unless_regular(path):
 
 
 def write_files_atomic(files):
-    """Write {path: text} as one change: every file is first written to a temporary sibling, then all are
+    """Write {path: text or bytes} as one change: every file is first written to a temporary sibling, then all are
     renamed into place, in the order given (put the file that makes the change official last: a process
     killed between two renames leaves that file old); if anything fails, the files already replaced get their
     old content back (or are removed if they are new), the temporary files are removed, and the error is
@@ -195,8 +195,8 @@ def write_files_atomic(files):
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             temporaries[path] = temporary
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
+            with os.fdopen(handle, "wb") as stream:  # a text as UTF-8, bytes as they are (the edition's PDF)
+                stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             backups[path] = path.read_bytes() if path.is_file() else None
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode())
         note_writing(list(temporaries))  # the package's lock file now names them (core/lock.py): a kill from here is seen

@@ -82,7 +82,8 @@ def carry_over(items, records):
     """Apply the records that still apply to a new edition's items (keyed by id), in place.
 
     A record carries over when its item is still in the edition and its extracted text still
-    occurs (once) in the item's field. Returns the records kept, in order, and a problem for
+    occurs (once) in the item's field, other than inside the corrected text (a new edition that prints the
+    corrected text, as a clean PDF does, is not corrected twice: '责本镇' → '负责本镇'). Returns the records kept, in order, and a problem for
     each record that no longer applies (its item retired, or its text gone).
     """
     kept, dropped = [], []
@@ -91,7 +92,7 @@ def carry_over(items, records):
             dropped.append(CorrectionProblem(row, record["item_id"], record["field"], "correction-item-retired",
                                              f"no row of the new edition links to {record['item_id']}"))
             continue
-        problem = _apply_one(items, record, row)
+        problem = _already_right(items[record["item_id"]], record, row) or _apply_one(items, record, row)
         if problem and problem.code == "correction-text-not-found":
             problem.message = f"{record['extracted']!r} is no longer in the field: the new text differs there"
         if problem:
@@ -99,3 +100,15 @@ def carry_over(items, records):
         else:
             kept.append(record)
     return kept, dropped
+
+
+def _already_right(item, record, row):
+    """A problem when the field already reads the corrected text and the extracted text occurs only inside it
+    (the record would add its text a second time); None otherwise."""
+    extracted, corrected, value = record["extracted"], record["corrected"], item.get(record["field"])
+    if not extracted or extracted == corrected or extracted not in corrected or not isinstance(value, str):
+        return None
+    if corrected in value and extracted not in value.replace(corrected, ""):
+        return CorrectionProblem(row, record["item_id"], record["field"], "correction-already-right",
+                                 f"the field already reads {corrected!r}: the new text needs no correction there")
+    return None

@@ -29,6 +29,7 @@ from ..core.package import (
 from .derive import import_source
 from .links import LinksError, links_path, links_text, read_links
 from .parse import SourceRefused
+from .pdf import PdfRefused, extract_text
 from .render import render_text  # noqa: F401  (the CLI prints job.render_text(report))
 from .review import review_report
 from .used_ids import ids_ever_used
@@ -62,6 +63,7 @@ class _Job:
     links_file: str
     links: dict  # the links file of the edition, as read
     paths: dict  # resource name -> its file, as the descriptor names it
+    pdf: bytes | None = None  # the edition's PDF, when PATH is one (source_bytes is then the text extracted from it)
 
     def path(self, resource):
         return _file_of(self.paths, resource)
@@ -122,12 +124,17 @@ def _import_new_edition(job, write):
     report["amendments_dropped"] = len(job.amendments)  # a new edition supersedes the amendments of the last
     kept_source = _kept_source(job)
     files = [(kept_source, job.source_bytes.decode("utf-8")), (job.links_file, links_text(result.linking.links))]
+    kept_pdf = _kept_pdf(job, kept_source)
+    if kept_pdf:
+        files.insert(0, (kept_pdf, job.pdf))
     if dropped:
         files.append((job.path("corrections"), csv_text(CORRECTION_FIELDS, result.corrections_kept)))
     if job.amendments:
         files.append((job.path("amendments"), csv_text(AMENDMENT_FIELDS, [])))
     files += _list_files(job, result)
     updated = _descriptor_for(job.descriptor, job.edition, kept_source, job.source_bytes, result.pages)
+    if kept_pdf:
+        updated = _with_pdf_source(updated, job.edition, kept_pdf, job.pdf, result.pages)
     updated = refreshed(updated, {LIST_RESOURCES[list_name]: len(rows) for list_name, rows in result.rows.items()})  # "the 85 duties", "edition of July 2025"
     files.append((DESCRIPTOR, json.dumps(updated, ensure_ascii=False, indent=2) + "\n"))
     files, held = _held_for_review(job, result, files)
@@ -175,6 +182,9 @@ def _open(repo, source, edition):
     except ValueError as error:
         raise ImportInputError(f"{repo / DESCRIPTOR}: {error}") from None
     town = (descriptor.get("town") or {}).get("name") if isinstance(descriptor.get("town"), dict) else None
+    pdf = None
+    if source.suffix.lower() == ".pdf":  # the published PDF: its text is extracted first
+        pdf, source_bytes = source_bytes, _extract_pdf(source_bytes, source).encode("utf-8")
     text = _decode(source_bytes, source).replace("\r\n", "\n")
     try:
         paths = resource_paths(descriptor, file=repo / DESCRIPTOR)
@@ -186,7 +196,15 @@ def _open(repo, source, edition):
     links_file = links_path(edition)
     links = _read_links(repo, links_file, prefix)
     return _Job(repo, descriptor, package_edition, edition, source, source_bytes, text, prefix, town, corrections,
-                amendments, categories, links_file, links, paths)
+                amendments, categories, links_file, links, paths, pdf)
+
+
+def _extract_pdf(data, source):
+    """The source text of the edition's PDF (importing/pdf); a PDF it refuses is an input error."""
+    try:
+        return extract_text(data, source)
+    except PdfRefused as error:
+        raise ImportInputError(f"{error}; nothing was written", file=source, code=error.code) from None
 
 
 def _derive(job, previous, new_edition):
@@ -299,6 +317,34 @@ def _kept_source(job):
     if held is not None and held != job.source_bytes:
         raise ImportInputError(f"{job.repo / kept_source} already holds another text; move it away or import that one")
     return kept_source
+
+
+def _kept_pdf(job, kept_source):
+    """Where a new edition's PDF is kept, beside its text (sources/NAME-EDITION.pdf); None without a PDF; another
+    PDF already there is refused."""
+    if job.pdf is None:
+        return None
+    kept_pdf = kept_source.removesuffix(".extracted.txt") + ".pdf"
+    held = _read_bytes(job.repo, kept_pdf, "kept PDF", missing_ok=True)
+    if held is not None and held != job.pdf:
+        raise ImportInputError(f"{job.repo / kept_pdf} already holds another PDF; move it away or import that one")
+    return kept_pdf
+
+
+def _with_pdf_source(descriptor, edition, kept_pdf, data, pages):
+    """The descriptor with the PDF's own entry in ``sources``, after its text's (which stays the edition's source)."""
+    sources = [entry for entry in descriptor["sources"] if not (isinstance(entry, dict) and entry.get("path") == kept_pdf)]
+    text_entry = sources[0]
+    entry = {
+        "title": text_entry["title"].partition(", text extracted")[0] + f", the published PDF ({pages} table pages)",
+        "path": kept_pdf,
+        "publisher": text_entry["publisher"],
+        "date": edition,
+        "edition": edition,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "note": f"The published PDF as imported; {text_entry['path']} is the text `dutylist extract` read from it.",
+    }
+    return {**descriptor, "sources": [text_entry, entry, *sources[1:]]}
 
 
 def _descriptor_for(descriptor, edition, kept_source, data, pages):
