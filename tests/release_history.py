@@ -94,3 +94,12 @@ def assert_golden(name, text):
     assert path.exists(), f"missing golden file {path}; run the tests with DUTYLIST_UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8"), (f"{name} differs from {path}; if the change is intended, "
                                                       f"regenerate with DUTYLIST_UPDATE_GOLDEN=1 and review the git diff")
+
+
+def released_package(root):
+    """The real package released as 1.0.0 with its changelog (two commits, untagged, as the real history began)."""
+    repository = PackageRepo(root)
+    repository.commit("Publish 1.0.0")
+    assert dutylist(repository, "changelog").exit_code == 0
+    repository.commit("Changelog of 1.0.0")
+    return repository

@@ -1,7 +1,15 @@
 """The small history the site tests build: 1.0.0, the real package, then 1.1.0 with an item reworded, one
 reclaimed and one added (tests/test_site.py, tests/test_site_browser.py)."""
 
+import shutil
+
 from diff_repo import PackageRepo
+
+# the system Chromium the browser tests drive (never `playwright install`), and the flags it runs with
+CHROMIUM = "/usr/bin/chromium" if shutil.which("/usr/bin/chromium") else shutil.which("chromium")
+CHROMIUM_MISSING = "chromium is not installed (apt-get install -y chromium; .ci/run installs it)"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
 
 REWORDED, RECLAIMED, ADDED = "652325100-0003", "652325100-0125", "652325100-0183"
 

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from diff_repo import PackageRepo
-from release_history import build_history, dutylist, edit_minor, edit_patch, release
+from release_history import build_history, dutylist, edit_minor, edit_patch, release, released_package
 
 EPOCH = 1796515200  # 2026-12-06
 
@@ -15,11 +15,7 @@ EPOCH = 1796515200  # 2026-12-06
 @pytest.fixture
 def repo(tmp_path):
     """The real package released as 1.0.0, with its changelog."""
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish 1.0.0")
-    assert dutylist(repository, "changelog").exit_code == 0
-    repository.commit("Changelog of 1.0.0")
-    return repository
+    return released_package(tmp_path / "repo")
 
 
 def snapshot(repo):

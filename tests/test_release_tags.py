@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from diff_repo import GIT_ENV, PackageRepo
-from release_history import dutylist, edit_minor, edit_patch
+from release_history import dutylist, edit_minor, edit_patch, released_package
 
 EPOCH = 1796515200  # 2026-12-06
 IDENTITY = {key: value for key, value in GIT_ENV.items() if key.startswith("GIT_")}  # who commits, fixed dates, no user config
@@ -31,11 +31,7 @@ def run(repo, *args):
 @pytest.fixture
 def repo(tmp_path):
     """The real package released as 1.0.0 with its changelog, untagged (as the real history is)."""
-    repository = PackageRepo(tmp_path / "repo")
-    repository.commit("Publish 1.0.0")
-    assert dutylist(repository, "changelog").exit_code == 0
-    repository.commit("Changelog of 1.0.0")
-    return repository
+    return released_package(tmp_path / "repo")
 
 
 def tag_object(repo, tag):

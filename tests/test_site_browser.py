@@ -5,21 +5,17 @@ from file://. Every request the pages make is recorded: only file:// is allowed,
 aborted and fails the test.
 """
 
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from dutylist.cli import cli
 from dutylist.core.edition import FolderReader, load_edition
-from site_history import ADDED, RECLAIMED, REWORDED, make_history
+from site_history import ADDED, ARGS, CHROMIUM, CHROMIUM_MISSING, RECLAIMED, REWORDED, make_history
 
-CHROMIUM = "/usr/bin/chromium" if shutil.which("/usr/bin/chromium") else shutil.which("chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 pytestmark = [pytest.mark.browser,  # every test drives the site in headless Chromium
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium; .ci/run installs it)")]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+              pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)]
 DEPARTMENT = "奇台县住房和城乡建设局"
 
 

@@ -2,20 +2,16 @@
 where it matched and opens the collapsed steps that hold a match, never matches across two texts, the "changed in
 VERSION" filter, and the index's height with the steps collapsed."""
 
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from dutylist.cli import cli
-from site_history import ADDED, RECLAIMED, REWORDED, make_history
+from site_history import ADDED, ARGS, CHROMIUM, CHROMIUM_MISSING, RECLAIMED, REWORDED, make_history
 
-CHROMIUM = "/usr/bin/chromium" if shutil.which("/usr/bin/chromium") else shutil.which("chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 pytestmark = [pytest.mark.browser,  # every test drives the site in headless Chromium
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium; .ci/run installs it)")]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+              pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)]
 SHARED = "652325100-0100"  # 对应上级部门 奇台县公安局、奇台县住房和城乡建设局; its 上级部门职责 begin "1.县民政局负责…"
 
 
