@@ -54,11 +54,14 @@ def _reference_report(root):
     for resource, list_name in LIST_OF_RESOURCE.items():
         path = package.files.get(resource)
         for row_number, row in package.rows.get(resource, []) if path else []:
-            row = _ascii_integers(package, resource, path, row_number, row)
             try:
                 item = edition.item_from_row(row, list_name, path, row_number)
-            except edition.EditionError:
-                continue
+            except edition.EditionError:  # a 序号 or page in digits other than ASCII is reported, then read as a number
+                row = _ascii_integers(package, resource, path, row_number, row)
+                try:
+                    item = edition.item_from_row(row, list_name, path, row_number)
+                except edition.EditionError:
+                    continue
             item["_file"], item["_row"] = path, row_number
             items.append(item)
     package.items = items
