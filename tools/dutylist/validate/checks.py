@@ -475,23 +475,30 @@ def check_corrections(package):
 @each_item
 def check_amendments(package):
     """Every amendment record is well formed (core/amendments.py says what one is) and points at an item of a list,
-    or at one that a record of the file removes. Whether each applies is import-source's check (it needs the source)."""
-    ids = set()
+    or at one that a record of the file removes. Whether each applies is import-source's check (it needs the source).
+
+    Per item only its id's key is kept (compact.IdKeys: exact; 8 bytes an item, not a set of the ids' texts); the
+    keys the records name are looked for among them at the end."""
+    ids, keys = IdKeys(), array("q")
 
     def each(item, text):
-        ids.add(item["id"])
+        keys.append(ids.key(item["id"]))
         return ()
 
     def end():
         path = package.files.get("amendments")
         records = list(package.amendments())
         removed = {record.get("item_id") for _, record in records if record.get("operation") == "remove"}
+        named = {record.get("item_id") for _, record in records}
+        wanted = {ids.known(item_id): item_id for item_id in named if isinstance(item_id, str)}
+        wanted.pop(None, None)  # an id no item has
+        present = {wanted[key] for key in set(wanted).intersection(keys)}  # a scan of the array, no set of it
         for row, record in records:
             where = {"file": path, "resource": "amendments", "row": row}
             problem = record_problem(record)
             if problem:
                 yield finding("amendment-malformed", field="operation", text=record.get("operation"), problem=problem, **where)
-            elif record.get("item_id") not in ids and record.get("item_id") not in removed:
+            elif record.get("item_id") not in present and record.get("item_id") not in removed:
                 yield finding("amendment-unknown-item", field="item_id", text=record.get("item_id"), **where)
 
     return each, end
