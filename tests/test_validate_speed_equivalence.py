@@ -2,7 +2,8 @@
 
 The fast paths: an item built from its cells by ``edition.item_builder`` (cells stripped at once, then typed)
 instead of ``edition.item_from_row``; the item's text joined by ``checks.item_text`` without its units; the
-checks' preconditions found by ``in`` scans and by two patterns instead of one alternation. The reference
+checks' preconditions found by ``in`` scans and by two patterns instead of one alternation; the amendments
+check's ids kept as compact keys. The reference
 reads every row the general way (``item_from_row``) and turns the preconditions off (every check looks at
 every unit), and the property compares the whole report of
 ``dutylist validate --format json`` with it on randomly broken copies of the real package.
@@ -142,3 +143,18 @@ def test_the_fast_path_reports_what_the_reference_reports(changes):
         for edit in changes:
             apply_edit(package, edit)
         assert validate_json(package) == json.loads(json.dumps(reference_report(package), ensure_ascii=False))
+
+
+def test_the_amendments_check_finds_the_items_by_their_compact_keys(package_copy):
+    """The check keeps each item's id as a key (compact.IdKeys), not its text: an id of the package's shape and an id
+    of any other shape are found exactly; one no item has is unknown."""
+    edit_rows(package_copy, "reclaimed-duties", lambda rows: rows[0].update(id="X-1"))  # an id of another shape
+    header = (package_copy / "data" / "amendments.csv").read_text(encoding="utf-8").splitlines()[0]
+    lines = ["652325100-0003,change,name,a,b,x,,,2026-12-03", "X-1,change,name,a,b,x,,,2026-12-03",
+             "652325100-0998,change,name,a,b,x,,,2026-12-03", "X-2,change,name,a,b,x,,,2026-12-03",
+             "6523251000003,change,name,a,b,x,,,2026-12-03"]  # the digits of a known id, not its text
+    (package_copy / "data" / "amendments.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    report = validate_json(package_copy)
+    unknown = [(f["row"], f["text"]) for f in report["errors"] if f["code"].startswith("amendment")]
+    assert unknown == [(4, "652325100-0998"), (5, "X-2"), (6, "6523251000003")]
+    assert report == json.loads(json.dumps(reference_report(package_copy), ensure_ascii=False))
