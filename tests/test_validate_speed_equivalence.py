@@ -109,6 +109,7 @@ def test_the_item_text_is_its_units_joined():
         assert checks.item_text(item) == "\n".join(unit for _, unit in checks.text_units(item))
 
 
+@pytest.mark.slow
 @given(st.text(alphabet=st.sampled_from(["强", "A", "z", "1", "9", "\n", " ", ".", "，", ",", "!", "“", '"', "？"]), max_size=12))
 def test_the_preconditions_are_the_patterns(text):
     assert bool(checks.LATIN_LETTER.search(text) or checks.DIGIT_GLUED_AT_START.search(text)) == bool(
