@@ -346,7 +346,7 @@ def split_list(value):
 
 def split_steps(value):
     """A numbered-steps cell as its steps: one a line (CRLF read as LF), each stripped, empty lines left out."""
-    return [line.strip() for line in value.replace("\r\n", "\n").split(STEP_DELIMITER) if line.strip()]
+    return [line for line in map(str.strip, value.split(STEP_DELIMITER)) if line]  # strip() takes a CRLF's CR too
 
 def item_builder(header, list_name):
     """A quick ``item_from_row`` (validate's streamed reading) for a row of the header's width: cells straight to
@@ -354,24 +354,23 @@ def item_builder(header, list_name):
     the slow way. None when the header itself needs the slow way (a name used twice, no columns)."""
     if not header or len(set(header)) != len(header) or None in header:
         return None
-    kinds = [3 if name in INTEGER_FIELDS else 2 if name in STEP_FIELDS
-             else 1 if name in LIST_VALUE_FIELDS else 0 for name in header]
-    columns = list(zip(header, kinds))
+    integers = [name for name in header if name in INTEGER_FIELDS]
+    steps = [name for name in header if name in STEP_FIELDS]
+    lists = [name for name in header if name in LIST_VALUE_FIELDS and name not in STEP_FIELDS and name not in INTEGER_FIELDS]
+    strip = str.strip
 
     def build(cells):
         item = {"list": list_name}
-        for (name, kind), value in zip(columns, cells):
-            value = value.strip()
-            if kind == 0:
-                item[name] = value
-            elif kind == 3:
-                if not is_whole_number(value):
-                    return None
-                item[name] = int(value)
-            elif kind == 2:
-                item[name] = split_steps(value)
-            else:
-                item[name] = split_list(value)
+        item.update(zip(header, map(strip, cells)))  # every cell stripped, in the header's order; then the typed ones
+        for name in integers:
+            value = item[name]
+            if not is_whole_number(value):
+                return None
+            item[name] = int(value)
+        for name in steps:
+            item[name] = split_steps(item[name])
+        for name in lists:
+            item[name] = split_list(item[name])
         return item if item.get("id") else None
 
     return build

@@ -26,7 +26,8 @@ PROFILE = Path(__file__).resolve().parent / "profiles" / "datapackage-2.0-subset
 # ，；：（） follow the importer's full-width-punctuation rule (check_half_width_punctuation); the other
 # marks have no such rule, so the package must only not mix their two forms.
 PUNCTUATION_PAIRS = (("！", "!"), ("？", "?"), ("“", '"'), ("”", '"'))
-HALF_WIDTH_MARK = re.compile("[,;:()]")  # what the full-width-punctuation rule may change
+HALF_WIDTH_MARKS = ",;:()"  # what the full-width-punctuation rule may change
+HALF_WIDTH_MARK = re.compile(f"[{re.escape(HALF_WIDTH_MARKS)}]")
 TEXT_FIELDS = tuple(field for field in ITEM_FIELDS if field != "id" and field not in INTEGER_FIELDS)
 REQUIRED_TEXT_FIELDS = ("category", "name")
 CORRECTABLE_FIELDS = TEXT_FIELDS
@@ -34,9 +35,9 @@ FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
 GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED_PATTERNS))
 LATIN_LETTER = re.compile("[A-Za-z]")
-# a Latin letter anywhere, or GLUED_PATTERNS' first (a digit glued to a Chinese character) at the start of a unit
-LATIN_OR_DIGIT_GLUED_AT_START = re.compile(r"(?m)[A-Za-z]|^[0-9](?=[\u3400-\u9fff])")
-ANY_PAIRED_MARK = re.compile("[" + "".join(re.escape(mark) for pair in PUNCTUATION_PAIRS for mark in pair) + "]")
+# GLUED_PATTERNS' first (a digit glued to a Chinese character) at the start of a unit; with LATIN_LETTER, what an
+# item's text must hold for the glued check to look further (two patterns: each scans faster than their alternation)
+DIGIT_GLUED_AT_START = re.compile(r"(?m)^[0-9](?=[\u3400-\u9fff])")
 MAX_MESSAGE = 400  # characters of a table finding's message: a cell may be as long as its file
 MAX_KEPT = MAX_PER_CODE_AND_FILE  # places of a mark per file kept by check_punctuation_width: the report shows no more
 LIST_NUMBER = {list_name: number for number, list_name in enumerate(LISTS)}
@@ -56,8 +57,9 @@ def check(function):
 
 def each_item(function):
     """A check of one item at a time: ``function(package)`` sets up once and returns ``(each, end)``, where
-    ``each(item, units, text)`` returns the item's findings (``units``: ``text_units(item)``; ``text``: the units
-    joined by line breaks, for a check that first asks whether a character occurs in the item at all), and
+    ``each(item, text)`` returns the item's findings (``text``: ``item_text(item)``, the item's text units joined by
+    line breaks, for a check that first asks whether a character occurs in the item at all; a check that needs the
+    units themselves calls ``text_units(item)`` only when the text holds what it looks for), and
     ``end()``, or None, yields the findings known only when every item has been read."""
     function.each_item = True
     CHECKS.append(function)
@@ -96,7 +98,7 @@ def check_descriptions(package):
     """The descriptions state the lists' counts and the edition as the data has them (core/descriptions.py)."""
     counts = {resource: 0 for resource in LIST_RESOURCES.values() if resource in package.files}  # a list not read: not checked
 
-    def each(item, units, text):
+    def each(item, text):
         resource = LIST_RESOURCES[item["list"]]
         if resource in counts:
             counts[resource] += 1
@@ -181,7 +183,7 @@ def _table_finding(package, resource, error):
 
 # --- the duty-list rules -------------------------------------------------------------------------
 # Each check below sees the items one at a time, as the lists are read (each_item): it sets up once,
-# then returns a function of one item and its text units, and a function for the end (or None).
+# then returns a function of one item and its text, and a function for the end (or None).
 # What a check keeps between items is all ``validate`` keeps, so that a national collection streams.
 
 @each_item
@@ -189,7 +191,7 @@ def check_seq(package):
     """序号 runs 1..N in each list: one finding per run of missing numbers (work grows with the rows, not the values)."""
     seen = {list_name: (array("q"), array("q"), {}) for list_name in LIST_RESOURCES}  # seqs, rows, file of the list
 
-    def each(item, units, text):
+    def each(item, text):
         seq = item.get("seq")
         if isinstance(seq, int):
             seqs, rows, files = seen[item["list"]]
@@ -230,7 +232,7 @@ def check_id_in_two_lists(package):
     seqs = [array("q") for _ in range(BUCKETS)]  # per bucket: the item's 序号 (-1: none)
     files = {}
 
-    def each(item, units, text):
+    def each(item, text):
         key = id_key(item["id"])
         if key is None:
             key = ids.key(item["id"])
@@ -272,10 +274,10 @@ def check_id_in_two_lists(package):
 @each_item
 def check_departments(package):
     if "departments" not in package.files:
-        return (lambda item, units, text: ()), None
+        return (lambda item, text: ()), None
     known = package.names("departments")
 
-    def each(item, units, text):
+    def each(item, text):
         return [_item_finding("unknown-department", item, "departments", department)
                 for department in item.get("departments", ()) if department not in known]
 
@@ -286,7 +288,7 @@ def check_departments(package):
 def check_step_numbering(package):
     index = _corrections_index(package)
 
-    def each(item, units, text):
+    def each(item, text):
         found = []
         for field in STEP_FIELDS:
             if item.get(field):
@@ -303,11 +305,11 @@ def check_step_numbering(package):
 
 @each_item
 def check_space_between_chinese(package):
-    def each(item, units, text):
+    def each(item, text):
         if " " not in text and "\t" not in text and "\u3000" not in text:
             return ()  # most items: no space at all, no regex needed
         found = []
-        for field, unit in units:
+        for field, unit in text_units(item):
             for match in SPACE_BETWEEN_CJK.finditer(unit):
                 found.append(_item_finding("space-between-chinese", item, field, match.group(),
                                            level=_flag_level(package, item, field, match.group())))
@@ -318,11 +320,11 @@ def check_space_between_chinese(package):
 
 @each_item
 def check_glued_latin_or_digit(package):
-    def each(item, units, text):
-        if not LATIN_OR_DIGIT_GLUED_AT_START.search(text):
+    def each(item, text):
+        if not (LATIN_LETTER.search(text) or DIGIT_GLUED_AT_START.search(text)):
             return ()  # no Latin letter, no digit glued at the start of a unit: nothing to look for
         found = []
-        for field, unit in units:
+        for field, unit in text_units(item):
             if not (LATIN_LETTER.search(unit) or (unit[0].isdigit() and GLUED_ANY.match(unit))):
                 continue  # no Latin letter, no digit glued at the start: nothing to look for
             for pattern, detail in GLUED_PATTERNS:
@@ -338,8 +340,8 @@ def check_glued_latin_or_digit(package):
 @each_item
 def check_half_width_punctuation(package):
     """An ASCII , ; : ( ) in Chinese text, where the importer's rule writes the full-width mark."""
-    def each(item, units, text):
-        if not HALF_WIDTH_MARK.search(text):
+    def each(item, text):
+        if not _holds_any(text, HALF_WIDTH_MARKS):
             return ()  # nothing the rule would change in any field
         found = []
         for field in TEXT_FIELDS:
@@ -372,9 +374,10 @@ def check_punctuation_width(package):
     counts = dict.fromkeys(marks, 0)
     places = {mark: {} for mark in marks}  # mark -> file -> [units holding it, first ones kept; how many in all]
 
-    def each(item, units, text):
-        if not ANY_PAIRED_MARK.search(text):
+    def each(item, text):
+        if not _holds_any(text, marks):
             return ()
+        units = text_units(item)
         for mark in marks:
             count = text.count(mark)
             if not count:
@@ -411,7 +414,7 @@ def check_punctuation_width(package):
 def check_empty_required_cells(package):
     index = _corrections_index(package)
 
-    def each(item, units, text):
+    def each(item, text):
         return [_item_finding("empty-required-cell", item, field, None) for field in REQUIRED_TEXT_FIELDS
                 if field in item and not item[field] and not index.unrecoverable(item["id"], field)]
 
@@ -428,7 +431,7 @@ def check_corrections(package):
     # per record number: its item's row, list, and whether it has the field and the corrected text (-1: no item yet)
     seen, files = array("q", [-1]) * index.count, {}
 
-    def each(item, units, text):
+    def each(item, text):
         for number, field, corrected, bits in index.records(item["id"]):
             if seen[number] >= 0:
                 continue  # an id used twice: the first item is the one (id-in-two-lists and the table check say the rest)
@@ -472,23 +475,30 @@ def check_corrections(package):
 @each_item
 def check_amendments(package):
     """Every amendment record is well formed (core/amendments.py says what one is) and points at an item of a list,
-    or at one that a record of the file removes. Whether each applies is import-source's check (it needs the source)."""
-    ids = set()
+    or at one that a record of the file removes. Whether each applies is import-source's check (it needs the source).
 
-    def each(item, units, text):
-        ids.add(item["id"])
+    Per item only its id's key is kept (compact.IdKeys: exact; 8 bytes an item, not a set of the ids' texts); the
+    keys the records name are looked for among them at the end."""
+    ids, keys = IdKeys(), array("q")
+
+    def each(item, text):
+        keys.append(ids.key(item["id"]))
         return ()
 
     def end():
         path = package.files.get("amendments")
         records = list(package.amendments())
         removed = {record.get("item_id") for _, record in records if record.get("operation") == "remove"}
+        named = {record.get("item_id") for _, record in records}
+        wanted = {ids.known(item_id): item_id for item_id in named if isinstance(item_id, str)}
+        wanted.pop(None, None)  # an id no item has
+        present = {wanted[key] for key in set(wanted).intersection(keys)}  # a scan of the array, no set of it
         for row, record in records:
             where = {"file": path, "resource": "amendments", "row": row}
             problem = record_problem(record)
             if problem:
                 yield finding("amendment-malformed", field="operation", text=record.get("operation"), problem=problem, **where)
-            elif record.get("item_id") not in ids and record.get("item_id") not in removed:
+            elif record.get("item_id") not in present and record.get("item_id") not in removed:
                 yield finding("amendment-unknown-item", field="item_id", text=record.get("item_id"), **where)
 
     return each, end
@@ -499,7 +509,7 @@ def check_amendments(package):
 def check_against(package, earlier, label, content_change="content not compared"):
     """Against an earlier edition (each_item, run by ``validate --against``): no id names another item than it
     did there, and the version grew. ``content_change``: why the content differs, or None when it does not."""
-    def each(item, units, text):
+    def each(item, text):
         old = earlier["items"].get(item["id"])
         if not old or not old.get("name") or not item.get("name"):
             return ()
@@ -549,6 +559,29 @@ def text_units(item):
         else:
             append((field, value))
     return units
+
+
+def item_text(item):
+    """The units of ``text_units(item)`` joined by line breaks, built without them: a list's entries joined."""
+    parts = []
+    for field in TEXT_FIELDS:
+        value = item.get(field)
+        if not value:
+            continue
+        if value.__class__ is list:
+            value = "\n".join(value if "" not in value else [entry for entry in value if entry])
+            if not value:
+                continue
+        parts.append(value)
+    return "\n".join(parts)
+
+
+def _holds_any(text, characters):
+    """Whether text holds one of the characters: one fast ``in`` scan each, quicker than a pattern's scan."""
+    for character in characters:
+        if character in text:
+            return True
+    return False
 
 
 def _field_text(item, field):

@@ -63,12 +63,11 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE):
         else:
             at_end.append((rank, lambda check=check, arguments=arguments: check(package, *arguments)))
     add = collector.add
-    text_units = checks.text_units
+    item_text = checks.item_text
     for item in package.stream_items():
-        units = text_units(item)
-        text = "\n".join([unit for _, unit in units])
+        text = item_text(item)
         for rank, each in per_item:
-            found = each(item, units, text)
+            found = each(item, text)
             if found:  # most items: nothing (an empty tuple or list)
                 for one in found:
                     add(rank, one)
