@@ -10,6 +10,7 @@ import difflib
 import json
 import io
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -139,6 +140,7 @@ def test_import_source_reports_a_seq_read_otherwise_than_counted_and_imports_by_
     result = CliRunner().invoke(cli, ["import-source", str(scan), "--edition", "2026-01", "--format", "json",
                                       "--repo", str(repo.root)])
     report = json.loads(result.output)
+    jsonschema.validate(report, json.loads((ROOT / "schemas" / "import-report.schema.json").read_text(encoding="utf-8")))
     assert report["rows"] == {"basic": 2, "coordinated": 2, "reclaimed": 2}
     assert report["pdf_warnings"] == [
         f"{scan}, page {page}: a ruled row whose 序号 cell reads 9, counted as {label} 序号 2 (the grid and the count "

@@ -9,7 +9,8 @@ tables and each table's rows, every cell a list of printed lines. This module, t
   the cover and contents pages' lines that could be read as a title or a row;
 - joins a cell's lines: without a space, except between two ASCII letters or digits and before a step number
   (``2.``), where a space stands (the rules later turn that space into a step's line break);
-- joins a row that the PDF continued on the next page (its 序号 cell empty) to the row it continues;
+- joins a row that the PDF continued on the next page (its 序号 cell empty) to the row it continues; on a page read
+  by OCR the grid and the count decide instead (``_State.counted_seqs``), and a 序号 read otherwise is a warning;
 - folds the text with NFKC, as the earlier editions' text was folded (the rules turn ``，；：（）`` back);
 - writes each table page as one heading line (``序号`` and the headings, tab-separated), then one line per row that
   starts on that page: ``seq<TAB>cell<TAB>…``, with a blank line between pages. ``parse`` numbers the pages by the

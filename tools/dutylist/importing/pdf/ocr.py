@@ -5,9 +5,11 @@ is run as a program (``tesseract``), never from the repository, with a time limi
 with pypdfium2 (installed with pdfplumber) at ``DPI``, cleared of specks (a 3×3 median), straightened (the angle, within ±2°, whose rows of pixels
 are the most uneven: ruled lines and text lines lie along them), and its ruling lines are found as runs of dark
 pixels longer than any character (``RUN`` pixels). The lines are erased, each column of the table is read by
-Tesseract as one block, and each word goes to the cell whose row band holds its middle. A row whose 序号 cell holds
-something is a new row, numbered after the one before it (``layout``: OCR reads a lone digit of this font
-unreliably, a 3 as 9, while the grid shows each row for sure); one whose 序号 cell is empty continues the row above. A table whose cells are
+Tesseract as one block, and each word goes to the cell whose row band holds its middle. Each 序号 cell is read
+again alone, and whether it holds ink (grey too: a faint print) is noted; ``layout`` numbers the rows by the grid and
+the count (OCR reads a lone digit of this font unreliably, a 3 as 9, while the grid shows each row for sure): every
+band below a page's first is a new row, the first continues the row before unless the page's readings say it is new,
+and a reading the count disagrees with is a warning. A table whose cells are
 merged across rows or columns is not supported: its rows come out wrong and ``parse`` or ``layout`` refuses them.
 What Tesseract misreads arrives as anomalies of the import, for correction records, as the 2025-07 damage did.
 """
