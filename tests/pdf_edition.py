@@ -23,6 +23,7 @@ from reportlab.pdfgen import canvas
 
 FONT = "STSong-Light"
 SIZE, LEADING, PAD = 10.5, 15, 4
+FAINT_GREY = 0.72  # a faint 序号: no pixel of it is darker than the middle grey
 PAGE = A4
 MARGIN = 36
 TOP = PAGE[1] - MARGIN - 24  # below the title line
@@ -79,8 +80,9 @@ def wrap(text, width):
 class Renderer:
     """Draws the pages; ``title`` and ``town`` name the document."""
 
-    def __init__(self, stream, title, edition_label, encrypt=None, columns=None):
+    def __init__(self, stream, title, edition_label, encrypt=None, columns=None, faint=()):
         self.headings, self.widths = dict(HEADINGS), dict(WIDTHS)
+        self.faint = set(faint)  # the 序号 printed in light grey (a faint print)
         for list_name, (headings, widths) in (columns or {}).items():
             self.headings[list_name], self.widths[list_name] = headings, widths
         stream = str(stream) if isinstance(stream, Path) else stream
@@ -120,7 +122,9 @@ class Renderer:
         for cell, width in zip(lines, self.widths[list_name]):
             self.canvas.rect(x, self.y - height, width, height)
             for number, line in enumerate(cell):
+                self.canvas.setFillGray(FAINT_GREY if x == MARGIN and line in self.faint else 0)
                 self.text(x + PAD, self.y - PAD - SIZE - number * LEADING, line)
+            self.canvas.setFillGray(0)
             x += width
         self.y -= height
 
@@ -143,10 +147,10 @@ class Renderer:
 
 
 def render(lists, out, town="奇台县奇台镇", edition_label="2026年1月", prefix="昌吉州", encrypt=None,
-           columns=None):
+           columns=None, faint=()):
     """Write the PDF of ``lists`` ({list name: [cells]}) to ``out`` (a path or a binary stream); the number of
     table pages. ``encrypt``: a user password; ``columns``: {list name: (headings, widths)} to print a list with
-    other columns than the published ones."""
+    other columns than the published ones; ``faint``: the 序号 (strings) printed in light grey."""
     title = f"{town}履职事项清单"
     # the contents need each list's first page: lay the tables out once without drawing, then for real
     probe = Renderer(io.BytesIO(), title, edition_label, columns=columns)
@@ -155,7 +159,7 @@ def render(lists, out, town="奇台县奇台镇", edition_label="2026年1月", p
         starts.append((LABELS[list_name], probe.table_pages + 1))
         probe.table(list_name, prefix + town + LABELS[list_name], rows, probe.table_pages + 1)
     total = probe.table_pages
-    renderer = Renderer(out, title, edition_label, encrypt, columns)
+    renderer = Renderer(out, title, edition_label, encrypt, columns, faint)
     renderer.cover(starts)
     canvas_show = renderer.canvas.showPage
 

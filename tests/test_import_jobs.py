@@ -11,7 +11,7 @@ from dutylist.cli import cli
 from next_edition import next_edition_text
 
 KEYS = ["source", "edition", "package_edition", "version", "new_edition", "pages", "rows", "links", "corrections",
-        "anomalies", "new_anomalies", "source_problems", "correction_problems", "amendment_problems", "amendments_dropped",
+        "anomalies", "new_anomalies", "source_problems", "pdf_warnings", "correction_problems", "amendment_problems", "amendments_dropped",
         "differences", "unrecorded", "would_write", "written", "refused", "ok"]
 LINK_KEYS = ["file", "recorded", "counts", "likely", "review", "new", "retired"]
 

@@ -233,7 +233,10 @@ def extract(pdf, output):
         raise UserError(f"{pdf}: {error.message}", code=error.code, file=pdf) from None
     if data is None:
         raise UserError(f"{pdf}: no such file (the edition's PDF)", file=pdf)
-    text = extract_text(data, pdf)
+    warnings = []
+    text = extract_text(data, pdf, warnings=warnings)
+    for warning in warnings:
+        say(f"warning: {warning}", err=True)
     if output:
         write_atomic(output, text)
         say(f"wrote {output}: {text.count(chr(10))} lines extracted from {pdf}")

@@ -13,7 +13,7 @@ import csv
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core.descriptions import refreshed
@@ -64,6 +64,7 @@ class _Job:
     links: dict  # the links file of the edition, as read
     paths: dict  # resource name -> its file, as the descriptor names it
     pdf: bytes | None = None  # the edition's PDF, when PATH is one (source_bytes is then the text extracted from it)
+    pdf_warnings: list = field(default_factory=list)  # where OCR read a 序号 the count of rows does not agree with
 
     def path(self, resource):
         return _file_of(self.paths, resource)
@@ -182,9 +183,9 @@ def _open(repo, source, edition):
     except ValueError as error:
         raise ImportInputError(f"{repo / DESCRIPTOR}: {error}") from None
     town = (descriptor.get("town") or {}).get("name") if isinstance(descriptor.get("town"), dict) else None
-    pdf = None
+    pdf, pdf_warnings = None, []
     if source.suffix.lower() == ".pdf":  # the published PDF: its text is extracted first
-        pdf, source_bytes = source_bytes, _extract_pdf(source_bytes, source).encode("utf-8")
+        pdf, source_bytes = source_bytes, _extract_pdf(source_bytes, source, pdf_warnings).encode("utf-8")
     text = _decode(source_bytes, source).replace("\r\n", "\n")
     try:
         paths = resource_paths(descriptor, file=repo / DESCRIPTOR)
@@ -196,13 +197,14 @@ def _open(repo, source, edition):
     links_file = links_path(edition)
     links = _read_links(repo, links_file, prefix)
     return _Job(repo, descriptor, package_edition, edition, source, source_bytes, text, prefix, town, corrections,
-                amendments, categories, links_file, links, paths, pdf)
+                amendments, categories, links_file, links, paths, pdf, pdf_warnings)
 
 
-def _extract_pdf(data, source):
-    """The source text of the edition's PDF (importing/pdf); a PDF it refuses is an input error."""
+def _extract_pdf(data, source, warnings):
+    """The source text of the edition's PDF (importing/pdf), its OCR warnings into ``warnings``; a PDF it refuses is
+    an input error."""
     try:
-        return extract_text(data, source)
+        return extract_text(data, source, warnings=warnings)
     except PdfRefused as error:
         raise ImportInputError(f"{error}; nothing was written", file=source, code=error.code) from None
 
@@ -290,6 +292,7 @@ def _report(job, result, previous, new_links, previous_names):
         "anomalies": [anomaly.to_dict() for anomaly in result.anomalies],
         "new_anomalies": [],
         "source_problems": [asdict(problem) for problem in result.source_problems],
+        "pdf_warnings": list(job.pdf_warnings),
         "correction_problems": [],
         "amendment_problems": [],
         "amendments_dropped": 0,

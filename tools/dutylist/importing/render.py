@@ -53,6 +53,8 @@ def _summary(report):
     if report["new_edition"] and report["amendments_dropped"]:
         lines.append(f"amendments: {report['amendments_dropped']} recorded against edition {report['package_edition']}; "
                      "the new edition supersedes them" + (" (cleared with --write)" if not report["written"] else ""))
+    if report.get("pdf_warnings"):
+        lines.append(f"OCR: {len(report['pdf_warnings'])} 序号 read otherwise than the rows counted (below): check those rows")
     problems = len(report["source_problems"]) + len(report["correction_problems"]) + len(report["amendment_problems"])
     if problems:
         lines.append(f"problems: {problems} (below); nothing can be written until they are solved")
@@ -94,6 +96,7 @@ def _details(report):
     links = report["links"]
     sections = [
         ("problems in the source", [f"{source}:{p['line']}  {p['code']}  {p['message']}" for p in report["source_problems"]]),
+        ("序号 that OCR read otherwise than the rows counted (the count is kept)", report.get("pdf_warnings", [])),
         ("correction records that do not apply", [
             f"data/corrections.csv:{p['row']}:{p['field']}  {p['code']}  {p['item_id']}: {p['message']}"
             for p in report["correction_problems"]]),

@@ -33,9 +33,10 @@ def max_pages(file):
     return int(value)
 
 
-def extract_text(data, file, ocr=True):
+def extract_text(data, file, ocr=True, warnings=None):
     """The source text of the PDF ``data`` (bytes); ``file`` names it in messages. A PDF without a text layer is
-    read by OCR (``ocr``), unless ``ocr`` is false. Raises ``PdfRefused``."""
+    read by OCR (``ocr``), unless ``ocr`` is false; what OCR read against the count of rows goes to ``warnings`` (a
+    list). Raises ``PdfRefused``."""
     if not is_pdf(data):
         raise PdfRefused(file, "not a PDF (no %PDF- header); give the edition's PDF or its extracted text",
                          code="pdf-not-a-pdf")
@@ -67,7 +68,7 @@ def extract_text(data, file, ocr=True):
         from . import ocr as scanned
 
         pages = scanned.read_pages(data, file, check_pages)
-    return source_text(file, pages)
+    return source_text(file, pages, warnings)
 
 
 def _reason(error):

@@ -5,9 +5,11 @@ is run as a program (``tesseract``), never from the repository, with a time limi
 with pypdfium2 (installed with pdfplumber) at ``DPI``, cleared of specks (a 3×3 median), straightened (the angle, within ±2°, whose rows of pixels
 are the most uneven: ruled lines and text lines lie along them), and its ruling lines are found as runs of dark
 pixels longer than any character (``RUN`` pixels). The lines are erased, each column of the table is read by
-Tesseract as one block, and each word goes to the cell whose row band holds its middle. A row whose 序号 cell holds
-something is a new row, numbered after the one before it (``layout``: OCR reads a lone digit of this font
-unreliably, a 3 as 9, while the grid shows each row for sure); one whose 序号 cell is empty continues the row above. A table whose cells are
+Tesseract as one block, and each word goes to the cell whose row band holds its middle. Each 序号 cell is read
+again alone, and whether it holds ink (grey too: a faint print) is noted; ``layout`` numbers the rows by the grid and
+the count (OCR reads a lone digit of this font unreliably, a 3 as 9, while the grid shows each row for sure): every
+band below a page's first is a new row, the first continues the row before unless the page's readings say it is new,
+and a reading the count disagrees with is a warning. A table whose cells are
 merged across rows or columns is not supported: its rows come out wrong and ``parse`` or ``layout`` refuses them.
 What Tesseract misreads arrives as anomalies of the import, for correction records, as the 2025-07 damage did.
 """
@@ -26,6 +28,7 @@ MAX_OCR_PAGES = 100
 MAX_OCR_PAGES_VARIABLE = "DUTYLIST_MAX_OCR_PAGES"
 RUN = 60  # pixels at 300 dpi (5 mm): longer than a character, shorter than any ruled line
 DARK = 128
+FAINT = 208  # a grey pixel of a faint print still counts as ink in a 序号 cell
 LANGUAGE = "chi_sim"
 TIMEOUT = 120  # seconds per Tesseract call
 BORDER = 20  # white pixels around each image given to Tesseract
@@ -103,25 +106,30 @@ def _page(file, number, image, dpi):
         strip = clean.crop((left + 4, top, right - 4, bottom))
         _into_rows(ocr_words(file, strip, number), rows, [row[column] for row in table])
     left, right = columns[0] + 4, columns[1] - 4
+    inked = [False] * len(table)
     for index, row in enumerate(table):
         if index == 0 and any("序" in line or "号" in line for line in row[0]):  # the heading row keeps its 序号
             continue
         if any(row):  # a 序号, or a speck the column's reading took for text, or a continued row: the cell read alone
             cell = clean.crop((left, rows[index] + 4, right, min(rows[index + 1] - 4, rows[index] + dpi * 2 // 5)))
-            row[0] = _seq(file, cell, number)
-    return PageTables(number, lines_above=above, tables=[table], counted=True)
+            row[0], inked[index] = _seq(file, cell, number)
+    return PageTables(number, lines_above=above, tables=[table], counted=True, inked=inked)
 
 
 def _seq(file, cell, page):
-    """The 序号 in a cell: the first reading that is a whole number, as one line (digits only, then the Chinese model),
-    as a block of digits, as one character; else nothing (the row continues the one above)."""
-    if sum(cell.histogram()[:DARK]) < cell.width * cell.height // 200:  # no ink: Tesseract would read a speck
-        return []
+    """The 序号 in a cell and whether the cell holds ink (grey as well as black: a faint 序号 is ink): the first
+    reading that is a whole number, as one line (digits only, then the Chinese model), as a block of digits, as one
+    character; else nothing. ``layout`` decides from the ink, the readings and the count whether a row is new."""
+    histogram = cell.histogram()
+    area = cell.width * cell.height
+    inked = sum(histogram[:FAINT]) >= area // 200
+    if sum(histogram[:DARK]) < area // 200 and not inked:  # no ink: Tesseract would read a speck
+        return [], False
     for psm, digits in ((7, True), (7, False), (6, True), (10, False)):
         text = "".join(ocr_lines(file, cell, page, psm=psm, digits=digits)).replace(" ", "")
         if text.isdigit():
-            return [text]
-    return []
+            return [text], inked
+    return [], inked
 
 
 def _into_rows(lines, rows, cells):
