@@ -139,27 +139,26 @@ def test_a_broken_file_is_refused(tmp_path, damage):
     assert result.output.startswith(f"Error: {path}")
 
 
-def test_a_pdf_of_more_pages_than_the_limit_is_refused_at_once(tmp_path):
+def blank_pdf(path, pages):
+    """A PDF of that many blank pages (no text layer, nothing to read), written to path."""
     stream = io.BytesIO()
     document = canvas.Canvas(stream)
-    for _ in range(500):
+    for _ in range(pages):
         document.showPage()
     document.save()
-    path = tmp_path / "long.pdf"
     path.write_bytes(stream.getvalue())
+    return path
+
+
+def test_a_pdf_of_more_pages_than_the_limit_is_refused_at_once(tmp_path):
+    path = blank_pdf(tmp_path / "long.pdf", 500)
     result = extract(path)
     assert result.exit_code == 2
     assert "500 pages, more than the limit of 300" in result.output and "DUTYLIST_MAX_PDF_PAGES" in result.output
 
 
 def test_a_500_page_scan_within_a_raised_page_limit_is_refused_before_any_ocr(tmp_path, monkeypatch):
-    stream = io.BytesIO()
-    document = canvas.Canvas(stream)
-    for _ in range(500):
-        document.showPage()
-    document.save()
-    path = tmp_path / "long.pdf"
-    path.write_bytes(stream.getvalue())
+    path = blank_pdf(tmp_path / "long.pdf", 500)
     monkeypatch.setenv("DUTYLIST_MAX_PDF_PAGES", "600")
     result = extract(path)
     assert result.exit_code == 2

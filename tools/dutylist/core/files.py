@@ -64,12 +64,18 @@ def max_file_bytes():
     """The limit on a file read whole and on one CSV cell: from --max-file-bytes, DUTYLIST_MAX_FILE_BYTES or the default."""
     if _chosen_limit is not None:
         return _chosen_limit
-    value = os.environ.get(MAX_FILE_BYTES_VARIABLE, "").strip()
+    return limit_from_environment(MAX_FILE_BYTES_VARIABLE, MAX_FILE_BYTES, "bytes", FileRefused)
+
+
+def limit_from_environment(variable, default, unit, refused):
+    """A limit from the environment variable (a positive whole number of ``unit``), else the default; any other
+    value is refused with ``refused(variable, message, code="bad-limit")``, saying what to give."""
+    value = os.environ.get(variable, "").strip()
     if not value:
-        return MAX_FILE_BYTES
+        return default
     if not value.isdigit() or int(value) < 1:
-        raise FileRefused(MAX_FILE_BYTES_VARIABLE, f"{value!r} is not a positive whole number of bytes; unset it or give, say, {MAX_FILE_BYTES}",
-                          code="bad-limit")
+        raise refused(variable, f"{value!r} is not a positive whole number of {unit}; unset it or give, say, {default}",
+                      code="bad-limit")
     return int(value)
 
 

@@ -12,11 +12,10 @@ overrides it): past it the search stops with ``HistoryTooLarge``, since an id mi
 given twice; nothing is guessed.
 """
 
-import os
 import re
 from pathlib import Path
 
-from ..core.files import FileRefused, open_package_file
+from ..core.files import FileRefused, limit_from_environment, open_package_file
 
 SEARCHED = (("data", "*.csv"), ("sources", "*.links.csv"))
 MAX_HISTORY_BYTES = 1 << 30
@@ -30,13 +29,7 @@ class HistoryTooLarge(FileRefused):
 
 def max_history_bytes():
     """The limit on the bytes the search reads, from DUTYLIST_MAX_HISTORY_BYTES or the default."""
-    value = os.environ.get(MAX_HISTORY_BYTES_VARIABLE, "").strip()
-    if not value:
-        return MAX_HISTORY_BYTES
-    if not value.isdigit() or int(value) < 1:
-        raise FileRefused(MAX_HISTORY_BYTES_VARIABLE, f"{value!r} is not a positive whole number of bytes; unset it or give, "
-                                                      f"say, {MAX_HISTORY_BYTES}", code="bad-limit")
-    return int(value)
+    return limit_from_environment(MAX_HISTORY_BYTES_VARIABLE, MAX_HISTORY_BYTES, "bytes", FileRefused)
 
 
 def ids_ever_used(repo, prefix):

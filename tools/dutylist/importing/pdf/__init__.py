@@ -7,8 +7,7 @@ Tesseract is missing or has more pages than OCR reads (``DUTYLIST_MAX_OCR_PAGES`
 list; the message names the page where there is one.
 """
 
-import os
-
+from ...core.files import limit_from_environment
 from .layout import PdfRefused, source_text
 
 __all__ = ["PdfRefused", "extract_text", "is_pdf"]
@@ -24,13 +23,7 @@ def is_pdf(data):
 
 def max_pages(file):
     """The page limit, from DUTYLIST_MAX_PDF_PAGES or the default."""
-    value = os.environ.get(MAX_PAGES_VARIABLE, "").strip()
-    if not value:
-        return MAX_PAGES
-    if not value.isdigit() or int(value) < 1:
-        raise PdfRefused(MAX_PAGES_VARIABLE, f"{value!r} is not a positive whole number of pages; unset it or give, "
-                         f"say, {MAX_PAGES}", code="bad-limit")
-    return int(value)
+    return limit_from_environment(MAX_PAGES_VARIABLE, MAX_PAGES, "pages", PdfRefused)
 
 
 def extract_text(data, file, ocr=True, warnings=None):

@@ -21,6 +21,7 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ...core.files import limit_from_environment
 from .layout import PageTables, PdfRefused
 
 DPI = 300
@@ -80,13 +81,7 @@ def read_pages(data, file, limits, dpi=DPI):
 
 def max_ocr_pages(file):
     """The OCR page limit, from DUTYLIST_MAX_OCR_PAGES or the default."""
-    value = os.environ.get(MAX_OCR_PAGES_VARIABLE, "").strip()
-    if not value:
-        return MAX_OCR_PAGES
-    if not value.isdigit() or int(value) < 1:
-        raise PdfRefused(MAX_OCR_PAGES_VARIABLE, f"{value!r} is not a positive whole number of pages; unset it or give, "
-                         f"say, {MAX_OCR_PAGES}", code="bad-limit")
-    return int(value)
+    return limit_from_environment(MAX_OCR_PAGES_VARIABLE, MAX_OCR_PAGES, "pages", PdfRefused)
 
 
 def _page(file, number, image, dpi):
