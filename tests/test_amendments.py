@@ -45,6 +45,7 @@ def test_the_package_declares_the_amendments_resource_empty_and_documented():
     assert "### `amendments` · 修订记录" in readme and "| `operation` | 操作 |" in readme
 
 
+@pytest.mark.slow
 def test_validate_reports_a_malformed_record_and_an_unknown_item_with_their_fixes(package_copy):
     write_amendments(package_copy, "652325100-0003,rename,name,a,b,x,,,2026-12-03",
                      "652325100-0998,change,name,a,b,x,,,2026-12-03",
@@ -57,6 +58,7 @@ def test_validate_reports_a_malformed_record_and_an_unknown_item_with_their_fixe
     assert all(f["fix"] for f in json.loads(result.stdout)["errors"] if f["code"].startswith("amendment"))
 
 
+@pytest.mark.slow
 def test_import_source_applies_the_amendments_after_the_corrections_and_says_which_do_not_apply(package_copy):
     old = "组织开展基层理论宣讲，深化习近平新时代中国特色社会主义思想进万家活动"
     write_amendments(package_copy, f"652325100-0003,change,name,{old},组织开展基层理论宣讲宣传活动,reworded,notice 3,me,2026-12-03")
@@ -75,6 +77,7 @@ def test_import_source_applies_the_amendments_after_the_corrections_and_says_whi
     assert "data/amendments.csv:2:name  amendment-before-differs  652325100-0003" in result.output
 
 
+@pytest.mark.slow
 def test_import_source_write_refuses_to_throw_away_an_unrecorded_value_and_lists_each(package_copy):
     edit(package_copy, BASIC, "组织开展基层理论宣讲", "组织开展基层理论宣传")
     (package_copy / BASIC).write_text((package_copy / BASIC).read_text(encoding="utf-8") + "652325100-0999,86,民生服务,新事项,10\n",
@@ -171,6 +174,7 @@ def test_for_any_edits_and_records_import_source_reproduces_data_and_write_never
                 assert checked.exit_code == 0 and report["ok"], (steps, report["differences"], report["amendment_problems"])
 
 
+@pytest.mark.slow
 def test_a_new_edition_is_not_written_over_an_edit_no_record_gives(package_copy, tmp_path):
     from next_edition import next_edition_text
 

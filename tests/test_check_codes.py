@@ -112,6 +112,7 @@ def test_edition_must_be_a_month(package, edition, code):
     assert where(found) == ([] if code is None else [(code, "error", "datapackage.json", None, "edition")])
 
 
+@pytest.mark.slow
 def test_a_missing_edition_is_its_own_code(package):
     del package.descriptor["edition"]
     assert where(run(checks.check_edition, package)) == [("edition-missing", "error", "datapackage.json", None, "edition")]
@@ -398,6 +399,7 @@ def test_empty_names_are_not_compared(package):
     assert run(checks.check_against, package, before, "v") == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old, new, error", [
     ("1.0.0", "1.0.0", True), ("1.0.0", "0.9.9", True), ("1.2.0", "1.10.0", False), ("1.0.9", "1.0.10", False),
     ("1.0.0", "1.0.1", False), ("2.0.0", "1.9.9", True), ("not-semver", "1.0.0", False),

@@ -41,6 +41,7 @@ def describe(repo, resource_index, text):
     repo.edit_json("datapackage.json", lambda document: document["resources"][resource_index].update(description=text))
 
 
+@pytest.mark.slow
 def test_a_stale_count_is_a_warning_that_names_fmt_and_fmt_rewrites_only_that_number(repo):
     assert stale(repo) == []  # the real package says what its data holds
     describe(repo, 0, "Basic duties: the 84 duties the town performs itself.")

@@ -251,6 +251,7 @@ def test_a_seq_used_twice_in_a_renumbered_list_streams_the_same(repo):
     assert [(run["old_first"], run["new_first"], run["count"]) for run in streamed["renumbered"]["runs"]] == [(3, 1, 1), (3, 2, 83)]
 
 
+@pytest.mark.slow
 def test_correction_records_reordered_are_no_change(repo):
     fieldnames, rows = repo.rows("corrections")
     repo.write_rows("corrections", fieldnames, rows[::-1])

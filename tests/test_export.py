@@ -90,6 +90,7 @@ def test_json_export_matches_its_schema_and_the_csvs_cell_for_cell():
     assert document["corrections"] == csv_rows(ROOT, "corrections")
 
 
+@pytest.mark.slow
 def test_json_export_is_deterministic_and_written_atomically_to_a_file(tmp_path):
     first = export_file(ROOT, tmp_path, "one.json").read_bytes()
     second = export(ROOT, "--format", "json").stdout_bytes

@@ -65,6 +65,7 @@ def test_a_review_row_without_a_proposed_id_is_refused_naming_its_row(package_co
     assert "answer it: write the right id and 'manual', or clear the id and write 'new'" in result.output
 
 
+@pytest.mark.slow
 def test_a_review_row_left_in_the_links_file_stops_writing_until_it_is_answered(package_copy):
     path = package_copy / "sources" / "2025-07.links.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("basic,2,652325100-0002,new", "basic,2,652325100-0002,review", 1),

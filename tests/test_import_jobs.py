@@ -3,6 +3,7 @@
 import json
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
@@ -22,6 +23,7 @@ def import_json(root, *args):
     return json.loads(result.output)
 
 
+@pytest.mark.slow
 def test_both_jobs_give_the_report_in_one_order_each_with_its_own_part(tmp_path):
     repo = PackageRepo(tmp_path / "repo")
     shutil.copytree(ROOT / "sources", repo.root / "sources")

@@ -245,6 +245,7 @@ def test_a_new_edition_needs_its_text(package_copy):
     assert f"give the extracted text of edition {EDITION} as PATH" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old, new, message", [
     ("basic,2,652325100-0002,new", "basic,2,652325100-0001,new", "3:id  652325100-0001 is already the id of basic 1"),
     ("basic,2,652325100-0002,new", "basic,2,652325100-0002,guessed", "3:how  'guessed' is not one of exact, likely, review, new, manual"),

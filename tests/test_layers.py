@@ -9,6 +9,8 @@ above. An import placed inside a function counts as much as one at the top of th
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "dutylist"
 LEVELS = {"__init__": 0, "core": 0, "diff": 1, "importing": 1, "validate": 1, "export": 1, "release": 2, "maintain": 2, "site": 3,
           "cli": 4, "__main__": 5}
@@ -69,6 +71,7 @@ def modules():
     return sorted(PACKAGE.rglob("*.py"))
 
 
+@pytest.mark.slow
 def test_no_module_imports_a_layer_at_or_above_its_own():
     problems = [problem for path in modules() for problem in broken(path, path.read_text(encoding="utf-8"))]
     assert not problems, "\n".join(problems)

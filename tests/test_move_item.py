@@ -37,6 +37,7 @@ def test_moving_a_coordinated_item_to_the_reclaimed_list_makes_its_county_duties
     assert code == 0 and report["ok"], report["amendment_problems"]
 
 
+@pytest.mark.slow
 def test_moving_a_basic_item_leaves_what_it_cannot_fill_empty_and_says_so_or_takes_the_options(repo):
     result = dutylist(repo, "move-item", "652325100-0003", "--to", "coordinated", "--dry-run", *REASON)
     assert result.exit_code == 0, result.output
@@ -52,6 +53,7 @@ def test_moving_a_basic_item_leaves_what_it_cannot_fill_empty_and_says_so_or_tak
     assert import_report(repo)[0]["ok"]
 
 
+@pytest.mark.slow
 def test_move_item_refuses_an_unknown_id_the_same_list_or_an_unknown_after(repo):
     assert dutylist(repo, "move-item", "652325100-0999", "--to", "basic", *REASON).exit_code == 2
     same = dutylist(repo, "move-item", "652325100-0003", "--to", "basic", *REASON)
@@ -61,6 +63,7 @@ def test_move_item_refuses_an_unknown_id_the_same_list_or_an_unknown_after(repo)
     assert amendments(repo) == []
 
 
+@pytest.mark.slow
 def test_renumber_after_a_row_removed_by_hand_records_each_seq_and_record_the_removal(repo):
     fieldnames, basic = repo.rows(BASIC)
     repo.write_rows(BASIC, fieldnames, [row for row in basic if row["id"] != "652325100-0080"])
@@ -73,6 +76,7 @@ def test_renumber_after_a_row_removed_by_hand_records_each_seq_and_record_the_re
     assert dutylist(repo, "renumber", "basic", "--reason", "x").output.startswith("renumbered the basic list: nothing to change")
 
 
+@pytest.mark.slow
 def test_new_item_placed_after_an_item_or_in_its_category_records_itself_and_the_items_it_pushes_down(repo):
     result = dutylist(repo, "new-item", "--list", "basic", "--category", "民生服务", "--name", "开展老年人防范电信网络诈骗宣传教育",
                       "--page", "10", "--after", "652325100-0001", *REASON)

@@ -67,6 +67,7 @@ def literal_copies(tree, relative):
     return sorted(found)
 
 
+@pytest.mark.slow
 def test_no_module_lists_a_concept_that_core_defines():
     copies = []
     for path in modules():
@@ -104,6 +105,7 @@ def hand_parsed_versions(tree):
                     for call in ast.walk(node))]
 
 
+@pytest.mark.slow
 def test_no_module_parses_a_version_by_hand():
     """Version parts are read by core/names.py alone (version_key, semantic_version_key): no int() of them elsewhere."""
     found = []
@@ -119,6 +121,7 @@ def test_the_version_scan_finds_a_hand_parser():
     assert hand_parsed_versions(ast.parse(source)) == [1]
 
 
+@pytest.mark.slow
 def test_no_module_splits_a_list_cell_by_its_own_delimiter():
     """The entries of a list field are split at core/package.py's LIST_DELIMITER, never at a typed-out 、."""
     found = []
@@ -186,6 +189,7 @@ def every_kind(tmp_path_factory):
     return repo
 
 
+@pytest.mark.slow
 def test_a_change_of_every_kind_is_reported_under_its_label(every_kind):
     runner = CliRunner()
     data = json.loads(runner.invoke(cli, ["diff", "v1.0.0", "v1.1.0", "--repo", str(every_kind.root), "--format", "json"]).output)
@@ -196,6 +200,7 @@ def test_a_change_of_every_kind_is_reported_under_its_label(every_kind):
         assert f"## {kinds.KIND_LABELS[kind]} (" in report.output, kind
 
 
+@pytest.mark.slow
 def test_a_change_of_every_kind_has_its_place_in_the_changelog(every_kind):
     folder = every_kind.root / "changelog"
     index = (folder / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -62,6 +62,7 @@ def rows_of(text):
     return lists, headings
 
 
+@pytest.mark.slow
 def test_every_cell_comes_back_as_the_layout_holds_it(tmp_path):
     lists = small_lists()
     result = extract(pdf_file(tmp_path, lists))
@@ -75,6 +76,7 @@ def test_every_cell_comes_back_as_the_layout_holds_it(tmp_path):
     assert "第 " not in result.output and "目 录" in result.output  # page numbers dropped, the contents kept
 
 
+@pytest.mark.slow
 def test_a_row_continued_over_pages_is_one_line_on_the_page_it_starts(tmp_path):
     text = extract(pdf_file(tmp_path)).output
     coordinated = text.split("奇台镇配合履职事项清单")[1].split("奇台镇上级部门收回事项清单")[0]
@@ -84,6 +86,7 @@ def test_a_row_continued_over_pages_is_one_line_on_the_page_it_starts(tmp_path):
     assert starts["4"] - starts["3"] == 2 and pages[starts["3"] + 1] == []  # a page that holds only row 3's middle
 
 
+@pytest.mark.slow
 def test_wrapped_lines_join_without_a_space_between_chinese_characters(tmp_path):
     text = extract(pdf_file(tmp_path)).output
     name = LISTS["basic"][0][2]
@@ -93,6 +96,7 @@ def test_wrapped_lines_join_without_a_space_between_chinese_characters(tmp_path)
     assert "; 2." in steps and steps in text  # a step starts a printed line: one space, the rules make it a line
 
 
+@pytest.mark.slow
 def test_output_file_is_written_and_said(tmp_path):
     out = tmp_path / "edition.txt"
     result = extract(pdf_file(tmp_path), "-o", out)
@@ -100,6 +104,7 @@ def test_output_file_is_written_and_said(tmp_path):
     assert out.read_text(encoding="utf-8") == extract(tmp_path / "edition.pdf").output
 
 
+@pytest.mark.slow
 def test_a_table_with_a_wrong_column_count_is_refused_naming_its_page(tmp_path):
     lists = small_lists()
     lists["coordinated"] = [row[:5] for row in lists["coordinated"]]
@@ -150,6 +155,7 @@ def blank_pdf(path, pages):
     return path
 
 
+@pytest.mark.slow
 def test_a_pdf_of_more_pages_than_the_limit_is_refused_at_once(tmp_path):
     path = blank_pdf(tmp_path / "long.pdf", 500)
     result = extract(path)
@@ -157,6 +163,7 @@ def test_a_pdf_of_more_pages_than_the_limit_is_refused_at_once(tmp_path):
     assert "500 pages, more than the limit of 300" in result.output and "DUTYLIST_MAX_PDF_PAGES" in result.output
 
 
+@pytest.mark.slow
 def test_a_500_page_scan_within_a_raised_page_limit_is_refused_before_any_ocr(tmp_path, monkeypatch):
     path = blank_pdf(tmp_path / "long.pdf", 500)
     monkeypatch.setenv("DUTYLIST_MAX_PDF_PAGES", "600")

@@ -83,6 +83,7 @@ def test_the_package_rendered_as_a_pdf_comes_back_item_for_item(repo, tmp_path):
     assert valid.exit_code == 0, valid.output
 
 
+@pytest.mark.slow
 def test_a_dry_run_of_a_pdf_says_it_would_keep_the_pdf_and_writes_nothing(repo, tmp_path):
     pdf = tmp_path / "small.pdf"
     lists = read_lists(ROOT)
@@ -96,6 +97,7 @@ def test_a_dry_run_of_a_pdf_says_it_would_keep_the_pdf_and_writes_nothing(repo, 
     assert report["links"]["counts"]["exact"] == 9 and report["links"]["counts"]["retired"] == 170
 
 
+@pytest.mark.slow
 def test_a_table_with_a_wrong_column_count_is_refused_naming_its_page(repo, tmp_path):
     pdf = tmp_path / "edition.pdf"
     lists = {name: rows[:2] for name, rows in read_lists(ROOT).items()}
@@ -108,6 +110,7 @@ def test_a_table_with_a_wrong_column_count_is_refused_naming_its_page(repo, tmp_
     assert "nothing was written" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [b"%PDF-1.7\n%broken\n", b"not a pdf at all"])
 def test_a_broken_pdf_is_refused_as_json_too(repo, tmp_path, content):
     pdf = tmp_path / "edition.pdf"
@@ -149,6 +152,7 @@ def scan(pdf, out, dpi=200):
     return out
 
 
+@pytest.mark.slow
 def test_a_scanned_pdf_without_tesseract_is_refused_saying_what_to_install(repo, tmp_path, monkeypatch):
     pdf = tmp_path / "edition.pdf"
     render({name: rows[:1] for name, rows in read_lists(ROOT).items()}, pdf)

@@ -119,6 +119,7 @@ def test_a_scan_with_faint_numbers_and_a_row_over_a_page_break_keeps_every_row(t
             assert difflib.SequenceMatcher(None, printed_text, read_text).ratio() > 0.8, (read[0], column, read_text)
 
 
+@pytest.mark.slow
 def test_import_source_reports_a_seq_read_otherwise_than_counted_and_imports_by_the_count(tmp_path, monkeypatch):
     from diff_repo import PackageRepo
     from pdf_edition import HEADINGS, LABELS

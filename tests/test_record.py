@@ -16,6 +16,7 @@ def repo(tmp_path):
     return released_repo(tmp_path / "repo")
 
 
+@pytest.mark.slow
 def test_a_hand_edit_a_new_row_and_a_removed_row_are_recorded_and_import_source_gives_data_back(repo):
     repo.update(BASIC, "652325100-0003", name="组织开展基层理论宣讲宣传活动")
     repo.append(BASIC, id="652325100-0180", category="民生服务", name="开展老年人防范电信网络诈骗宣传教育", page="10")
@@ -52,6 +53,7 @@ def test_a_hand_edit_a_new_row_and_a_removed_row_are_recorded_and_import_source_
     assert import_report(repo)[0]["ok"]
 
 
+@pytest.mark.slow
 def test_a_change_that_looks_like_extraction_damage_is_offered_as_a_correction_and_left_unrecorded(repo):
     coordinated = repo.path("coordinated-duties")
     coordinated.write_text(coordinated.read_text(encoding="utf-8").replace("见组共同协同听允", "县组共同协同听允"), encoding="utf-8")
@@ -71,6 +73,7 @@ def test_a_change_that_looks_like_extraction_damage_is_offered_as_a_correction_a
     assert import_report(repo)[0]["ok"]
 
 
+@pytest.mark.slow
 def test_record_without_a_reason_or_with_an_unknown_item_is_refused_and_writes_nothing(repo):
     repo.update(BASIC, "652325100-0003", name="组织开展基层理论宣讲宣传活动")
     result = dutylist(repo, "record")

@@ -63,6 +63,7 @@ def test_a_terminal_gets_the_summary_and_where_the_rest_is():
     assert code == 0 and BRIEF_NOTE not in whole and "652325100-0001" in whole
 
 
+@pytest.mark.slow
 def test_summary_asks_for_the_summary_on_a_pipe():
     for output_format in ("markdown", "text"):
         result = invoke("--format", output_format, "--summary")
@@ -71,6 +72,7 @@ def test_summary_asks_for_the_summary_on_a_pipe():
         assert len(result.output.splitlines()) <= 60
 
 
+@pytest.mark.slow
 def test_summary_in_a_file_written_with_o(tmp_path):
     target = tmp_path / "summary.md"
     result = invoke("--summary", "-o", str(target))
@@ -78,6 +80,7 @@ def test_summary_in_a_file_written_with_o(tmp_path):
     assert BRIEF_NOTE in target.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_default_output_of_a_pipe_is_whole():
     result = invoke("--format", "markdown")
     assert result.exit_code == 0

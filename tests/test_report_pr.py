@@ -31,6 +31,7 @@ def item_headings(text):
     return re.findall(r"^### `(652325100-\d{4})`", text, flags=re.M)
 
 
+@pytest.mark.slow
 def test_the_whole_report_is_too_long_for_a_comment_and_the_cut_one_fits():
     whole = diff("--format", "markdown").output
     assert len(whole) > 65536  # GitHub's limit: the reason for --max-chars
@@ -45,6 +46,7 @@ def test_the_whole_report_is_too_long_for_a_comment_and_the_cut_one_fits():
     assert found.group(3) == "`dutylist diff 1.0.0 1.1.0 --format html -o report.html`"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("max_chars", [2000, 5000, 20000, 40000])
 def test_a_report_is_cut_at_whole_items_and_says_how_many_were_left_out(max_chars):
     text = comment(max_chars)
@@ -63,6 +65,7 @@ def test_a_report_is_cut_at_whole_items_and_says_how_many_were_left_out(max_char
     assert text.count("<details>") == text.count("</details>")
 
 
+@pytest.mark.slow
 def test_a_report_that_fits_is_whole_and_folded():
     text = comment(10 ** 6)
     assert "✂" not in text
@@ -75,6 +78,7 @@ def test_a_report_that_fits_is_whole_and_folded():
     assert unfolded.endswith(body)
 
 
+@pytest.mark.slow
 def test_the_whole_report_can_be_named_by_a_url():
     text = comment(20000, "--report-url", "https://forge.example/town/duties/actions/runs/7")
     assert text.rstrip().endswith("[https\\://forge.example/town/duties/actions/runs/7](https://forge.example/town/duties/actions/runs/7)")
@@ -94,6 +98,7 @@ def test_misused_options_exit_2_with_what_to_do(args, message):
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_departments_are_the_pieces_of_a_report_by_department():
     text = comment(15000, "--by", "department")
     assert len(text) <= 15000 and "<summary><strong>按部门 By department</strong></summary>" in text
@@ -106,6 +111,7 @@ def test_departments_are_the_pieces_of_a_report_by_department():
     assert not before_cut[-1].startswith("### ")  # no department heading left without its items
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CMARK is None, reason="cmark-gfm (GitHub's Markdown renderer) is not installed; .ci/run installs it")
 def test_github_renders_each_folded_section_with_its_markdown_inside():
     text = comment(20000)
@@ -128,6 +134,7 @@ def test_the_changelog_page_folds_its_sections_with_the_item_changes_open():
     assert page.count("<details") == page.count("</details>")
 
 
+@pytest.mark.slow
 def test_the_changelog_still_matches_the_history():
     result = CliRunner().invoke(cli, ["changelog", "--check", "--repo", str(ROOT)])
     assert result.exit_code == 0, result.output
@@ -142,6 +149,7 @@ def html_report(tmp_path):
     return target
 
 
+@pytest.mark.slow
 def test_the_html_report_has_a_table_of_contents_linking_to_each_section(tmp_path):
     page = html_report(tmp_path).read_text(encoding="utf-8")
     toc = re.search(r'<nav class="toc" aria-label="目录 Contents"><h2>目录 Contents</h2><ol>(.*?)</ol></nav>', page)

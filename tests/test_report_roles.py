@@ -63,6 +63,7 @@ EXPECTED = {  # id: (the place line's role, the departments field's label and it
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output_format", ["text", "markdown", "html"])
 def test_each_side_is_named_by_its_role(repo, output_format):
     text = report(repo, output_format)
@@ -75,6 +76,7 @@ def test_each_side_is_named_by_its_role(repo, output_format):
     assert "· 承接部门: 奇台县民政局" not in text and "· 承接部门: 奇台县教育局" not in text  # handing back is not taking over
 
 
+@pytest.mark.slow
 def test_the_json_says_which_side_each_department_is_on(repo):
     items = {entry["id"]: entry for entry in json.loads(report(repo, "json"))["items"]}
     assert {key: items[key]["change"] for key in EXPECTED} == {
@@ -110,6 +112,7 @@ def descriptor_changes(repo):
     return [change for change in json.loads(result.output)["descriptor"]["changed"] if change["field"] != "version"]
 
 
+@pytest.mark.slow
 def test_a_source_added_first_reads_as_one_source_added(sources_repo):
     new_source = {"title": "奇台县奇台镇履职事项清单 (2026年1月)", "path": "sources/qitai-town-duty-list-2026-01.extracted.txt",
                   "publisher": "奇台县奇台镇", "date": "2026-01"}
@@ -132,6 +135,7 @@ def test_a_changed_source_is_named_by_its_path_and_a_licence_by_its_name(sources
                      "licenses[name=ODbL-1.0]": "added"}
 
 
+@pytest.mark.slow
 def test_sources_only_reordered_are_one_change_with_both_orders(sources_repo):
     second = {"title": "另一份", "path": "sources/other.txt"}
     sources_repo.edit_json("datapackage.json", lambda descriptor: descriptor["sources"].append(second))

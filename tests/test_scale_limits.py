@@ -191,6 +191,7 @@ def test_a_nan_still_fails_in_pieces():
         list(json_pieces({"x": [float("nan")]}, indent=2, allow_nan=False))
 
 
+@pytest.mark.slow
 def test_the_json_report_printed_and_written_is_the_old_whole_text(tmp_path):
     repo = PackageRepo(tmp_path / "repo")
     repo.commit("Publish", tag="base")

@@ -166,6 +166,7 @@ def test_a_resource_path_inside_git_is_refused_in_a_revision_too(checkout):
     assert_refused(result, ".git/config", ".git")  # the path grammar (core/names.py) refuses it before any read
 
 
+@pytest.mark.slow
 def test_a_link_to_another_hidden_file_is_refused(checkout):
     (checkout / ".env").write_text(f"id,seq\n{SECRET},1\n", encoding="utf-8")
     link = checkout / BASIC

@@ -13,6 +13,8 @@ import ast
 import functools
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parent
 PYTHON_PROCESS = {"sys.executable", "venv.EnvBuilder"}  # a new interpreter: the cost of importing dutylist again
 BROWSER_WORDS = ("chromium", "playwright")
@@ -105,6 +107,7 @@ def browser_unmarked(module):
     return [test.name for test in module.tests() if module.drives_a_browser(test) and "browser" not in module.marks_of(test)]
 
 
+@pytest.mark.slow
 def test_no_module_of_the_tests_imports_a_test_module():
     found = {path.name: imported_test_modules(path.read_text(encoding="utf-8")) for path in sorted(TESTS.glob("*.py"))}
     assert {name: modules for name, modules in found.items() if modules} == {}, \
@@ -117,14 +120,17 @@ def test_the_slow_and_browser_markers_are_registered_and_strict(pytestconfig):
     assert "--strict-markers" in pytestconfig.getini("addopts")
 
 
+@pytest.mark.slow
 def test_a_hypothesis_property_or_a_test_that_starts_python_is_marked_slow():
     assert {module.name: slow_by_nature_unmarked(module) for module in read_test_modules() if slow_by_nature_unmarked(module)} == {}
 
 
+@pytest.mark.slow
 def test_a_test_that_drives_chromium_is_marked_browser():
     assert {module.name: browser_unmarked(module) for module in read_test_modules() if browser_unmarked(module)} == {}
 
 
+@pytest.mark.slow
 def test_every_module_is_in_the_quick_loop_or_marked_whole_with_its_reason():
     left_out = []
     for module in read_test_modules():

@@ -114,6 +114,7 @@ def test_validate_shows_each_flag_the_third_pass_adds(flags):
     assert (PREFIX + "0057", "name") not in flags
 
 
+@pytest.mark.slow
 def test_export_shows_the_decided_values_and_records(export):
     by_id = items(export)
     assert by_id[PREFIX + "0105"]["category"] == ""  # null in the export: flagged, not guessed

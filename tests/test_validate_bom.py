@@ -38,6 +38,7 @@ def with_bom(repo, resource):
     path.write_bytes(BOM + path.read_bytes())
 
 
+@pytest.mark.slow
 def test_a_list_saved_with_a_bom_is_one_finding_that_names_fmt_and_the_list_is_still_checked(repo):
     with_bom(repo, "basic-duties")
     code, report = validate(repo)
@@ -52,6 +53,7 @@ def test_a_list_saved_with_a_bom_is_one_finding_that_names_fmt_and_the_list_is_s
     assert not any(error["code"] == "correction-unknown-item" for error in report["errors"])
 
 
+@pytest.mark.slow
 def test_fmt_removes_the_mark_and_validate_is_clean_again(repo):
     with_bom(repo, "coordinated-duties")
     with_bom(repo, "corrections")
@@ -75,6 +77,7 @@ def test_correction_records_saved_with_a_bom_are_still_checked(repo):
     assert report["errors"][1]["row"] == 2 and report["errors"][1]["text"] == "652325100-0999"
 
 
+@pytest.mark.slow
 def test_import_source_reads_data_without_the_mark_and_names_fmt(repo):
     with_bom(repo, "basic-duties")
     with_bom(repo, "corrections")

@@ -146,6 +146,7 @@ def test_the_fast_path_reports_what_the_reference_reports(changes):
         assert validate_json(package) == json.loads(json.dumps(reference_report(package), ensure_ascii=False))
 
 
+@pytest.mark.slow
 def test_the_amendments_check_finds_the_items_by_their_compact_keys(package_copy):
     """The check keeps each item's id as a key (compact.IdKeys), not its text: an id of the package's shape and an id
     of any other shape are found exactly; one no item has is unknown."""
