@@ -181,7 +181,14 @@ def descriptor_for_lists(root, list_texts):
         if path is None:
             continue
         text = {str(key): value for key, value in list_texts.items()}.get(path)
-        counts[name] = len(read_csv_text(reader.read(path).decode("utf-8-sig") if text is None else text))
+        if text is None:
+            data = reader.read(path)  # a link or a file over the limit: EditionError, refused with its message
+            try:
+                text = None if data is None else data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = None  # validate reports the file; its count is not restated
+        if text is not None:
+            counts[name] = len(read_csv_text(text))
     if not stale_statements(descriptor, counts):
         return None
     return root / DESCRIPTOR, json.dumps(refreshed(descriptor, counts), ensure_ascii=False, indent=2) + "\n"
