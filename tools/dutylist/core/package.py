@@ -46,6 +46,10 @@ FIELD_TITLES = {
 RECLAIMED_DEPARTMENTS = "承接部门"  # the reclaimed list's departments: the bodies that took the duty over
 RETURNED_BY = "原承接部门"  # a returned item's departments: the former 承接部门, which hand the duty back to the town
 CORRECTION_FIELDS = ("item_id", "field", "extracted", "corrected", "kind", "status", "evidence")
+# a correction record's status, in the order reports list them (schemas/corrections.json enumerates the same), and the
+# statuses that flag a value as it stands (unrecoverable, or an oddity of the official text kept as published)
+CORRECTION_STATUSES = ("corrected", "inferred", "unrecoverable", "kept-as-published")
+FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 ID_PREFIX = "652325100-"  # this package's prefix, for code written for it alone; the importer uses id_prefix(descriptor)
 LIST_DELIMITER = "、"  # between the entries of a list field (departments, short_names)
 STEP_DELIMITER = "\n"  # between the numbered steps of a step field

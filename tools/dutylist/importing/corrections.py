@@ -17,7 +17,6 @@ KINDS = (
     "missing",
     "official-oddity",
 )
-STATUSES = ("corrected", "inferred", "unrecoverable", "kept-as-published")
 
 
 @dataclass

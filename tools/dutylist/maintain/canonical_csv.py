@@ -175,12 +175,13 @@ def descriptor_for_lists(root, list_texts):
     reader = FolderReader(root)
     descriptor = read_descriptor(reader)
     paths = resource_paths(descriptor)
+    given = {str(path): text for path, text in list_texts.items()}
     counts = {}
     for name in LIST_OF_RESOURCE:
         path = paths.get(name)
         if path is None:
             continue
-        text = {str(key): value for key, value in list_texts.items()}.get(path)
+        text = given.get(path)
         if text is None:
             data = reader.read(path)  # a link or a file over the limit: EditionError, refused with its message
             try:

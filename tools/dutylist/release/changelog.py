@@ -28,7 +28,7 @@ from ..core.history import CHANGELOG_FOLDER, list_versions
 from ..core.kinds import KIND_NAMES, KINDS, bump_rank
 from ..core.names import NameRefused, contained, is_version, version_key, version_problem
 from ..core.shown import quoted
-from ..core.package import DESCRIPTOR, LIST_LABELS, LISTS
+from ..core.package import CORRECTION_STATUSES, DESCRIPTOR, LIST_LABELS, LISTS
 from ..core.shown import json_text
 from .editions import ReleaseError, counts, labelled, load_version, repository
 
@@ -36,7 +36,6 @@ INDEX = "CHANGELOG.md"
 VERSION_FILE = re.compile(r"^(\d+\.\d+\.\d+)\.(md|json)$")
 SECTION_START = re.compile(r"^## (\S+) · ", re.MULTILINE)
 NOTES = re.compile(r"<!-- release notes (\S+) \(by hand[^\n]*-->\n(.*?)<!-- end of release notes \1 -->", re.DOTALL)
-STATUSES = ("corrected", "inferred", "unrecoverable", "kept-as-published")
 INTRO = """# Changes
 
 One section per version of the data package, newest first, generated from the git history by
@@ -243,7 +242,7 @@ def corrections_summary(edition):
         statuses[row.get("status", "")] = statuses.get(row.get("status", ""), 0) + 1
         kinds[row.get("kind", "")] = kinds.get(row.get("kind", ""), 0) + 1
     lines = [f"## 更正记录 Correction records ({len(records)})", "", "| 处理 Status | 数量 Records |", "|---|---:|"]
-    order = [status for status in STATUSES if status in statuses] + sorted(status for status in statuses if status not in STATUSES)
+    order = [status for status in CORRECTION_STATUSES if status in statuses] + sorted(status for status in statuses if status not in CORRECTION_STATUSES)
     lines += [f"| {escape(status or '(empty)')} | {statuses[status]} |" for status in order]
     lines += ["", "| 损坏类型 Kind | 数量 Records |", "|---|---:|"]
     lines += [f"| {escape(kind or '(empty)')} | {number} |" for kind, number in sorted(kinds.items(), key=lambda pair: (-pair[1], pair[0]))]
@@ -276,7 +275,7 @@ def section(entry, previous, report, notes):
             + f"{len(entry.edition['registers'].get('categories', {}))} categories, "
             + f"{len(entry.edition['registers'].get('departments', {}))} departments; "
             + f"{len(entry.edition.get('corrections', []))} correction records"
-            + (" (" + ", ".join(f"{statuses[status]} {status}" for status in STATUSES if status in statuses) + ")" if statuses else "")
+            + (" (" + ", ".join(f"{statuses[status]} {status}" for status in CORRECTION_STATUSES if status in statuses) + ")" if statuses else "")
             + ".")
         lines += ["", f"Details: [`{entry.version}.md`]({entry.version}.md) (the edition described as a whole) · "
                       f"[`{entry.version}.json`]({entry.version}.json) (every item, as added to an empty edition)", ""]

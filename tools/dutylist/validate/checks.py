@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
 from ..core.descriptions import stale_statements
 from ..core.names import is_edition, is_semantic_version, semantic_version_key
-from ..core.package import DESCRIPTOR, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER, STEP_FIELDS
+from ..core.package import DESCRIPTOR, FLAGGING_STATUSES, INTEGER_FIELDS, ITEM_FIELDS, LIST_DELIMITER, LIST_RESOURCES, LISTS, STEP_DELIMITER, STEP_FIELDS
 from ..core.punctuation import full_width_punctuation
 from ..core.amendments import record_problem
 from .compact import BUCKET_MASK, BUCKETS, EXTRACTED, FLAGGING, UNRECOVERABLE, CorrectionIndex, IdKeys, id_key, id_text
@@ -31,7 +31,6 @@ HALF_WIDTH_MARK = re.compile(f"[{re.escape(HALF_WIDTH_MARKS)}]")
 TEXT_FIELDS = tuple(field for field in ITEM_FIELDS if field != "id" and field not in INTEGER_FIELDS)
 REQUIRED_TEXT_FIELDS = ("category", "name")
 CORRECTABLE_FIELDS = TEXT_FIELDS
-FLAGGING_STATUSES = ("unrecoverable", "kept-as-published")
 SAME_ITEM_RATIO = 0.5
 GLUED_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in GLUED_PATTERNS))
 LATIN_LETTER = re.compile("[A-Za-z]")
