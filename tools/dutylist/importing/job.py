@@ -20,7 +20,7 @@ from ..core.descriptions import refreshed
 from ..core.edition import EditionError, resource_paths
 from ..core.errors import DutylistError
 from ..core.names import is_edition, resource_path_problem
-from ..core.files import FileRefused, json_depth_problem, read_package_file
+from ..core.files import FileRefused, json_depth_problem, open_package_file, read_package_file
 from ..core.amendments import AMENDMENT_FIELDS
 from ..core.package import (
     CORRECTION_FIELDS, DESCRIPTOR, LIST_FIELDS, LIST_RESOURCES, LISTS, WriteError, csv_text, data_path, id_prefix,
@@ -504,11 +504,13 @@ def _files_with_bom(job):
     found = []
     for path in paths:
         try:
-            data = read_package_file(job.repo, path)
+            stream = open_package_file(job.repo, path, streamed=True)  # its first three bytes, not the whole file again
         except FileRefused:
             continue  # reported where the file is read
-        if data is not None and data.startswith(b"\xef\xbb\xbf"):
-            found.append(path)
+        if stream is not None:
+            with stream:
+                if stream.read(3) == b"\xef\xbb\xbf":
+                    found.append(path)
     return found
 
 
