@@ -11,7 +11,6 @@ every unit), and the property compares the whole report of
 
 import json
 import re
-import shutil
 import tempfile
 from unittest.mock import patch
 from pathlib import Path
@@ -21,20 +20,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PACKAGE_FILES, ROOT
+from conftest import ROOT
 from dutylist.cli import cli
 from dutylist.core import edition
 from dutylist.core.package import LIST_OF_RESOURCE, read_csv_text
 from dutylist.validate import checks
 from dutylist.validate.read import _ascii_integers, load_package, open_package
 from dutylist.validate.run import run_checks
-from validate_helpers import edit_rows
+from validate_helpers import apply_edit, copy_package, edit_rows, edits
 
-# what the checks look for, and what breaks a row's reading: spaces, Latin letters, digits, both forms of the marks,
-# line breaks, step numbers, list delimiters, full-width digits
-FRAGMENTS = [" ", "\u3000", "\t", "A", "z", "1", "I.", "1强", "D", ",", ";", ":", "(", ")", "！", "!", "？", "?", "“", "”",
-             '"', "\n", "\r\n", "\n3.", "\n1.", "、", "、、", "１２", "x", "", "  \n  "]
-FIELDS = ["category", "name", "departments", "county_duties", "town_duties", "handling", "seq", "page", "id"]
 OLD_GLUED_PRECONDITION = re.compile(r"(?m)[A-Za-z]|^[0-9](?=[\u3400-\u9fff])")  # the one pattern of the first round
 
 
@@ -78,14 +72,6 @@ def validate_json(path):
     return json.loads(result.output)
 
 
-def copy_package(target):
-    target.mkdir()
-    for name in PACKAGE_FILES:
-        source = ROOT / name
-        shutil.copytree(source, target / name) if source.is_dir() else shutil.copy2(source, target / name)
-    return target
-
-
 def test_the_quick_builder_builds_what_item_from_row_builds():
     for resource, list_name in LIST_OF_RESOURCE.items():
         text = (ROOT / "data" / f"{resource}.csv").read_text(encoding="utf-8")
@@ -115,24 +101,6 @@ def test_the_preconditions_are_the_patterns(text):
     assert bool(checks.LATIN_LETTER.search(text) or checks.DIGIT_GLUED_AT_START.search(text)) == bool(
         OLD_GLUED_PRECONDITION.search(text))
     assert checks._holds_any(text, checks.HALF_WIDTH_MARKS) == bool(checks.HALF_WIDTH_MARK.search(text))
-
-
-edits = st.lists(st.tuples(st.sampled_from(sorted(LIST_OF_RESOURCE)), st.integers(0, 200), st.sampled_from(FIELDS),
-                           st.sampled_from(["insert", "replace", "empty"]), st.sampled_from(FRAGMENTS), st.integers(0, 60)),
-                 min_size=1, max_size=6)
-
-
-def apply_edit(package, edit):
-    resource, row_at, field, how, fragment, at = edit
-
-    def change(rows):
-        row = rows[row_at % len(rows)]
-        if field not in row:
-            return
-        value = row[field] or ""
-        row[field] = {"insert": value[:at] + fragment + value[at:], "replace": fragment, "empty": ""}[how]
-
-    edit_rows(package, resource, change)
 
 
 @pytest.mark.slow

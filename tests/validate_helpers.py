@@ -1,8 +1,12 @@
 """Helpers to break a copy of the real package in the ways the validate tests need."""
 
 import json
+import shutil
 
-from dutylist.core.package import csv_text, read_csv_text
+from hypothesis import strategies as st
+
+from conftest import PACKAGE_FILES, ROOT
+from dutylist.core.package import LIST_OF_RESOURCE, csv_text, read_csv_text
 
 
 def edit_rows(package, resource, change):
@@ -112,3 +116,39 @@ BREAKS = {
     "correction-unknown-field": (correction_change(field="departments"), ("data/corrections.csv", 2, "field")),
     "correction-not-applied": (correction_change(corrected="组织展开"), ("data/corrections.csv", 2, "corrected")),
 }
+
+
+# --- random broken copies (the fast paths' and the two-process reading's equivalence tests) ----------------
+
+# what the checks look for, and what breaks a row's reading: spaces, Latin letters, digits, both forms of the marks,
+# line breaks, step numbers, list delimiters, full-width digits
+FRAGMENTS = [" ", "\u3000", "\t", "A", "z", "1", "I.", "1强", "D", ",", ";", ":", "(", ")", "！", "!", "？", "?", "“", "”",
+             '"', "\n", "\r\n", "\n3.", "\n1.", "、", "、、", "１２", "x", "", "  \n  "]
+FIELDS = ["category", "name", "departments", "county_duties", "town_duties", "handling", "seq", "page", "id"]
+
+edits = st.lists(st.tuples(st.sampled_from(sorted(LIST_OF_RESOURCE)), st.integers(0, 200), st.sampled_from(FIELDS),
+                           st.sampled_from(["insert", "replace", "empty"]), st.sampled_from(FRAGMENTS), st.integers(0, 60)),
+                 min_size=1, max_size=6)
+
+
+def apply_edit(package, edit):
+    resource, row_at, field, how, fragment, at = edit
+
+    def change(rows):
+        row = rows[row_at % len(rows)]
+        if field not in row:
+            return
+        value = row[field] or ""
+        row[field] = {"insert": value[:at] + fragment + value[at:], "replace": fragment, "empty": ""}[how]
+
+    edit_rows(package, resource, change)
+
+
+def copy_package(target):
+    target.mkdir()
+    for name in PACKAGE_FILES:
+        source = ROOT / name
+        shutil.copytree(source, target / name) if source.is_dir() else shutil.copy2(source, target / name)
+    return target
+
+

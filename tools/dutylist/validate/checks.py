@@ -65,6 +65,21 @@ def each_item(function):
     return function
 
 
+def keeps_nothing(each):
+    """Mark ``each`` of an each_item check as keeping nothing between items: ``run.run_checks`` may give some lists'
+    items to a copy of it in a second process."""
+    each.kept = None
+    return each
+
+
+def keeps(each, kept, absorb):
+    """Mark ``each`` of an each_item check as keeping state between items: ``kept()`` gives that state (picklable), and
+    ``absorb(state)`` takes in the state a copy of ``each`` kept over other lists' items in a second process
+    (``run.run_checks``), so that ``end()`` reports as if this ``each`` had seen those items too."""
+    each.kept, each.absorb = kept, absorb
+    return each
+
+
 # --- the descriptor ----------------------------------------------------------------------------
 
 @check
@@ -107,7 +122,11 @@ def check_descriptions(package):
         for field, stated, derived in stale_statements(package.descriptor, counts):
             yield finding("description-stale", file=DESCRIPTOR, field=field, text=stated, derived=derived)
 
-    return each, end
+    def absorb(other):
+        for resource, count in other.items():
+            counts[resource] += count
+
+    return keeps(each, lambda: counts, absorb), end
 
 
 # --- the tables (frictionless) -------------------------------------------------------------------
@@ -216,7 +235,15 @@ def check_seq(package):
                     )
                 expected = max(expected, seq + 1)
 
-    return each, end
+    def absorb(other):
+        for list_name, (other_seqs, other_rows, other_files) in other.items():
+            seqs, rows, files = seen[list_name]
+            seqs.extend(other_seqs)
+            rows.extend(other_rows)
+            if other_files:
+                files.setdefault("file", other_files["file"])
+
+    return keeps(each, lambda: seen, absorb), end
 
 
 @each_item
@@ -251,7 +278,9 @@ def check_id_in_two_lists(package):
             if len(set(bucket_keys)) == len(bucket_keys):
                 continue  # no id twice in this bucket: most buckets
             first = {}
-            for at, key in enumerate(bucket_keys):  # in reading order: lists in order, rows in order
+            # in reading order (lists in order, rows in order), which is the order of the places
+            for at in sorted(range(len(bucket_keys)), key=bucket_places.__getitem__):
+                key = bucket_keys[at]
                 at_first = first.setdefault(key, at)
                 if at_first == at:
                     continue
@@ -267,20 +296,33 @@ def check_id_in_two_lists(package):
                 ))
         return found
 
-    return each, end
+    def absorb(other):
+        other_keys, other_places, other_seqs, other_files, other_ids = other
+        for number, file in other_files.items():
+            files.setdefault(number, file)
+        texts = {key: text for text, key in other_ids.items()}
+        for bucket_keys, bucket_places, bucket_seqs in zip(other_keys, other_places, other_seqs):
+            for key, place, seq in zip(bucket_keys, bucket_places, bucket_seqs):
+                key = ids.key(texts[key]) if key < 0 else key  # a key of its own there: this process's for the text
+                bucket = key & BUCKET_MASK
+                keys[bucket].append(key)
+                places[bucket].append(place)
+                seqs[bucket].append(seq)
+
+    return keeps(each, lambda: (keys, places, seqs, files, ids.others), absorb), end
 
 
 @each_item
 def check_departments(package):
     if "departments" not in package.files:
-        return (lambda item, text: ()), None
+        return keeps_nothing(lambda item, text: ()), None
     known = package.names("departments")
 
     def each(item, text):
         return [_item_finding("unknown-department", item, "departments", department)
                 for department in item.get("departments", ()) if department not in known]
 
-    return each, None
+    return keeps_nothing(each), None
 
 
 @each_item
@@ -299,7 +341,7 @@ def check_step_numbering(package):
                     found.append(_item_finding("step-numbering", item, field, None, level=level, detail=problem))
         return found
 
-    return each, None
+    return keeps_nothing(each), None
 
 
 @each_item
@@ -314,7 +356,7 @@ def check_space_between_chinese(package):
                                            level=_flag_level(package, item, field, match.group())))
         return found
 
-    return each, None
+    return keeps_nothing(each), None
 
 
 @each_item
@@ -333,7 +375,7 @@ def check_glued_latin_or_digit(package):
                     found.append(_item_finding("glued-latin-or-digit", item, field, fragment, level=level, detail=detail))
         return found
 
-    return each, None
+    return keeps_nothing(each), None
 
 
 @each_item
@@ -360,7 +402,7 @@ def check_half_width_punctuation(package):
                 ))
         return found
 
-    return each, None
+    return keeps_nothing(each), None
 
 
 @each_item
@@ -406,7 +448,17 @@ def check_punctuation_width(package):
                 if total > len(kept):
                     yield Omitted("mixed-punctuation-width", "error", file, total - len(kept))
 
-    return each, end
+    def absorb(other):
+        other_counts, other_places = other
+        for mark, count in other_counts.items():
+            counts[mark] += count
+        for mark, files in other_places.items():
+            for file, (kept, total) in files.items():
+                mine = places[mark].setdefault(file, [[], 0])
+                mine[0].extend(kept[:MAX_KEPT - len(mine[0])])
+                mine[1] += total
+
+    return keeps(each, lambda: (counts, places), absorb), end
 
 
 @each_item
@@ -417,7 +469,7 @@ def check_empty_required_cells(package):
         return [_item_finding("empty-required-cell", item, field, None) for field in REQUIRED_TEXT_FIELDS
                 if field in item and not item[field] and not index.unrecoverable(item["id"], field)]
 
-    return each, None
+    return keeps_nothing(each), None
 
 
 @each_item
@@ -468,7 +520,20 @@ def check_corrections(package):
                     text=extracted or None, item_id=item_id, kind=kind, evidence=evidence,
                 )
 
-    return each, end
+    def absorb(other):
+        other_seen, other_files = other
+        for list_number, file in other_files.items():
+            files.setdefault(list_number, file)
+        for number, outcome in enumerate(other_seen):
+            if outcome >= 0 and (seen[number] < 0 or _reading_order(outcome) < _reading_order(seen[number])):
+                seen[number] = outcome  # an id used twice: the item read first is the one, as in one process
+
+    return keeps(each, lambda: (seen, files), absorb), end
+
+
+def _reading_order(outcome):
+    """Where the item of a record's outcome (check_corrections) comes in the reading: its list, then its row."""
+    return outcome >> 2 & 3, outcome >> 4
 
 
 @each_item
@@ -483,6 +548,14 @@ def check_amendments(package):
     def each(item, text):
         keys.append(ids.key(item["id"]))
         return ()
+
+    def absorb(other):
+        other_keys, other_ids = other
+        if not other_ids:
+            keys.extend(other_keys)  # ids of the package's shape only: the keys are the same in both processes
+            return
+        texts = {key: text for text, key in other_ids.items()}
+        keys.extend(ids.key(texts[key]) if key < 0 else key for key in other_keys)
 
     def end():
         path = package.files.get("amendments")
@@ -500,7 +573,7 @@ def check_amendments(package):
             elif record.get("item_id") not in present and record.get("item_id") not in removed:
                 yield finding("amendment-unknown-item", field="item_id", text=record.get("item_id"), **where)
 
-    return each, end
+    return keeps(each, lambda: (keys, ids.others), absorb), end
 
 
 # --- against an earlier edition ------------------------------------------------------------------
@@ -517,7 +590,7 @@ def check_against(package, earlier, label, content_change="content not compared"
             return (_item_finding("id-reused", item, "id", item["name"], item_id=item["id"], old_name=old["name"], against=label, ratio=ratio),)
         return ()
 
-    return each, lambda: _check_version_increased(package, earlier, label, content_change)
+    return keeps_nothing(each), lambda: _check_version_increased(package, earlier, label, content_change)
 
 
 check_against.each_item = True

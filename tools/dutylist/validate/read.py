@@ -96,11 +96,15 @@ class Package:
             return iter(self.rows["amendments"])
         return self._rows("amendments") if "amendments" in self.files else iter(())
 
-    def stream_items(self):
-        """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row)."""
+    def stream_items(self, resources=None):
+        """Every item of the three lists in list order (dicts of core.edition.item_from_row plus _file and _row); of
+        the lists of ``resources`` only (list resource names), if given."""
         if self.items is not None:
-            return iter(self.items)
-        return self._items()
+            if resources is None:
+                return iter(self.items)
+            lists = {LIST_OF_RESOURCE[resource] for resource in resources}
+            return (item for item in self.items if item["list"] in lists)
+        return self._items(resources)
 
     def read_every_table(self):
         """Read the tables not read yet, so that every table's strict pass has run (the table check needs them all)."""
@@ -116,10 +120,10 @@ class Package:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def _items(self):
+    def _items(self, resources=None):
         for resource, list_name in LIST_OF_RESOURCE.items():
             path = self.files.get(resource)
-            if path is None:
+            if path is None or (resources is not None and resource not in resources):
                 continue
             records = self._records(resource)
             header = next(records, None)
