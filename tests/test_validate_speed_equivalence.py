@@ -96,10 +96,12 @@ def test_the_item_text_is_its_units_joined():
 
 
 @pytest.mark.slow
-@given(st.text(alphabet=st.sampled_from(["强", "A", "z", "1", "9", "\n", " ", ".", "，", ",", "!", "“", '"', "？"]), max_size=12))
+@given(st.text(alphabet=st.sampled_from(["强", "A", "z", "1", "9", "\n", " ", ".", "，", ",", "!", "“", '"', "？", "ａ", "Ｚ",
+                                         "\u212a", "é", "\r"]), max_size=12))
 def test_the_preconditions_are_the_patterns(text):
-    assert bool(checks.LATIN_LETTER.search(text) or checks.DIGIT_GLUED_AT_START.search(text)) == bool(
+    assert bool(checks._holds_latin_letter(text) or checks.DIGIT_GLUED_AT_START.search("\n" + text)) == bool(
         OLD_GLUED_PRECONDITION.search(text))
+    assert checks._holds_latin_letter(text) == bool(checks.LATIN_LETTER.search(text))
     assert checks._holds_any(text, checks.HALF_WIDTH_MARKS) == bool(checks.HALF_WIDTH_MARK.search(text))
 
 

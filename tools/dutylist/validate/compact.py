@@ -16,13 +16,18 @@ dict of per-record tuples several hundred bytes a record. Here:
 """
 
 import bisect
+import re
 from array import array
+from itertools import accumulate, islice
+from operator import le
 
 BUCKET_BITS = 10
 BUCKETS = 1 << BUCKET_BITS
 BUCKET_MASK = BUCKETS - 1
 UNRECOVERABLE, FLAGGING, EXTRACTED = 1, 2, 4  # a record's bits in CorrectionIndex.bits
 CHUNK = 4096  # correction records whose corrected texts are joined in one string
+COLUMN_OF_IDS = re.compile(r"[0-9]{9}-[0-9]{4}(?:\n[0-9]{9}-[0-9]{4})*")  # ids of the package's shape, one a line
+NO_ITEM = -(1 << 62)  # the key of a record without an item id: no item has it
 
 
 def id_key(text, _last=[None, None]):  # noqa: B006 (the last answer: each check asks about the same item in turn)
@@ -90,37 +95,42 @@ class CorrectionIndex:
     of the item's records in file order; ``unrecoverable(item_id, field)`` and ``flagging(item_id, field)`` answer
     what the step, empty-cell and text checks ask. About 30 bytes a record and its corrected text."""
 
-    def __init__(self, records):
-        """records: (item_id, field, corrected, bits) of each record, in file order (its number); bits: UNRECOVERABLE,
-        FLAGGING (unrecoverable or kept as published) and EXTRACTED (it has an extracted text) added."""
+    def __init__(self, batches):
+        """batches: the records in file order (their number), CHUNK at a time (the last may hold fewer), each batch
+        four columns: the item ids, the fields, the corrected texts and the bits (UNRECOVERABLE, FLAGGING:
+        unrecoverable or kept as published, EXTRACTED: it has an extracted text, added). Each column is handled
+        whole, by C loops where it can be: an id column of the package's shape becomes numbers at once."""
         self.ids, self.fields = IdKeys(), {}
         keys, fields, bits, ends = array("q"), array("l"), array("b"), array("l")
-        self.chunks, texts, length, ordered, last = [], [], 0, True, None
-        for item_id, field, corrected, record_bits in records:
-            key = self.ids.key(item_id) if isinstance(item_id, str) else None
-            if key is None:
-                key = -(1 << 62)  # a record without an item id: matches no item
-            ordered = ordered and (last is None or last <= key)
-            last = key
-            keys.append(key)
-            fields.append(self.fields.setdefault(field, len(self.fields)))
-            bits.append(record_bits)
-            texts.append(corrected)
-            length += len(corrected)
-            ends.append(length)  # where its text ends in its chunk
-            if len(texts) == CHUNK:  # the texts of CHUNK records joined: one string, not an object a record
-                self.chunks.append("".join(texts))
-                texts, length = [], 0
-        self.chunks.append("".join(texts))
+        self.chunks = []
+        for item_ids, field_names, corrected, record_bits in batches:
+            keys.extend(self._keys(item_ids))
+            for name in set(field_names):
+                self.fields.setdefault(name, len(self.fields))
+            fields.extend(map(self.fields.__getitem__, field_names))
+            bits.extend(record_bits)
+            ends.extend(accumulate(map(len, corrected)))  # where each text ends in its chunk
+            self.chunks.append("".join(corrected))  # the texts of CHUNK records joined: one string, not an object a record
         self.field_names = list(self.fields)
         self.bits, self.ends, self.field_numbers, self.count = bits, ends, fields, len(keys)
-        if ordered:
+        if all(map(le, keys, islice(keys, 1, None))):
             self.order, self.sorted_keys = None, keys
         else:
             order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: a key's records stay in file order
             self.order = array("q", order)
             self.sorted_keys = array("q", (keys[at] for at in order))
         self._last_id, self._last = None, ()
+
+    def _keys(self, item_ids):
+        """The key of each item id of a batch: a column of ids of the package's shape at once (one pattern over the
+        column joined, then the digits read), else one by one; a record without an item id matches no item."""
+        if all(map(str.__instancecheck__, item_ids)):  # every id a text (isinstance, mapped)
+            joined = "\n".join(item_ids)
+            if COLUMN_OF_IDS.fullmatch(joined):
+                digits = joined.replace("-", "").split("\n")
+                if len(digits) == len(item_ids):  # (an id holding a line break is not of the package's shape)
+                    return map(int, digits)
+        return [self.ids.key(item_id) if isinstance(item_id, str) else NO_ITEM for item_id in item_ids]
 
     def corrected(self, number):
         start = self.ends[number - 1] if number % CHUNK else 0

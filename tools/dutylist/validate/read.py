@@ -19,6 +19,8 @@ skipped (and makes the table suspect, so that frictionless says what it makes of
 import codecs
 import csv
 import io
+from itertools import islice
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +91,32 @@ class Package:
         for row_number, cells in records:
             width = len(cells)
             yield row_number, [default if at < 0 else cells[at] if at < width else None for at, default in picks]
+
+    def correction_columns(self, columns, size):
+        """The correction records ``size`` at a time: per batch, one list per (name, default) of columns holding what
+        ``correction_values`` gives for it, record after record (its values turned on their side). A batch whose
+        records all have the header's width is picked column by column (loops in C), any other record by record."""
+        if "corrections" in self.rows or "corrections" not in self.files:
+            values = (values for _, values in self.correction_values(columns))
+            while batch := list(islice(values, size)):
+                yield [list(column) for column in zip(*batch)]
+            return
+        records = self._records("corrections")
+        header = next(records, None)
+        if header is None:
+            return
+        width = len(header)
+        where = {name: at for at, name in enumerate(header)}  # a name used twice: its last column, as in a dict
+        picks = [(where.get(name, -1), default) for name, default in columns]
+        cells_of = itemgetter(1)
+        while batch := list(map(cells_of, islice(records, size))):
+            if all(len(cells) == width for cells in batch):
+                whole = list(zip(*batch))
+                yield [list(whole[at]) if at >= 0 else [default] * len(batch) for at, default in picks]
+            else:
+                rows = [[default if at < 0 else cells[at] if at < len(cells) else None for at, default in picks]
+                        for cells in batch]
+                yield [list(column) for column in zip(*rows)]
 
     def amendments(self):
         """(row number, record dict) of every amendment record, in file order (none when the package has no such resource)."""
