@@ -8,6 +8,7 @@ earlier edition.
 """
 
 import difflib
+import heapq
 import re
 from array import array
 from itertools import repeat
@@ -480,7 +481,8 @@ def check_corrections(package):
     """Every record points at an existing item and field, and its corrected text is what the data holds.
 
     The records are read twice: first for what to look at in each item (its id, field and corrected
-    text), then, at the end, to report each one with what its item showed."""
+    text), then, at the end, to report those with something to report: the outcomes kept per record say which,
+    and of the flags (unrecoverable, kept as published) only those the report shows are made, the rest counted."""
     index = _corrections_index(package)
     # per record number: its item's row, list, and whether it has the field and the corrected text (-1: no item yet)
     seen, files = array("q", [-1]) * index.count, {}
@@ -502,36 +504,76 @@ def check_corrections(package):
 
     def end():
         path = package.files.get("corrections")
-        for number, (row, values) in enumerate(package.correction_values(REPORTED_OF_RECORDS)):
-            item_id, field, corrected, status, extracted, kind, evidence = values
-            where = {"file": path, "resource": "corrections", "row": row}
-            outcome = seen[number] if number < len(seen) else -1  # (a record added since the first reading: no item)
-            if outcome < 0:
-                yield finding("correction-unknown-item", field="item_id", text=item_id, **where)
-                continue
-            item_row, list_number, has_field, applied = outcome >> 4, outcome >> 2 & 3, outcome & 2, outcome & 1
-            list_name, item_file = LISTS[list_number], files[list_number]
-            if not has_field:
-                yield finding("correction-unknown-field", field="field", text=field, item_id=item_id, list=list_name, **where)
-                continue
-            if not applied:
-                yield finding("correction-not-applied", field="corrected", text=corrected, item_id=item_id, item_field=field, **where)
-            if status in FLAGGING_STATUSES:
-                code = "flagged-unrecoverable" if status == "unrecoverable" else "kept-as-published"
-                yield finding(
-                    code, file=item_file, resource=LIST_RESOURCES[list_name], row=item_row, field=field,
-                    text=extracted or None, item_id=item_id, kind=kind, evidence=evidence,
-                )
+        looked_at, shown, left_out = _records_to_report(seen, index.bits, package.finding_limit)
+        wanted, number = iter(looked_at), 0
+        next_wanted = next(wanted, None)
+        for rows, columns in package.correction_columns(REPORTED_OF_RECORDS, CHUNK):
+            start, number = number, number + len(rows)
+            while next_wanted is not None and next_wanted < number:
+                at, next_wanted = next_wanted - start, next(wanted, None)
+                yield from _record_findings(at + start, rows[at], [column[at] for column in columns], seen, files, path,
+                                            at + start in shown)
+            if number > len(seen):  # records added since the first reading: no item
+                for at in range(max(len(seen) - start, 0), len(rows)):
+                    yield from _record_findings(at + start, rows[at], [column[at] for column in columns], seen, files, path, False)
+        for (code, list_number), count in left_out.items():
+            yield Omitted(code, WARNING, files[list_number], count)
 
     def absorb(other):
         other_seen, other_files = other
         for list_number, file in other_files.items():
             files.setdefault(list_number, file)
+        if max(map(min, seen, other_seen), default=-1) < 0:  # no record has an item in both: take the one set
+            seen[:] = array("q", map(max, seen, other_seen))
+            return
         for number, outcome in enumerate(other_seen):
             if outcome >= 0 and (seen[number] < 0 or _reading_order(outcome) < _reading_order(seen[number])):
                 seen[number] = outcome  # an id used twice: the item read first is the one, as in one process
 
     return keeps(each, lambda: (seen, files), absorb), end
+
+
+def _records_to_report(seen, bits, limit):
+    """Which correction records check_corrections reports, from their outcomes (``seen``) and bits alone: the
+    numbers of those to look at again (no item, no such field, not applied, or a flag shown), in order; the flags
+    shown, a set: of each code and list the ``limit`` first by item row and record, which are all the report keeps
+    (run.Collector); and per (code, list number) how many flags are left out, counted only."""
+    looked_at, flags = [], {}
+    for number, outcome in enumerate(seen):
+        if outcome < 0 or outcome & 3 != 3:
+            looked_at.append(number)
+        if outcome >= 0 and outcome & 2 and bits[number] & FLAGGING:
+            code = "flagged-unrecoverable" if bits[number] & UNRECOVERABLE else "kept-as-published"
+            flags.setdefault((code, outcome >> 2 & 3), []).append((outcome >> 4, number))
+    shown, left_out = set(), {}
+    for group, entries in flags.items():
+        shown.update(number for _, number in heapq.nsmallest(limit, entries))
+        if len(entries) > limit:
+            left_out[group] = len(entries) - limit
+    return sorted(shown.union(looked_at)), shown, left_out
+
+
+def _record_findings(number, row, values, seen, files, path, flag_shown):
+    """The findings of one correction record (check_corrections): no item, no such field, not applied, and its flag."""
+    item_id, field, corrected, status, extracted, kind, evidence = values
+    where = {"file": path, "resource": "corrections", "row": row}
+    outcome = seen[number] if number < len(seen) else -1
+    if outcome < 0:
+        yield finding("correction-unknown-item", field="item_id", text=item_id, **where)
+        return
+    item_row, list_number, has_field, applied = outcome >> 4, outcome >> 2 & 3, outcome & 2, outcome & 1
+    list_name, item_file = LISTS[list_number], files[list_number]
+    if not has_field:
+        yield finding("correction-unknown-field", field="field", text=field, item_id=item_id, list=list_name, **where)
+        return
+    if not applied:
+        yield finding("correction-not-applied", field="corrected", text=corrected, item_id=item_id, item_field=field, **where)
+    if flag_shown:
+        code = "flagged-unrecoverable" if status == "unrecoverable" else "kept-as-published"
+        yield finding(
+            code, file=item_file, resource=LIST_RESOURCES[list_name], row=item_row, field=field,
+            text=extracted or None, item_id=item_id, kind=kind, evidence=evidence,
+        )
 
 
 def _reading_order(outcome):
@@ -689,7 +731,7 @@ def _record_needs(package):
     """The correction records CHUNK at a time, as ``compact.CorrectionIndex`` takes them: per batch the item ids, the
     fields, the corrected texts and the bits of each record, in file order."""
     statuses = {}  # status -> its bits
-    for item_ids, fields, corrected, status, extracted in package.correction_columns(NEEDED_OF_RECORDS, CHUNK):
+    for _, (item_ids, fields, corrected, status, extracted) in package.correction_columns(NEEDED_OF_RECORDS, CHUNK):
         for value in set(status):
             statuses.setdefault(value, (value == "unrecoverable") * UNRECOVERABLE + (value in FLAGGING_STATUSES) * FLAGGING)
         bits = list(map(add, map(statuses.__getitem__, status), map(mul, map(bool, extracted), repeat(EXTRACTED))))

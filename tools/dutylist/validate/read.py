@@ -20,7 +20,6 @@ import codecs
 import csv
 import io
 from itertools import islice
-from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from ..core.errors import DutylistError
 from ..core.files import BOM, FileRefused, allow_long_cells, cell_too_long
 from ..core.names import resource_path_problem
 from ..core.package import DESCRIPTOR, INTEGER_FIELDS, LIST_OF_RESOURCE, row_of_cells
-from .findings import finding
+from .findings import MAX_PER_CODE_AND_FILE, finding
 from .patterns import pattern_problem
 from .tables import TablePass, _foreign_key_fields
 
@@ -65,6 +64,7 @@ class Package:
     # (checks._corrections_index; run.run_checks forgets it, so a run reads the records afresh)
     keyed_fields: dict = field(default=None, repr=False)
     corrections_index: dict = field(default=None, repr=False)
+    finding_limit: int = MAX_PER_CODE_AND_FILE  # findings of a code, level and file the report keeps (run.run_checks sets it)
 
     def names(self, register):
         return {row.get("name") for _, row in self.rows.get(register, [])}
@@ -93,13 +93,14 @@ class Package:
             yield row_number, [default if at < 0 else cells[at] if at < width else None for at, default in picks]
 
     def correction_columns(self, columns, size):
-        """The correction records ``size`` at a time: per batch, one list per (name, default) of columns holding what
-        ``correction_values`` gives for it, record after record (its values turned on their side). A batch whose
-        records all have the header's width is picked column by column (loops in C), any other record by record."""
+        """The correction records ``size`` at a time: per batch (row numbers, columns), one column per (name,
+        default) of columns holding what ``correction_values`` gives for it, record after record (its values turned
+        on their side). A batch whose records all have the header's width is picked column by column (loops in C),
+        any other record by record."""
         if "corrections" in self.rows or "corrections" not in self.files:
-            values = (values for _, values in self.correction_values(columns))
-            while batch := list(islice(values, size)):
-                yield [list(column) for column in zip(*batch)]
+            records = self.correction_values(columns)
+            while batch := list(islice(records, size)):
+                yield [row for row, _ in batch], [list(column) for column in zip(*(values for _, values in batch))]
             return
         records = self._records("corrections")
         header = next(records, None)
@@ -108,15 +109,15 @@ class Package:
         width = len(header)
         where = {name: at for at, name in enumerate(header)}  # a name used twice: its last column, as in a dict
         picks = [(where.get(name, -1), default) for name, default in columns]
-        cells_of = itemgetter(1)
-        while batch := list(map(cells_of, islice(records, size))):
-            if all(len(cells) == width for cells in batch):
-                whole = list(zip(*batch))
-                yield [list(whole[at]) if at >= 0 else [default] * len(batch) for at, default in picks]
+        while batch := list(islice(records, size)):
+            rows, cells = zip(*batch)
+            if all(len(record) == width for record in cells):
+                whole = list(zip(*cells))
+                yield list(rows), [list(whole[at]) if at >= 0 else [default] * len(batch) for at, default in picks]
             else:
-                rows = [[default if at < 0 else cells[at] if at < len(cells) else None for at, default in picks]
-                        for cells in batch]
-                yield [list(column) for column in zip(*rows)]
+                values = [[default if at < 0 else record[at] if at < len(record) else None for at, default in picks]
+                          for record in cells]
+                yield list(rows), [list(column) for column in zip(*values)]
 
     def amendments(self):
         """(row number, record dict) of every amendment record, in file order (none when the package has no such resource)."""

@@ -56,6 +56,7 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE, ap
     what it keeps (``checks.keeps``) and a second core is free: the same findings, in about half the time."""
     collector = Collector(package, limit)
     package.corrections_index = None  # read the records afresh (a test edits them between runs)
+    package.finding_limit = limit  # a check that makes many findings of one code makes only those kept, and counts the rest
     selected = checks.CHECKS if selected is None else selected
     per_item, at_end = [], []
     for check, arguments in [(check, ()) for check in selected] + list(extra):
