@@ -84,16 +84,21 @@ def test_a_seq_written_01_beside_1_is_the_unique_error_frictionless_reports(pack
 
 def test_a_file_that_stops_being_utf8_after_the_check_is_a_message_not_a_traceback(package_copy, monkeypatch):
     """The bytes are checked once in chunks before the rows are read; if the file changes in between, the reading
-    says so and exits 2."""
+    says so and exits 2. (validate first reads the lists without that check, decoding them as it reads them; the
+    bytes that are not UTF-8 make it open the package again with the check, which here sees the file whole again.)"""
     from dutylist.validate import read
 
     scan = read._scan_csv
+    target = package_copy / "data" / "basic-duties.csv"
+    whole = target.read_bytes()
+    broken = whole.replace("党的建设".encode(), b"\xb5\xb3", 1)
 
     def scan_then_break(package, reader, name, path):
+        if name == "basic-duties":
+            target.write_bytes(whole)
         ok = scan(package, reader, name, path)
         if name == "basic-duties":
-            target = package_copy / path
-            target.write_bytes(target.read_bytes().replace("党的建设".encode(), b"\xb5\xb3", 1))
+            target.write_bytes(broken)
         return ok
 
     monkeypatch.setattr(read, "_scan_csv", scan_then_break)

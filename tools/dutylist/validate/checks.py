@@ -226,6 +226,8 @@ def check_seq(package):
         for list_name, resource in LIST_RESOURCES.items():
             seqs, rows, files = seen[list_name]
             count = len(seqs)
+            if count and min(seqs) >= 1 and len(set(seqs)) == max(seqs):
+                continue  # every number of 1..max is there (each town of a collection numbers its list from 1): no gap
             order = range(count) if all(a <= b for a, b in zip(seqs, seqs[1:])) else sorted(range(count), key=seqs.__getitem__)
             expected = 1
             for at in order:
@@ -507,7 +509,10 @@ def check_corrections(package):
         looked_at, shown, left_out = _records_to_report(seen, index.bits, package.finding_limit)
         wanted, number = iter(looked_at), 0
         next_wanted = next(wanted, None)
+        unchanged = index.stamp is not None and index.stamp == package.stamp("corrections")
         for rows, columns in package.correction_columns(REPORTED_OF_RECORDS, CHUNK):
+            if next_wanted is None and unchanged:
+                break  # nothing more to report, and no record added since the first reading: the rest need not be read
             start, number = number, number + len(rows)
             while next_wanted is not None and next_wanted < number:
                 at, next_wanted = next_wanted - start, next(wanted, None)
@@ -723,7 +728,9 @@ def _corrections_index(package):
     whether it flags the field as unrecoverable or kept as published), with no object per record."""
     index = package.corrections_index
     if index is None:
+        stamp = package.stamp("corrections")  # before the reading: a record added while it is read changes it
         index = package.corrections_index = CorrectionIndex(_record_needs(package))
+        index.stamp = stamp
     return index
 
 

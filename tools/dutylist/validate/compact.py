@@ -120,6 +120,7 @@ class CorrectionIndex:
             self.order = array("q", order)
             self.sorted_keys = array("q", (keys[at] for at in order))
         self._last_id, self._last = None, ()
+        self.stamp = None  # the file's size and time of change when its reading began (checks._corrections_index)
 
     def _keys(self, item_ids):
         """The key of each item id of a batch: a column of ids of the package's shape at once (one pattern over the

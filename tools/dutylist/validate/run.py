@@ -20,7 +20,7 @@ from ..core.package import DESCRIPTOR, LIST_OF_RESOURCE
 from . import checks
 from .findings import ERROR, MAX_PER_CODE_AND_FILE, WARNING, Omitted
 from ..core.lock import LOCK_FILE, interrupted
-from .read import PackageUnreadable, open_package, package_root
+from .read import NotCheckedAsUtf8, PackageUnreadable, open_package, package_root
 
 
 def validate_package(path, against=None, earlier=None, compare=None):
@@ -31,12 +31,15 @@ def validate_package(path, against=None, earlier=None, compare=None):
     half_written = interrupted(root)  # a writer runs, or was killed half-way: its files may be half old, half new
     if half_written:
         raise PackageUnreadable(half_written, file=LOCK_FILE, code="package-locked")
-    package = open_package(root)
+    package = open_package(root, decode_streamed=False)  # the lists and records are decoded as they are read, not before too
     extra = []
     if against:
         earlier = earlier if earlier is not None else load_earlier_edition(package.root, against)
         extra = [(checks.check_against, (earlier, against, content_change(package.root, earlier, compare)))]
-    found, omitted = run_checks(package, extra=extra)
+    try:
+        found, omitted = run_checks(package, extra=extra)
+    except (NotCheckedAsUtf8, PackageUnreadable):  # a file not UTF-8, or unreadable: report what the whole check reports
+        found, omitted = run_checks(open_package(root), extra=extra)
     errors = [f.to_dict() for f in found if f.level == ERROR]
     return {
         "valid": not errors,
