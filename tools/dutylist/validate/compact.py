@@ -104,6 +104,8 @@ class CorrectionIndex:
         keys, fields, bits, ends = array("q"), array("l"), array("b"), array("l")
         self.chunks = []
         for item_ids, field_names, corrected, record_bits in batches:
+            if len(keys) % CHUNK:
+                raise ValueError(f"a batch of correction records after one of fewer than {CHUNK}")  # corrected() needs it
             keys.extend(self._keys(item_ids))
             for name in set(field_names):
                 self.fields.setdefault(name, len(self.fields))

@@ -423,9 +423,9 @@ def _scan_csv(package, reader, name, path):
         package.crlf.add(name)
         package.load_findings.append(finding("line-endings-crlf", file=path, resource=name, row=1))
     if bad_byte is not None:
-        with _binary(reader, path) as again:
-            before = again.read(bad_byte).decode("utf-8")
-        package.load_findings.append(finding("encoding-not-utf8", file=path, resource=name, row=_record_number(before), byte=bad_byte))
+        with _binary(reader, path, streamed=name in STREAMED) as again:
+            row = _record_number(again, bad_byte)
+        package.load_findings.append(finding("encoding-not-utf8", file=path, resource=name, row=row, byte=bad_byte))
         return False
     return True
 
@@ -460,10 +460,46 @@ class _text_stream:
 
 
 
-def _record_number(text_before):
-    """The CSV record (header = 1) in which the text that follows text_before starts."""
-    allow_long_cells()
-    return len(list(csv.reader(io.StringIO(text_before + "x", newline=""))))
+def _record_number(binary, length):
+    """The CSV record (header = 1) in which byte ``length`` of the file falls. The bytes before it (UTF-8) are read
+    as a stream, a record at a time; a cell may be as long as they are, so the csv module's limit is raised to that
+    for this count only (a cell over the usual limit is not what is being reported)."""
+    text = io.TextIOWrapper(_Prefix(binary, length), encoding="utf-8", newline="")
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, length + 1))
+    try:
+        return sum(1 for _ in csv.reader(_with_x_at_the_end(text)))
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _with_x_at_the_end(lines):
+    """The lines, the last with an ``x`` after it: a record that the next byte would continue is counted."""
+    last = ""
+    for line in lines:
+        if last:
+            yield last
+        last = line
+    if last.endswith(("\n", "\r")):
+        yield last
+        last = ""
+    yield last + "x"
+
+
+class _Prefix(io.RawIOBase):
+    """The first ``length`` bytes of a binary stream, read as a stream."""
+
+    def __init__(self, binary, length):
+        self.binary, self.left = binary, length
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.binary.read(min(len(buffer), self.left))
+        self.left -= len(data)
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _ascii_integers(package, resource, path, row_number, row):
