@@ -36,6 +36,7 @@ REQUIRED_RESOURCES = (*LIST_OF_RESOURCE, "categories", "departments", "correctio
 REGISTERS = ("categories", "departments")
 STREAMED = (*LIST_OF_RESOURCE, "corrections")  # read record by record, so with no size limit; every other table is held
 CHUNK = 1 << 20
+RECORDS_A_BATCH = 1024  # records read together: a list of them, given whole to the strict table pass
 
 
 class PackageUnreadable(DutylistError):
@@ -112,14 +113,14 @@ class Package:
             while batch := list(islice(records, size)):
                 yield [row for row, _ in batch], [list(column) for column in zip(*(values for _, values in batch))]
             return
-        records = self._records("corrections")
-        header = next(records, None)
+        batches = self._record_batches("corrections", size)
+        header = next(batches, None)
         if header is None:
             return
         width = len(header)
         where = {name: at for at, name in enumerate(header)}  # a name used twice: its last column, as in a dict
         picks = [(where.get(name, -1), default) for name, default in columns]
-        while batch := list(islice(records, size)):
+        for batch in _batches_of(batches, size):
             rows, cells = zip(*batch)
             if all(len(record) == width for record in cells):
                 whole = list(zip(*cells))
@@ -175,22 +176,29 @@ class Package:
             path = self.files.get(resource)
             if path is None or (resources is not None and resource not in resources):
                 continue
-            records = self._records(resource)
-            header = next(records, None)
+            batches = self._record_batches(resource, RECORDS_A_BATCH)
+            header = next(batches, None)
             if header is None:
                 continue
-            build = edition.item_builder(header, list_name)
-            for row_number, cells in records:
-                item = build(cells) if build is not None and len(cells) == len(header) else None
-                if item is None:  # a row the quick builder does not take: read as load_edition reads it
-                    row = row_of_cells(header, cells)
-                    row = _ascii_integers(self, resource, path, row_number, row)
-                    try:
-                        item = edition.item_from_row(row, list_name, path, row_number)
-                    except edition.EditionError:
-                        continue  # a row that cannot become an item: the table check reports it
-                item["_file"], item["_row"] = path, row_number  # the item is new: no copy needed
-                yield item
+            build, width = edition.item_builder(header, list_name), len(header)
+            for batch in batches:
+                for row_number, cells in batch:
+                    item = build(cells) if build is not None and len(cells) == width else None
+                    if item is None:  # a row the quick builder does not take: read as load_edition reads it
+                        item = self._slow_item(resource, list_name, path, header, row_number, cells)
+                        if item is None:
+                            continue  # a row that cannot become an item: the table check reports it
+                    item["_file"], item["_row"] = path, row_number  # the item is new: no copy needed
+                    yield item
+
+    def _slow_item(self, resource, list_name, path, header, row_number, cells):
+        """The item of a row as load_edition reads it (None if it cannot be one), a 序号 or page in other digits
+        reported as it is read."""
+        row = _ascii_integers(self, resource, path, row_number, row_of_cells(header, cells))
+        try:
+            return edition.item_from_row(row, list_name, path, row_number)
+        except edition.EditionError:
+            return None
 
     def _rows(self, name):
         """(row number, row dict) of each record of a resource's CSV, read as a stream. A row dict is what
@@ -205,6 +213,14 @@ class Package:
     def _records(self, name):
         """The header of a resource's CSV (None if it has no record), then (row number, cells) of each record
         after it, read as a stream; blank records are skipped. The strict table pass runs alongside the first time."""
+        batches = self._record_batches(name, RECORDS_A_BATCH)
+        yield next(batches, None)
+        for batch in batches:
+            yield from batch
+
+    def _record_batches(self, name, size):
+        """What ``_records`` gives, the records ``size`` at a time: the header (None if there is no record), then
+        lists of (row number, cells). The strict table pass is given each batch whole."""
         path = self.files[name]
         table_pass = None
         if name not in self.table_passes:
@@ -221,15 +237,15 @@ class Package:
                         table_pass.blank()
                     table_pass.header(header)
                 row_number = 1
-                for cells in records:
-                    if not cells:
+                while batch := list(islice(records, size)):
+                    if not all(batch):  # a blank record: skipped (and the table suspect, so that frictionless reads it)
                         if table_pass is not None:
                             table_pass.blank()
-                        continue
-                    row_number += 1
+                        batch = [cells for cells in batch if cells]
                     if table_pass is not None:
-                        table_pass.record(cells)
-                    yield row_number, cells
+                        table_pass.records(batch)
+                    yield list(zip(range(row_number + 1, row_number + 1 + len(batch)), batch))
+                    row_number += len(batch)
                 if table_pass is not None:
                     table_pass.finish()
         except csv.Error as error:
@@ -249,6 +265,22 @@ class Package:
         if self.keyed_fields is None:
             self.keyed_fields = _foreign_key_fields({name: self.schemas.get(name) for name in self.files})
         return self.keyed_fields
+
+
+def _batches_of(batches, size):
+    """The records of the batches in batches of ``size`` each, the last perhaps fewer (a batch that lost blank records
+    is made up from the next)."""
+    held = []
+    for batch in batches:
+        if not held and len(batch) == size:
+            yield batch
+            continue
+        held.extend(batch)
+        while len(held) >= size:
+            yield held[:size]
+            held = held[size:]
+    if held:
+        yield held
 
 
 def package_root(path):

@@ -159,6 +159,13 @@ class TablePass:
             if len(self.batch) >= BATCH:
                 self._check_batch()
 
+    def records(self, batch):
+        """Records after the header, a list of them (each a list of cells): as ``record`` for each."""
+        if self.ok:
+            self.batch.extend(batch)
+            if len(self.batch) >= BATCH:
+                self._check_batch()
+
     def finish(self):
         """The end of the table: the last batch is checked, then the unique and key values for one seen twice."""
         if self.ok and self.batch:
