@@ -21,6 +21,7 @@ column names and repeated ids are read as they are, each with a warning in
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from .errors import DutylistError
@@ -364,7 +365,7 @@ def item_builder(header, list_name):
         item.update(zip(header, map(strip, cells)))  # every cell stripped, in the header's order; then the typed ones
         for name in integers:
             value = item[name]
-            if not is_whole_number(value):
+            if whole_number_match(value) is None:
                 return None
             item[name] = int(value)
         for name in steps:
@@ -379,10 +380,14 @@ def item_builder(header, list_name):
 LONGEST_WHOLE_NUMBER = 18  # digits: any such number fits SQLite's 64-bit INTEGER, and int() reads it at once
 
 
+WHOLE_NUMBER = re.compile(f"[0-9]{{1,{LONGEST_WHOLE_NUMBER}}}")
+whole_number_match = WHOLE_NUMBER.fullmatch  # one C call: the loops over every row of a collection use it
+
+
 def is_whole_number(value):
     """ASCII digits only (Python's int() would also take '１２' (full-width) or '٣'), at most LONGEST_WHOLE_NUMBER
     of them: a 序号 or page of 5,000 digits is text, never given to int() (which refuses more than 4,300)."""
-    return bool(value) and len(value) <= LONGEST_WHOLE_NUMBER and value.isascii() and value.isdigit()
+    return isinstance(value, str) and whole_number_match(value) is not None
 
 
 def _integer(value, path, row_number, field, warnings=None):

@@ -55,7 +55,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ..core.edition import (
-    INTEGER_FIELDS, EditionError, is_whole_number, _required_path, item_from_row, read_text, resource_paths,
+    INTEGER_FIELDS, EditionError, whole_number_match, _required_path, item_from_row, read_text, resource_paths,
 )
 from ..core.files import BOM, allow_long_cells, cell_too_long
 from ..core.package import LIST_OF_RESOURCE, LISTS
@@ -501,8 +501,7 @@ class Table:
                 if len(cells) != width:
                     raise NotWellFormed()  # a ragged row
                 for at in integers:
-                    value = cells[at].strip()
-                    if not is_whole_number(value):
+                    if whole_number_match(cells[at].strip()) is None:
                         raise NotWellFormed()  # the whole path reads it as text, with a warning
                 item_id = cells[id_at].strip()
                 if not item_id:
