@@ -58,6 +58,7 @@ def test_a_child_whose_result_is_not_wanted_is_stopped():
 
 # --- the same findings, one process or two ---------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_real_package_gives_the_same_report_with_each_list_apart():
     alone = report(ROOT, ())
     for resource in LISTS:
@@ -76,6 +77,7 @@ def test_each_broken_copy_gives_the_same_report_with_each_list_apart(tmp_path, c
         assert report(package, (resource,)) == alone, resource
 
 
+@pytest.mark.slow
 def test_ids_shared_across_lists_and_ids_of_other_shapes_are_found_both_ways(tmp_path):
     """The first item of an id is the one read first (basic, coordinated, reclaimed) wherever each list was read;
     an id of another shape gets a key of its own in each process, matched by its text."""
@@ -107,6 +109,7 @@ def test_random_broken_copies_give_the_same_report_with_each_list_apart(changes)
 
 # --- failures ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_child_that_fails_leaves_its_list_to_the_parent(tmp_path):
     package = copy_package(tmp_path / "package")
     edit_rows(package, "coordinated-duties", lambda rows: rows[0].update(name="以铸牢中华民族 共同体意识"))
@@ -123,6 +126,7 @@ def test_a_child_that_fails_leaves_its_list_to_the_parent(tmp_path):
     assert forked and any(f["code"] == "space-between-chinese" for f in alone[0])
 
 
+@pytest.mark.slow
 def test_a_list_that_cannot_be_read_apart_is_reported_as_in_one_process(tmp_path, monkeypatch):
     """A cell longer than the csv module's limit (here 131,072 characters) makes the list unreadable: the child fails, and
     the parent, reading the list itself, refuses it with the message one process gives."""

@@ -93,6 +93,7 @@ def test_crlf_split_across_two_chunks_is_found(tmp_path, monkeypatch):
         assert any(f.code == "line-endings-crlf" for f in package_read.load_findings)
 
 
+@pytest.mark.slow
 def test_the_second_reading_of_the_records_stops_early_only_when_the_file_is_unchanged(tmp_path):
     """Once every record with something to report is behind it, the reading stops, unless the file was written since
     the first reading began: then a record added at its end is read and reported as having no item."""
