@@ -11,8 +11,8 @@ import difflib
 import heapq
 import re
 from array import array
-from itertools import repeat
-from operator import add, mul
+from itertools import islice, repeat
+from operator import add, le, mul
 from pathlib import Path
 
 from ..core.damage import GLUED_PATTERNS, SPACE_BETWEEN_CJK, step_problems
@@ -226,9 +226,10 @@ def check_seq(package):
         for list_name, resource in LIST_RESOURCES.items():
             seqs, rows, files = seen[list_name]
             count = len(seqs)
-            if count and min(seqs) >= 1 and len(set(seqs)) == max(seqs):
+            in_order = all(map(le, seqs, islice(seqs, 1, None)))  # (in C, with no copy of the array)
+            if not in_order and min(seqs) >= 1 and len(set(seqs)) == max(seqs):
                 continue  # every number of 1..max is there (each town of a collection numbers its list from 1): no gap
-            order = range(count) if all(a <= b for a, b in zip(seqs, seqs[1:])) else sorted(range(count), key=seqs.__getitem__)
+            order = range(count) if in_order else sorted(range(count), key=seqs.__getitem__)
             expected = 1
             for at in order:
                 seq = seqs[at]
@@ -543,18 +544,21 @@ def _records_to_report(seen, bits, limit):
     numbers of those to look at again (no item, no such field, not applied, or a flag shown), in order; the flags
     shown, a set: of each code and list the ``limit`` first by item row and record, which are all the report keeps
     (run.Collector); and per (code, list number) how many flags are left out, counted only."""
-    looked_at, flags = [], {}
+    looked_at, kept, counts = [], {}, {}
     for number, outcome in enumerate(seen):
         if outcome < 0 or outcome & 3 != 3:
             looked_at.append(number)
         if outcome >= 0 and outcome & 2 and bits[number] & FLAGGING:
-            code = "flagged-unrecoverable" if bits[number] & UNRECOVERABLE else "kept-as-published"
-            flags.setdefault((code, outcome >> 2 & 3), []).append((outcome >> 4, number))
-    shown, left_out = set(), {}
-    for group, entries in flags.items():
-        shown.update(number for _, number in heapq.nsmallest(limit, entries))
-        if len(entries) > limit:
-            left_out[group] = len(entries) - limit
+            group = ("flagged-unrecoverable" if bits[number] & UNRECOVERABLE else "kept-as-published", outcome >> 2 & 3)
+            counts[group] = counts.get(group, 0) + 1
+            heap = kept.setdefault(group, [])  # the first ``limit`` by (row, record), negated: the last of them on top
+            entry = (-(outcome >> 4), -number)
+            if len(heap) < limit:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:
+                heapq.heapreplace(heap, entry)
+    shown = {-number for heap in kept.values() for _, number in heap}
+    left_out = {group: count - limit for group, count in counts.items() if count > limit}
     return sorted(shown.union(looked_at)), shown, left_out
 
 
