@@ -42,9 +42,9 @@ class Forked:
             os.close(read_end)
             status = 1
             try:
-                data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
+                value = function()
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(data)
+                    pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)  # in pieces, as the parent reads them
                 status = 0
             except BaseException:  # noqa: BLE001 (any failure: the parent does the piece itself)
                 pass
@@ -54,19 +54,18 @@ class Forked:
         self.pid, self.pipe = pid, os.fdopen(read_end, "rb")
 
     def result(self):
-        """The child's return value once it has finished, or FAILED."""
+        """The child's return value once it has finished, or FAILED. It is read from the pipe as it is unpickled,
+        so that its bytes are never held whole beside the objects made of them."""
         try:
-            data = self.pipe.read()  # the child writes, then exits: read all, so that it never waits on a full pipe
+            value = pickle.load(self.pipe)  # our own child's bytes, made by the function above
+            rest = self.pipe.read(1)  # the child sent its whole result, and nothing more
+        except Exception:  # noqa: BLE001 (a result cut short: the child failed)
+            value, rest = FAILED, b""
         finally:
             self.pipe.close()
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
-        if status != 0 or not data:
-            return FAILED
-        try:
-            return pickle.loads(data)  # our own child's bytes, made by the function above
-        except Exception:  # noqa: BLE001 (a result cut short)
-            return FAILED
+        return FAILED if status != 0 or rest else value
 
     def close(self):
         """Stop the child if its result was not asked for (the caller's own piece failed), and wait for it."""
