@@ -2,8 +2,9 @@
 
 For each size the pair is generated once (benchmarks/generate.py: many towns, real cells, correction
 records per town). Each tool then runs --runs times as its own process under /usr/bin/time, which
-gives wall time, CPU time (user + system) and peak memory (maximum resident set size); the table shows
-medians and the ratio of dutylist to its peer measured in the same run:
+gives wall time, CPU time (user + system, its child processes' included) and peak memory (maximum resident
+set size; for a tool that forks, the peak of its processes' PSS summed when that is larger: TreeMemory); the
+table shows medians and the ratio of dutylist to its peer measured in the same run:
 
 - ``dutylist diff OLD NEW --format json`` beside ``csv-diff old.csv new.csv --key id --json``
   (and ``daff`` if asked for with --tools);
@@ -34,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -101,6 +103,7 @@ def measure_once(arguments, timeout, memory_limit=None):
         with subprocess.Popen(["/usr/bin/time", "-f", "%e %U %S %M", "-o", report.name, *arguments], env=ENV,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
                               preexec_fn=capped(memory_limit) if memory_limit else None) as process:
+            sampler = TreeMemory(process.pid)
             try:
                 stderr = process.communicate(timeout=timeout)[1]
             except subprocess.TimeoutExpired:
@@ -110,13 +113,62 @@ def measure_once(arguments, timeout, memory_limit=None):
             except BaseException:  # Ctrl-C reaches this process only: the tool's own session must go too
                 os.killpg(process.pid, signal.SIGKILL)
                 raise
+            finally:
+                sampler.stop()
         seconds, user, system, kilobytes = report.read().split()[-4:]
+        kilobytes = max(int(kilobytes), sampler.peak_kilobytes)  # a tool of two processes: both, counted together
     if memory_limit and process.returncode != 0 and out_of_memory(stderr.decode(errors="replace")):
         return {"seconds": None, "cpu": None, "peak_mb": None,
                 "status": f"out of memory (limit {memory_limit:g} GB) after {float(seconds):.1f} s"}
     status = "ok" if process.returncode in (0, 1) else f"exit {process.returncode}: {stderr.decode()[-300:]}"
     return {"seconds": float(seconds), "cpu": round(float(user) + float(system), 2),
             "peak_mb": round(int(kilobytes) / 1024, 1), "status": status}
+
+
+class TreeMemory:
+    """The peak, sampled every 50 ms, of the memory of every process below ``pid`` (the tool and any process it
+    forks; /usr/bin/time's own %M is the largest one process's peak): the sum of their proportional set sizes (PSS,
+    /proc/PID/smaps_rollup), in which a page two processes share counts half in each, so that a page is counted
+    once. For a tool of one process the table keeps /usr/bin/time's figure, which is larger (its RSS counts shared
+    libraries whole)."""
+
+    def __init__(self, pid):
+        self.pid, self.peak_kilobytes, self.done = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.done.wait(0.05):
+            self.peak_kilobytes = max(self.peak_kilobytes, sum(map(_pss, _descendants(self.pid))))
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+
+
+def _descendants(pid):
+    """The pids below pid (its children, theirs, ...), read from /proc."""
+    found, waiting = [], [pid]
+    while waiting:
+        try:
+            tasks = Path(f"/proc/{waiting.pop()}/task")
+            children = [int(child) for task in tasks.iterdir() for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        found.extend(children)
+        waiting.extend(children)
+    return found
+
+
+def _pss(pid):
+    """A process's proportional set size in kB (0 if it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def capped(gigabytes):
