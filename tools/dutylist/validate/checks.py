@@ -307,6 +307,11 @@ def check_id_in_two_lists(package):
         other_keys, other_places, other_seqs, other_files, other_ids = other
         for number, file in other_files.items():
             files.setdefault(number, file)
+        if not other_ids:  # ids of the package's shape only: the same keys, in the same buckets, in both processes
+            for mine, theirs in zip((keys, places, seqs), (other_keys, other_places, other_seqs)):
+                for bucket, other_bucket in zip(mine, theirs):
+                    bucket.extend(other_bucket)
+            return
         texts = {key: text for text, key in other_ids.items()}
         for bucket_keys, bucket_places, bucket_seqs in zip(other_keys, other_places, other_seqs):
             for key, place, seq in zip(bucket_keys, bucket_places, bucket_seqs):
