@@ -23,7 +23,7 @@ from dutylist.core import fork
 from dutylist.core.package import LIST_OF_RESOURCE
 from dutylist.validate import run
 from dutylist.validate.read import PackageUnreadable, open_package
-from validate_helpers import BREAKS, apply_edit, copy_package, edit_rows, edits
+from validate_helpers import BREAKS, broken_copy, copy_package, edit_rows, edits
 
 LISTS = sorted(LIST_OF_RESOURCE)
 
@@ -99,9 +99,7 @@ def test_ids_shared_across_lists_and_ids_of_other_shapes_are_found_both_ways(tmp
 @given(edits)
 def test_random_broken_copies_give_the_same_report_with_each_list_apart(changes):
     with tempfile.TemporaryDirectory(prefix="apart-") as folder:
-        package = copy_package(Path(folder) / "package")
-        for edit in changes:
-            apply_edit(package, edit)
+        package = broken_copy(folder, changes)
         alone = report(package, ())
         for resource in LISTS:
             assert report(package, (resource,)) == alone, resource

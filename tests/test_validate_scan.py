@@ -7,31 +7,19 @@ the package again the whole way. CRLF is looked for with a one-byte scan first, 
 included. The records' second reading stops once nothing more is to be reported, unless the file changed.
 """
 
-import json
 from unittest.mock import patch
 
 import pytest
-from click.testing import CliRunner
 
-from dutylist.cli import cli
 from dutylist.validate import checks, compact, read
 from dutylist.validate.read import open_package
 from dutylist.validate.run import run_checks
-from validate_helpers import copy_package
+from validate_helpers import copy_package, report_json, validate_json
 
 
 def whole_check(root):
     """The report of the whole check: every file's bytes checked before it is read."""
-    found, omitted = run_checks(open_package(root))
-    errors = [f.to_dict() for f in found if f.level == "error"]
-    return {"valid": not errors, "errors": errors, "warnings": [f.to_dict() for f in found if f.level == "warning"],
-            "omitted": omitted}
-
-
-def validate_json(root):
-    result = CliRunner().invoke(cli, ["validate", str(root), "--format", "json"])
-    assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)
+    return report_json(*run_checks(open_package(root)))
 
 
 @pytest.mark.parametrize("resource", ["basic-duties", "coordinated-duties", "corrections"])
@@ -42,7 +30,7 @@ def test_a_streamed_file_that_is_not_utf8_is_reported_as_the_whole_check_reports
     lines[5] = lines[5].replace(b",", ",".encode() + "党".encode("gbk"), 1)  # GBK bytes at the start of a cell
     path.write_bytes(b"\n".join(lines))
     report = validate_json(package)
-    assert report == json.loads(json.dumps(whole_check(package), ensure_ascii=False))
+    assert report == whole_check(package)
     assert [(f["code"], f["file"]) for f in report["errors"] if f["code"] == "encoding-not-utf8"] == [
         ("encoding-not-utf8", f"data/{resource}.csv")]
 
@@ -76,7 +64,7 @@ def test_an_unreadable_file_is_refused_as_the_whole_check_refuses_it(tmp_path, m
     path.write_bytes(path.read_bytes() + b"x" * 140_000 + b"\n" + "党".encode("gbk") + b"\n")
     monkeypatch.setenv("DUTYLIST_MAX_FILE_BYTES", "131072")
     report = validate_json(package)
-    assert report == json.loads(json.dumps(whole_check(package), ensure_ascii=False))
+    assert report == whole_check(package)
     assert any(f["code"] == "encoding-not-utf8" and f["file"] == "data/corrections.csv" for f in report["errors"])
 
 

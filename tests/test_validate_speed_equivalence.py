@@ -9,25 +9,21 @@ every unit), and the property compares the whole report of
 ``dutylist validate --format json`` with it on randomly broken copies of the real package.
 """
 
-import json
 import re
 import tempfile
 from unittest.mock import patch
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from dutylist.cli import cli
 from dutylist.core import edition
 from dutylist.core.package import LIST_OF_RESOURCE, read_csv_text
 from dutylist.validate import checks
 from dutylist.validate.read import _ascii_integers, load_package, open_package
 from dutylist.validate.run import run_checks
-from validate_helpers import apply_edit, copy_package, edit_rows, edits
+from validate_helpers import broken_copy, edit_rows, edits, report_json, validate_json
 
 OLD_GLUED_PRECONDITION = re.compile(r"(?m)[A-Za-z]|^[0-9](?=[\u3400-\u9fff])")  # the one pattern of the first round
 
@@ -60,16 +56,7 @@ def _reference_report(root):
             item["_file"], item["_row"] = path, row_number
             items.append(item)
     package.items = items
-    found, omitted = run_checks(package)
-    errors = [f.to_dict() for f in found if f.level == "error"]
-    return {"valid": not errors, "errors": errors, "warnings": [f.to_dict() for f in found if f.level == "warning"],
-            "omitted": omitted}
-
-
-def validate_json(path):
-    result = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
-    assert result.exit_code in (0, 1), result.output
-    return json.loads(result.output)
+    return report_json(*run_checks(package))
 
 
 def test_the_quick_builder_builds_what_item_from_row_builds():
@@ -110,10 +97,8 @@ def test_the_preconditions_are_the_patterns(text):
 @given(edits)
 def test_the_fast_path_reports_what_the_reference_reports(changes):
     with tempfile.TemporaryDirectory(prefix="scale2-equivalence-") as folder:
-        package = copy_package(Path(folder) / "package")
-        for edit in changes:
-            apply_edit(package, edit)
-        assert validate_json(package) == json.loads(json.dumps(reference_report(package), ensure_ascii=False))
+        package = broken_copy(folder, changes)
+        assert validate_json(package) == reference_report(package)
 
 
 @pytest.mark.slow
@@ -129,4 +114,4 @@ def test_the_amendments_check_finds_the_items_by_their_compact_keys(package_copy
     report = validate_json(package_copy)
     unknown = [(f["row"], f["text"]) for f in report["errors"] if f["code"].startswith("amendment")]
     assert unknown == [(4, "652325100-0998"), (5, "X-2"), (6, "6523251000003")]
-    assert report == json.loads(json.dumps(reference_report(package_copy), ensure_ascii=False))
+    assert report == reference_report(package_copy)

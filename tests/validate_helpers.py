@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 from hypothesis import strategies as st
 
@@ -152,3 +153,30 @@ def copy_package(target):
     return target
 
 
+
+
+def broken_copy(folder, changes):
+    """A copy of the real package in folder, with each random edit (of ``edits``) applied."""
+    package = copy_package(Path(folder) / "package")
+    for edit in changes:
+        apply_edit(package, edit)
+    return package
+
+
+def report_json(found, omitted):
+    """The JSON report (as ``dutylist validate --format json`` prints it, read back) of run_checks' findings."""
+    errors = [f.to_dict() for f in found if f.level == "error"]
+    report = {"valid": not errors, "errors": errors, "warnings": [f.to_dict() for f in found if f.level == "warning"],
+              "omitted": omitted}
+    return json.loads(json.dumps(report, ensure_ascii=False))
+
+
+def validate_json(path):
+    """The report of ``dutylist validate PATH --format json``, which must exit 0 or 1."""
+    from click.testing import CliRunner
+
+    from dutylist.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
