@@ -222,35 +222,36 @@ def check_seq(package):
             files.setdefault("file", item["_file"])
         return ()
 
+    found_there = {}  # list -> its findings, made where its items were read (a second process: absorb)
+
+    def gaps(list_name):
+        seqs, rows, files = seen[list_name]
+        count = len(seqs)
+        in_order = all(map(le, seqs, islice(seqs, 1, None)))  # (in C, with no copy of the array)
+        if not in_order and min(seqs) >= 1 and len(set(seqs)) == max(seqs):
+            return  # every number of 1..max is there (each town of a collection numbers its list from 1): no gap
+        order = range(count) if in_order else sorted(range(count), key=seqs.__getitem__)
+        expected = 1
+        for at in order:
+            seq = seqs[at]
+            if seq > expected:
+                last = seq - 1
+                missing = f"{expected} is" if last == expected else f"{expected}–{last} ({last - expected + 1} numbers) are"
+                yield finding(
+                    "seq-gap", file=files["file"], resource=LIST_RESOURCES[list_name], row=rows[at], field="seq",
+                    text=str(seq), list=list_name, missing=missing, count=count,
+                )
+            expected = max(expected, seq + 1)
+
     def end():
-        for list_name, resource in LIST_RESOURCES.items():
-            seqs, rows, files = seen[list_name]
-            count = len(seqs)
-            in_order = all(map(le, seqs, islice(seqs, 1, None)))  # (in C, with no copy of the array)
-            if not in_order and min(seqs) >= 1 and len(set(seqs)) == max(seqs):
-                continue  # every number of 1..max is there (each town of a collection numbers its list from 1): no gap
-            order = range(count) if in_order else sorted(range(count), key=seqs.__getitem__)
-            expected = 1
-            for at in order:
-                seq = seqs[at]
-                if seq > expected:
-                    last = seq - 1
-                    missing = f"{expected} is" if last == expected else f"{expected}–{last} ({last - expected + 1} numbers) are"
-                    yield finding(
-                        "seq-gap", file=files["file"], resource=resource, row=rows[at], field="seq",
-                        text=str(seq), list=list_name, missing=missing, count=count,
-                    )
-                expected = max(expected, seq + 1)
+        for list_name in LIST_RESOURCES:
+            yield from found_there.get(list_name) or gaps(list_name)
 
-    def absorb(other):
-        for list_name, (other_seqs, other_rows, other_files) in other.items():
-            seqs, rows, files = seen[list_name]
-            seqs.extend(other_seqs)
-            rows.extend(other_rows)
-            if other_files:
-                files.setdefault("file", other_files["file"])
+    def kept():
+        """The findings of each list read here: a list is read whole in one process, so its gaps are known."""
+        return {list_name: list(gaps(list_name)) for list_name, (seqs, _, _) in seen.items() if seqs}
 
-    return keeps(each, lambda: seen, absorb), end
+    return keeps(each, kept, found_there.update), end
 
 
 @each_item
@@ -608,22 +609,20 @@ def check_amendments(package):
         keys.append(ids.key(item["id"]))
         return ()
 
-    def absorb(other):
-        other_keys, other_ids = other
-        if not other_ids:
-            keys.extend(other_keys)  # ids of the package's shape only: the keys are the same in both processes
-            return
-        texts = {key: text for text, key in other_ids.items()}
-        keys.extend(ids.key(texts[key]) if key < 0 else key for key in other_keys)
+    present_there = set()  # the ids named by records that items read in a second process have (absorb)
+
+    def present_here(records):
+        """The ids named by the records that an item read here has."""
+        named = {record.get("item_id") for _, record in records}
+        wanted = {ids.known(item_id): item_id for item_id in named if isinstance(item_id, str)}
+        wanted.pop(None, None)  # an id no item has
+        return {wanted[key] for key in set(wanted).intersection(keys)}  # a scan of the array, no set of it
 
     def end():
         path = package.files.get("amendments")
         records = list(package.amendments())
         removed = {record.get("item_id") for _, record in records if record.get("operation") == "remove"}
-        named = {record.get("item_id") for _, record in records}
-        wanted = {ids.known(item_id): item_id for item_id in named if isinstance(item_id, str)}
-        wanted.pop(None, None)  # an id no item has
-        present = {wanted[key] for key in set(wanted).intersection(keys)}  # a scan of the array, no set of it
+        present = present_here(records) | present_there
         for row, record in records:
             where = {"file": path, "resource": "amendments", "row": row}
             problem = record_problem(record)
@@ -632,7 +631,7 @@ def check_amendments(package):
             elif record.get("item_id") not in present and record.get("item_id") not in removed:
                 yield finding("amendment-unknown-item", field="item_id", text=record.get("item_id"), **where)
 
-    return keeps(each, lambda: (keys, ids.others), absorb), end
+    return keeps(each, lambda: present_here(list(package.amendments())), present_there.update), end
 
 
 # --- against an earlier edition ------------------------------------------------------------------

@@ -174,6 +174,7 @@ class TablePass:
         if self.ok:
             repeats = [unique for _, _, _, unique in self.active if unique is not None] + [self.key_seen]
             self.ok = not any(seen.repeated() for seen in repeats if seen is not None)
+        self.active, self.key_seen = [], None  # the values seen once are no longer needed (8 bytes a row)
         self.finished = True
 
     def _check_batch(self):
