@@ -9,6 +9,10 @@ a FIFO, a file over the size limit; see core/files.py) raises ``PackageUnreadabl
 
 Row numbers count CSV records with the header as row 1, as frictionless does
 (a cell holding line breaks makes a record longer than one line).
+
+A national collection is read on two cores when it can be (``lists_apart``): the largest list in a second
+process, the others here; each per-item check hands over what it kept (``checks.keeps``), so the report is
+byte for byte what one process gives (tests/test_validate_apart.py).
 """
 
 import json
