@@ -20,7 +20,7 @@ CASES = [
  ("issue: ambiguous record applied to first", "importing/corrections.py", "if found != 1:", "if found < 1:", "tests/test_correction_rules.py"),
  ("issue: empty extracted overwrites", "importing/corrections.py", "        if value:\n            return problem(", "        if False:\n            return problem(", "tests/test_correction_rules.py"),
  ("issue: first department only", "validate/checks.py", 'for department in item.get("departments", ()) if', 'for department in item.get("departments", ())[:1] if', "tests/test_check_codes.py"),
- ("issue: list starting at 2 passes", "validate/checks.py", "expected = 1\n            for at in order:", "expected = seqs[order[0]] if count else 1\n            for at in order:", "tests/test_check_codes.py"),
+ ("issue: list starting at 2 passes", "validate/checks.py", "expected = 1\n        for at in order:", "expected = seqs[order[0]] if count else 1\n        for at in order:", "tests/test_check_codes.py"),
  ("issue: fill record unchecked", "validate/checks.py", " or (not corrected and not extracted and value)", "", "tests/test_check_codes.py"),
  ("issue: fill record unchecked (2)", "validate/checks.py", "(corrected and corrected not in value)", "(corrected and extracted and corrected not in value)", "tests/test_check_codes.py"),
  ("issue: flag silences other fields", "validate/checks.py", 'level = WARNING if index.unrecoverable(item["id"], field) else None', 'level = WARNING if any(bits & UNRECOVERABLE for _, _, _, bits in index.records(item["id"])) else None', "tests/test_check_codes.py"),
