@@ -182,3 +182,16 @@ def test_a_small_package_or_one_core_reads_every_list_here(tmp_path):
         assert run.lists_apart(package, []) == ()
     with patch.object(run, "APART_BYTES", 1000), patch.object(run, "spare_core", lambda: True):
         assert run.lists_apart(package, []) == ("coordinated-duties",)  # the largest
+
+
+@pytest.mark.slow
+def test_validate_against_an_earlier_edition_reports_the_same_read_apart(repo):
+    """``--against`` adds a per-item check (an id that now names another item): read apart, the same report."""
+    repo.update("coordinated-duties", "652325100-0086", name="完全不同的一项新工作")
+    command = ["validate", str(repo.root), "--against", "base", "--format", "json"]
+    alone = CliRunner().invoke(cli, command)
+    with patch.object(run, "APART_BYTES", 1000), patch.object(run, "spare_core", lambda: True):
+        apart = CliRunner().invoke(cli, command)
+    assert apart.exit_code == alone.exit_code == 1
+    assert apart.output == alone.output
+    assert any(f["code"] == "id-reused" for f in json.loads(alone.output)["errors"])
