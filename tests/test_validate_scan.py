@@ -11,7 +11,7 @@ from unittest.mock import patch
 
 import pytest
 
-from dutylist.validate import checks, compact, read
+from dutylist.validate import checks, compact, read, run
 from dutylist.validate.read import open_package
 from dutylist.validate.run import run_checks
 from validate_helpers import copy_package, report_json, validate_json
@@ -22,14 +22,18 @@ def whole_check(root):
     return report_json(*run_checks(open_package(root)))
 
 
+@pytest.mark.parametrize("apart", [False, True])
 @pytest.mark.parametrize("resource", ["basic-duties", "coordinated-duties", "corrections"])
-def test_a_streamed_file_that_is_not_utf8_is_reported_as_the_whole_check_reports_it(tmp_path, resource):
+def test_a_streamed_file_that_is_not_utf8_is_reported_as_the_whole_check_reports_it(tmp_path, resource, apart):
+    """In one process, or with the coordinated list read in a second one (which fails on the bytes, and leaves the
+    list to the first)."""
     package = copy_package(tmp_path / "package")
     path = package / "data" / f"{resource}.csv"
     lines = path.read_bytes().split(b"\n")
     lines[5] = lines[5].replace(b",", ",".encode() + "党".encode("gbk"), 1)  # GBK bytes at the start of a cell
     path.write_bytes(b"\n".join(lines))
-    report = validate_json(package)
+    with patch.object(run, "APART_BYTES", 1000 if apart else run.APART_BYTES), patch.object(run, "spare_core", lambda: apart):
+        report = validate_json(package)
     assert report == whole_check(package)
     assert [(f["code"], f["file"]) for f in report["errors"] if f["code"] == "encoding-not-utf8"] == [
         ("encoding-not-utf8", f"data/{resource}.csv")]
