@@ -1,17 +1,23 @@
-"""Read the tables of a scanned PDF (no text layer): render each page, find the table grid, OCR each column.
+"""Read the tables of a scanned PDF (no text layer): render each page, find the table grid, OCR each cell.
 
 Tesseract with its simplified-Chinese model (Debian: ``tesseract-ocr tesseract-ocr-chi-sim``) reads the text; it
 is run as a program (``tesseract``), never from the repository, with a time limit per call. Each page is rendered
 with pypdfium2 (installed with pdfplumber) at ``DPI``, cleared of specks (a 3×3 median), straightened (the angle, within ±2°, whose rows of pixels
 are the most uneven: ruled lines and text lines lie along them), and its ruling lines are found as runs of dark
-pixels longer than any character (``RUN`` pixels). The lines are erased, each column of the table is read by
-Tesseract as one block, and each word goes to the cell whose row band holds its middle. Each 序号 cell is read
-again alone, and whether it holds ink (grey too: a faint print) is noted; ``layout`` numbers the rows by the grid and
-the count (OCR reads a lone digit of this font unreliably, a 3 as 9, while the grid shows each row for sure): every
-band below a page's first is a new row, the first continues the row before unless the page's readings say it is new,
-and a reading the count disagrees with is a warning. A table whose cells are
-merged across rows or columns is not supported: its rows come out wrong and ``parse`` or ``layout`` refuses them.
-What Tesseract misreads arrives as anomalies of the import, for correction records, as the 2025-07 damage did.
+pixels longer than any character (``RUN`` pixels). The lines are erased and each cell is read alone (``read_cell``):
+its text lines are put side by side into one line image, smoothed (a 1-pixel Gaussian blur: the thin strokes of a
+Song face), and read as one line, so that a mark or a character wrapped alone onto a line is read in the context of
+the line it continues; each word goes back to the printed line it was drawn from. Where a digit is read straight
+before a Chinese character, the line is read again stretched across, and a step number's point that reading sees is
+kept; an opening bracket read as ``〈`` or ``《`` and closed by ``)`` is ``(`` (brackets pair). Nothing is corrected
+from what the page should say: no word list, no text of the package. (benchmarks/pdf_ocr.py: 99.2% of the characters
+right at 300 dpi on the whole rendering, against 98.3% when each column was read as one block.) Each 序号 cell is
+read again alone, and whether it holds ink (grey too: a faint print) is noted; ``layout`` numbers the rows by the
+grid and the count (OCR reads a lone digit of this font unreliably, a 3 as 9, while the grid shows each row for
+sure): every band below a page's first is a new row, the first continues the row before unless the page's readings
+say it is new, and a reading the count disagrees with is a warning. A table whose cells are merged across rows or
+columns is not supported: its rows come out wrong and ``parse`` or ``layout`` refuses them. What Tesseract misreads
+arrives as anomalies of the import, for correction records, as the 2025-07 damage did.
 """
 
 import difflib
