@@ -163,7 +163,7 @@ def _words_of_line(file, image, page):
 
 def _by_segment(words, starts):
     """The words of a line image made by ``side_by_side`` back into the printed lines it was made of (by where each
-    word starts, its left edge shifted by a quarter of a gap), each joined as printed."""
+    word starts, give or take 4 pixels), each joined as printed."""
     segments = [[] for _ in starts]
     for left, text in words:
         segment = max((index for index, start in enumerate(starts) if start <= left + 4), default=0)
