@@ -46,6 +46,7 @@ LINE_GAP = 12  # pixels: rows of a text line closer than this are one line (prin
 MIN_LINE = 4  # pixels: a shorter run of inked rows is a speck, not a text line
 PAD = 8  # white pixels kept above and below each line put side by side
 GAP = 0.3  # of the line's height: the space between the lines put side by side
+BLUR = 1  # pixels: the radius of the Gaussian blur that smooths each line
 STRETCH = 1.3  # across: a step number's point, merged into its digit, comes apart
 DIGIT_BEFORE_CJK = re.compile(r"[0-9](?=[^\x00-\x7f])")
 MISREAD_OPENING = re.compile(r"[〈《]([^()（）〈〉《》]*[)）])")
@@ -141,7 +142,7 @@ def read_cell(file, cell, page):
     line, starts = side_by_side(cell)
     if line is None:
         return []
-    line = line.filter(ImageFilter.GaussianBlur(1))
+    line = line.filter(ImageFilter.GaussianBlur(BLUR))
     words = _words_of_line(file, line, page)
     lines = _by_segment(words, starts)
     if any(DIGIT_BEFORE_CJK.search(text) for text in lines):
