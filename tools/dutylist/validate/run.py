@@ -10,8 +10,8 @@ a FIFO, a file over the size limit; see core/files.py) raises ``PackageUnreadabl
 Row numbers count CSV records with the header as row 1, as frictionless does
 (a cell holding line breaks makes a record longer than one line).
 
-A national collection is read on two cores when it can be (``lists_apart``): the largest list in a second
-process, the others here; each per-item check hands over what it kept (``checks.keeps``), so the report is
+A national collection is read on two cores when it can be (``lists_apart``): the largest list here, the others
+in a second process; each per-item check hands over what it kept (``checks.keeps``), so the report is
 byte for byte what one process gives (tests/test_validate_apart.py).
 """
 
@@ -58,7 +58,7 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE, ap
     ones), then each (check, arguments) of ``extra``, over one reading of the lists. The findings come sorted by
     file, row and check, at most ``limit`` of each code, level and file; ``omitted`` counts the rest.
 
-    A large list is read in a second process while this one reads the others (``lists_apart``; ``apart``, for
+    Large lists are read in a second process while this one reads the largest (``lists_apart``; ``apart``, for
     the tests: the list resources to read there, whatever their size), when every per-item check can hand over
     what it keeps (``checks.keeps``) and a second core is free: the same findings, in about half the time."""
     collector = Collector(package, limit)
@@ -100,12 +100,14 @@ def _check_items(items, per_item, add):
                     add(rank, one)
 
 
-APART_BYTES = 4 << 20  # a list this large is worth a second process (about 15,000 items of the coordinated list)
+APART_BYTES = 4 << 20  # lists this large are worth a second process (about 15,000 items of the town's layout)
 
 
 def lists_apart(package, per_item):
-    """The list resources worth reading in a second process: the largest list, when it holds at least APART_BYTES
-    and a second core is free; else none. The other lists and the correction records are read here meanwhile."""
+    """The list resources worth reading in a second process: every list but the largest, when they hold at least
+    APART_BYTES together and a second core is free; else none. The largest list is read here meanwhile (in a
+    collection of towns the coordinated list: half the bytes, a little more than half the work of the lists),
+    after the correction records have been read, and this process then takes in what the other found."""
     if package.items is not None or not spare_core():
         return ()
     sizes = {}
@@ -116,7 +118,8 @@ def lists_apart(package, per_item):
             except OSError:
                 pass
     largest = max(sizes, key=sizes.get, default=None)
-    return (largest,) if largest is not None and sizes[largest] >= APART_BYTES else ()
+    others = tuple(resource for resource in sizes if resource != largest)
+    return others if sum(sizes[resource] for resource in others) >= APART_BYTES else ()
 
 
 def _check_items_apart(package, per_item, collector, apart):
