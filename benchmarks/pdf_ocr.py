@@ -22,7 +22,6 @@ import argparse
 import difflib
 import io
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -36,27 +35,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import pdf_edition  # noqa: E402
-
-
-def scanned(data, dpi, skew, noise, seed=1):
-    """The PDF ``data`` as an image-only PDF: each page rasterised at ``dpi``, turned and speckled."""
-    import pypdfium2
-    from PIL import Image
-
-    document = pypdfium2.PdfDocument(data)
-    chance = random.Random(seed)
-    images = []
-    for page in document:
-        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        image = image.rotate(skew, resample=Image.BICUBIC, fillcolor=255)
-        pixels = image.load()
-        for _ in range(int(image.width * image.height * noise)):
-            pixels[chance.randrange(image.width), chance.randrange(image.height)] = chance.choice((0, 255))
-        images.append(image)
-    document.close()
-    stream = io.BytesIO()
-    images[0].save(stream, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
-    return stream.getvalue()
 
 
 def rows_of_text(text):
@@ -145,7 +123,7 @@ def main():
             for name in ("datapackage.json", "data", "schemas", "sources"):
                 (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, package / name)
             pdf = Path(folder) / "scan.pdf"
-            pdf.write_bytes(scanned(stream.getvalue(), dpi, options.skew, options.noise))
+            pdf.write_bytes(pdf_edition.scanned(stream.getvalue(), dpi, options.skew, options.noise))
             program = str(Path(sys.executable).parent / "dutylist")
             kept = package / "sources" / "scan.extracted.txt"
             start = time.perf_counter()

@@ -12,6 +12,7 @@ needed. Used by tests/test_pdf_*.py and benchmarks/pdf_import.py.
 
 import csv
 import io
+import random
 import re
 import sys
 from pathlib import Path
@@ -190,7 +191,32 @@ def render_repo(repo, out, **options):
     return render(read_lists(repo), out, **options)
 
 
+
+def scanned(data, dpi, skew, noise, seed=1):
+    """The PDF ``data`` as an image-only PDF, as a scanner makes one: each page rasterised at ``dpi``, turned by
+    ``skew`` degrees, ``noise`` of its pixels set black or white at random (seeded); for benchmarks/pdf_ocr.py and
+    the OCR tests."""
+    import pypdfium2
+    from PIL import Image
+
+    document = pypdfium2.PdfDocument(data)
+    chance = random.Random(seed)
+    images = []
+    for page in document:
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        image = image.rotate(skew, resample=Image.BICUBIC, fillcolor=255)
+        pixels = image.load()
+        for _ in range(int(image.width * image.height * noise)):
+            pixels[chance.randrange(image.width), chance.randrange(image.height)] = chance.choice((0, 255))
+        images.append(image)
+    document.close()
+    stream = io.BytesIO()
+    images[0].save(stream, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return stream.getvalue()
+
+
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     repository = arguments[0] if len(arguments) > 1 else Path(__file__).resolve().parent.parent
     print(render_repo(repository, arguments[-1]), "table pages")
+

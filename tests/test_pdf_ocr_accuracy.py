@@ -5,7 +5,6 @@ number's point read again stretched; brackets paired. Measured on the whole rend
 """
 
 import difflib
-import random
 import unicodedata
 
 import pytest
@@ -17,7 +16,7 @@ from dutylist.importing.parse import parse_source
 from dutylist.importing.pdf import ocr
 
 from conftest import ROOT
-from pdf_edition import read_lists, render, wrap, WIDTHS
+from pdf_edition import read_lists, render, scanned, wrap, WIDTHS
 
 STEPS = "1.组织开展基层党组织建设工作；\n2.做好招投标和建设工作；\n3.对上报的候选人初步人选进行资格审查。"
 
@@ -68,25 +67,6 @@ def test_an_opening_bracket_read_as_an_angle_bracket_is_paired_with_its_closing_
     assert ocr._paired_brackets("〈一〉和(二)") == "〈一〉和(二)"
 
 
-def scanned(pdf, out, dpi=300, skew=0.5, noise=0.002):
-    """``pdf`` rasterised at ``dpi``, turned by ``skew`` degrees and speckled, as an image-only PDF."""
-    import pypdfium2
-
-    chance = random.Random(1)
-    document = pypdfium2.PdfDocument(str(pdf))
-    images = []
-    for page in document:
-        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        image = image.rotate(skew, resample=Image.BICUBIC, fillcolor=255)
-        pixels = image.load()
-        for _ in range(int(image.width * image.height * noise)):
-            pixels[chance.randrange(image.width), chance.randrange(image.height)] = chance.choice((0, 255))
-        images.append(image)
-    document.close()
-    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
-    return out
-
-
 def lone_mark_wrapped(text, width):
     """The shortest start of ``text`` that, ended by ``；``, wraps the ``；`` alone onto its last line."""
     for end in range(1, len(text)):
@@ -107,7 +87,8 @@ def test_a_scanned_rendering_is_read_back_nearly_character_for_character(tmp_pat
     lists["basic"][0][2] = name
     lists["coordinated"][0][4] = STEPS  # step numbers, each at a line's start
     render(lists, tmp_path / "edition.pdf")
-    scan = scanned(tmp_path / "edition.pdf", tmp_path / "scan.pdf")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scanned((tmp_path / "edition.pdf").read_bytes(), 300, 0.5, 0.002))
     result = CliRunner().invoke(cli, ["extract", str(scan), "-o", str(tmp_path / "scan.txt")])
     assert result.exit_code == 0, result.output
     read = {(row.list, row.seq): list(row.cells.values()) for row in parse_source((tmp_path / "scan.txt").read_text("utf-8")).rows}
