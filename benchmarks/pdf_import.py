@@ -14,7 +14,6 @@ size, 10.5 gives 28 table pages, 14 about 42 like the published edition), then:
 import argparse
 import collections
 import io
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,10 +104,7 @@ def main():
     seconds, text = timed(extract_text, data, "edition.pdf", runs=options.runs)
     print(f"dutylist extract (pdfplumber tables)  {seconds:6.2f} s   cells exact {cells_recovered(lists, text):.2%}")
     with tempfile.TemporaryDirectory() as folder:
-        package = Path(folder) / "package"
-        package.mkdir()
-        for name in ("datapackage.json", "data", "schemas", "sources"):
-            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, package / name)
+        package = pdf_edition.package_copy(ROOT, folder)
         pdf = Path(folder) / "edition.pdf"
         pdf.write_bytes(data)
         command = [str(Path(sys.executable).parent / "dutylist"), "import-source", str(pdf), "--edition", "2026-01",

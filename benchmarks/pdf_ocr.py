@@ -22,7 +22,6 @@ import argparse
 import difflib
 import io
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -118,10 +117,7 @@ def main():
     print(f"rendered {pages} table pages ({pages + 2} in all), {rows} rows; skew {options.skew}°, noise {options.noise:.1%}")
     for dpi in options.dpi:
         with tempfile.TemporaryDirectory() as folder:
-            package = Path(folder) / "package"
-            package.mkdir()
-            for name in ("datapackage.json", "data", "schemas", "sources"):
-                (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, package / name)
+            package = pdf_edition.package_copy(ROOT, folder)
             pdf = Path(folder) / "scan.pdf"
             pdf.write_bytes(pdf_edition.scanned(stream.getvalue(), dpi, options.skew, options.noise))
             program = str(Path(sys.executable).parent / "dutylist")

@@ -14,6 +14,7 @@ import csv
 import io
 import random
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -214,6 +215,16 @@ def scanned(data, dpi, skew, noise, seed=1):
     images[0].save(stream, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return stream.getvalue()
 
+
+
+def package_copy(root, folder):
+    """A copy of the package at root (its descriptor, data, schemas and sources) in folder/package: the PDF
+    benchmarks import into it."""
+    package = Path(folder) / "package"
+    package.mkdir()
+    for name in ("datapackage.json", "data", "schemas", "sources"):
+        (shutil.copytree if (Path(root) / name).is_dir() else shutil.copy2)(Path(root) / name, package / name)
+    return package
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]

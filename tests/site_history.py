@@ -1,5 +1,5 @@
 """The small history the site tests build: 1.0.0, the real package, then 1.1.0 with an item reworded, one
-reclaimed and one added (tests/test_site.py, tests/test_site_browser.py)."""
+reclaimed and one added (tests/test_site.py, tests/test_site_browser.py); and the browser tests' site and Chromium."""
 
 import shutil
 
@@ -26,3 +26,24 @@ def make_history(root):
     repo.set_version("1.1.0")
     repo.commit("Edition 1.1.0: one item reworded, one reclaimed, one added")
     return repo
+
+
+def built_site(tmp_path_factory):
+    """(the history of make_history, the folder ``dutylist site`` built from it): the browser tests' site."""
+    from click.testing import CliRunner
+
+    from dutylist.cli import cli
+
+    repo = make_history(tmp_path_factory.mktemp("history") / "repo")
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(cli, ["site", "--repo", str(repo.root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return repo, out
+
+
+def launched_chromium(playwright_api):
+    """The system Chromium, headless, for as long as the generator is open (a module fixture yields from it)."""
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()

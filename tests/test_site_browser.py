@@ -7,11 +7,9 @@ aborted and fails the test.
 
 
 import pytest
-from click.testing import CliRunner
 
-from dutylist.cli import cli
 from dutylist.core.edition import FolderReader, load_edition
-from site_history import ADDED, ARGS, CHROMIUM, CHROMIUM_MISSING, RECLAIMED, REWORDED, make_history
+from site_history import ADDED, CHROMIUM, CHROMIUM_MISSING, RECLAIMED, REWORDED, built_site, launched_chromium
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 pytestmark = [pytest.mark.browser,  # every test drives the site in headless Chromium
@@ -21,19 +19,13 @@ DEPARTMENT = "奇台县住房和城乡建设局"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    repo = make_history(tmp_path_factory.mktemp("history") / "repo")
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(cli, ["site", "--repo", str(repo.root), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    repo, out = built_site(tmp_path_factory)
     return out, load_edition(FolderReader(repo.root))
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+    yield from launched_chromium(playwright_api)
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,8 @@ VERSION" filter, and the index's height with the steps collapsed."""
 
 
 import pytest
-from click.testing import CliRunner
 
-from dutylist.cli import cli
-from site_history import ADDED, ARGS, CHROMIUM, CHROMIUM_MISSING, RECLAIMED, REWORDED, make_history
+from site_history import ADDED, CHROMIUM, CHROMIUM_MISSING, RECLAIMED, REWORDED, built_site, launched_chromium
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 pytestmark = [pytest.mark.browser,  # every test drives the site in headless Chromium
@@ -17,19 +15,13 @@ SHARED = "652325100-0100"  # 对应上级部门 奇台县公安局、奇台县�
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    repo = make_history(tmp_path_factory.mktemp("history") / "repo")
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(cli, ["site", "--repo", str(repo.root), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    repo, out = built_site(tmp_path_factory)
     return out
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+    yield from launched_chromium(playwright_api)
 
 
 @pytest.fixture

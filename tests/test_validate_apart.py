@@ -179,11 +179,11 @@ def test_validate_reads_large_lists_apart_with_no_setting(tmp_path):
 
 def test_a_small_package_or_one_core_reads_every_list_here(tmp_path):
     package = open_package(ROOT)
-    assert run.lists_apart(package, []) == ()  # the real package: every list far below APART_BYTES
+    assert run.lists_apart(package) == ()  # the real package: every list far below APART_BYTES
     with patch.object(run, "APART_BYTES", 1000), patch.object(run, "spare_core", lambda: False):
-        assert run.lists_apart(package, []) == ()
+        assert run.lists_apart(package) == ()
     with patch.object(run, "APART_BYTES", 1000), patch.object(run, "spare_core", lambda: True):
-        assert run.lists_apart(package, []) == ("basic-duties", "reclaimed-duties")  # all but the largest
+        assert run.lists_apart(package) == ("basic-duties", "reclaimed-duties")  # all but the largest
 
 
 @pytest.mark.slow

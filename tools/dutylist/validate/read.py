@@ -86,32 +86,16 @@ class Package:
             return iter(self.rows["corrections"])
         return self._rows("corrections") if "corrections" in self.files else iter(())
 
-    def correction_values(self, columns):
-        """(row number, values) of every correction record, in file order: values[i] is what ``record.get(name,
-        default)`` gives for the i-th (name, default) of columns, picked from the cells without a dict a record."""
-        if "corrections" in self.rows or "corrections" not in self.files:
-            for row, record in self.corrections():
-                yield row, [record.get(name, default) for name, default in columns]
-            return
-        records = self._records("corrections")
-        header = next(records, None)
-        if header is None:
-            return
-        where = {name: at for at, name in enumerate(header)}  # a name used twice: its last column, as in a dict
-        picks = [(where.get(name, -1), default) for name, default in columns]
-        for row_number, cells in records:
-            width = len(cells)
-            yield row_number, [default if at < 0 else cells[at] if at < width else None for at, default in picks]
-
     def correction_columns(self, columns, size):
         """The correction records ``size`` at a time: per batch (row numbers, columns), one column per (name,
-        default) of columns holding what ``correction_values`` gives for it, record after record (its values turned
-        on their side). A batch whose records all have the header's width is picked column by column (loops in C),
-        any other record by record."""
-        if "corrections" in self.rows or "corrections" not in self.files:
-            records = self.correction_values(columns)
+        default) of columns holding what ``record.get(name, default)`` gives for it, record after record (the
+        records turned on their side, with no dict a record when they are read from the file). A batch whose records
+        all have the header's width is picked column by column (loops in C), any other record by record."""
+        if "corrections" in self.rows or "corrections" not in self.files:  # held (the tests' packages), or none
+            records = self.corrections()
             while batch := list(islice(records, size)):
-                yield [row for row, _ in batch], [list(column) for column in zip(*(values for _, values in batch))]
+                yield ([row for row, _ in batch],
+                       [[record.get(name, default) for _, record in batch] for name, default in columns])
             return
         batches = self._record_batches("corrections", size)
         header = next(batches, None)
@@ -308,8 +292,7 @@ def open_package(root, decode_streamed=True):
         descriptor = edition.read_descriptor(reader)
     except edition.EditionError as error:
         raise PackageUnreadable(f"{root / DESCRIPTOR}: {error.message}", file=error.file, code=error.code) from None
-    package = Package(root=root, descriptor=descriptor, reader=reader)
-    package.decode_streamed = decode_streamed
+    package = Package(root=root, descriptor=descriptor, reader=reader, decode_streamed=decode_streamed)
     resources = package.resources()
     try:
         for index, resource in enumerate(descriptor["resources"] if resources else []):

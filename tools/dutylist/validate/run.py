@@ -43,6 +43,8 @@ def validate_package(path, against=None, earlier=None, compare=None):
     try:
         found, omitted = run_checks(package, extra=extra)
     except (NotCheckedAsUtf8, PackageUnreadable):  # a file not UTF-8, or unreadable: report what the whole check reports
+        if not package.undecoded:
+            raise  # every file was checked whole already: this is the whole check's answer
         found, omitted = run_checks(open_package(root), extra=extra)
     errors = [f.to_dict() for f in found if f.level == ERROR]
     return {
@@ -75,7 +77,7 @@ def run_checks(package, selected=None, extra=(), limit=MAX_PER_CODE_AND_FILE, ap
                 at_end.append((rank, end))
         else:
             at_end.append((rank, lambda check=check, arguments=arguments: check(package, *arguments)))
-    apart = lists_apart(package, per_item) if apart is None else apart
+    apart = lists_apart(package) if apart is None else apart
     if apart and package.items is None and all(hasattr(each, "kept") for _, each in per_item):
         _check_items_apart(package, per_item, collector, apart)
     else:
@@ -103,7 +105,7 @@ def _check_items(items, per_item, add):
 APART_BYTES = 4 << 20  # lists this large are worth a second process (about 15,000 items of the town's layout)
 
 
-def lists_apart(package, per_item):
+def lists_apart(package):
     """The list resources worth reading in a second process: every list but the largest, when they hold at least
     APART_BYTES together and a second core is free; else none. The largest list is read here meanwhile (in a
     collection of towns the coordinated list: half the bytes, a little more than half the work of the lists),

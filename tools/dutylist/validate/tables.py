@@ -152,15 +152,8 @@ class TablePass:
         """A blank record (a blank line) in the file."""
         self.ok = False
 
-    def record(self, cells):
-        """One record after the header (a list of cells)."""
-        if self.ok:
-            self.batch.append(cells)
-            if len(self.batch) >= BATCH:
-                self._check_batch()
-
     def records(self, batch):
-        """Records after the header, a list of them (each a list of cells): as ``record`` for each."""
+        """Records after the header, a list of them (each a list of cells)."""
         if self.ok:
             self.batch.extend(batch)
             if len(self.batch) >= BATCH:
